@@ -1,0 +1,160 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "oversight",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "oversight-coordinator", targets: ["oversight-coordinator"]),
+        .executable(name: "oversight-agent", targets: ["oversight-agent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // connector → record → signed batch → wire → verify → store → SLA engine → alerts and console
+        .target(name: "OversightModel"),
+        .target(
+            name: "OversightConfig",
+            dependencies: [
+                "OversightModel",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "OversightConnectors",
+            dependencies: [
+                "OversightConfig",
+                "OversightModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "OversightWire",
+            dependencies: [
+                "OversightModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        .target(
+            name: "OversightStore",
+            dependencies: [
+                "OversightModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "OversightCoordinator",
+            dependencies: [
+                "OversightConfig",
+                "OversightModel",
+                "OversightStore",
+                "OversightWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "OversightAgent",
+            dependencies: [
+                "OversightConfig",
+                "OversightConnectors",
+                "OversightModel",
+                "OversightWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "oversight-coordinator",
+            dependencies: [
+                "OversightCoordinator",
+                "OversightModel",
+                "OversightStore",
+                "OversightWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Coordinator/coordinator",
+            resources: [.copy("Samples")]
+        ),
+        .executableTarget(
+            name: "oversight-agent",
+            dependencies: [
+                "OversightAgent",
+                "OversightModel",
+                "OversightWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Agents/agent"
+        ),
+        .target(
+            name: "OversightTesting",
+            dependencies: ["OversightModel", "OversightWire"]
+        ),
+        .testTarget(name: "OversightModelTests", dependencies: ["OversightModel"]),
+        .testTarget(name: "OversightConfigTests", dependencies: ["OversightConfig", "OversightModel"]),
+        .testTarget(
+            name: "OversightConnectorsTests",
+            dependencies: ["OversightConfig", "OversightConnectors", "OversightModel"]
+        ),
+        .testTarget(
+            name: "OversightWireTests",
+            dependencies: [
+                "OversightModel", "OversightWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "OversightStoreTests", dependencies: ["OversightModel", "OversightStore"]),
+        .testTarget(name: "OversightAgentTests", dependencies: ["OversightAgent", "OversightConfig", "OversightModel"]),
+        .testTarget(
+            name: "OversightCoordinatorTests",
+            dependencies: ["OversightCoordinator", "OversightModel", "OversightStore", "OversightWire"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["OversightModel", "OversightStore", "OversightTesting", "OversightWire"]
+        ),
+    ]
+)
+
+// Shared settings for every target: Swift 6 language mode (complete concurrency checking) plus
+// the upcoming features the house style asks for.
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

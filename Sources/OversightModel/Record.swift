@@ -1,0 +1,63 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The unit the agent syncs: one record of a kind.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+
+/// One synced record. On the wire it is a JSON object with a `kind` and the kind's fields.
+///
+/// Only `ticket` exists today; interval metrics and audit samples will be further kinds.
+public enum Record: Sendable, Hashable {
+    case ticket(TicketRecord)
+
+    /// The record's kind as written on the wire.
+    public var kind: String {
+        switch self {
+        case .ticket: "ticket"
+        }
+    }
+
+    /// The provider the record claims to belong to.
+    public var provider: String {
+        switch self {
+        case .ticket(let ticket): ticket.provider
+        }
+    }
+
+    /// A key unique per provider and kind (the ticket id for tickets).
+    public var key: String {
+        switch self {
+        case .ticket(let ticket): ticket.id
+        }
+    }
+}
+
+extension Record: Codable {
+    private enum CodingKeys: String, CodingKey { case kind }
+
+    /// Decodes a record from its `kind` and fields.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try container.decode(String.self, forKey: .kind)
+        switch kind {
+        case "ticket":
+            self = .ticket(try TicketRecord(from: decoder))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: container, debugDescription: "unknown record kind '\(kind.prefix(40))'"
+            )
+        }
+    }
+
+    /// Encodes the record with its `kind`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.kind, forKey: .kind)
+        switch self {
+        case .ticket(let ticket): try ticket.encode(to: encoder)
+        }
+    }
+}

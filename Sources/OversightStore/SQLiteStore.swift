@@ -1,0 +1,480 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The embedded store: SQLite through GRDB, WAL, one writer.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import GRDB
+import OversightModel
+
+/// The coordinator's SQLite store (WAL). Readers in other processes (the `status` command) see committed data
+/// while the coordinator serves.
+package final class SQLiteStore: CoordinatorStore {
+    /// How hard each commit is made durable.
+    package struct Synchronous: Sendable, Hashable {
+        let pragma: String
+        /// Every commit survives power loss (fsync of the WAL per commit).
+        package static let full = Synchronous(pragma: "FULL")
+        /// Commits survive a process crash; the last ones may be lost on power loss.
+        package static let normal = Synchronous(pragma: "NORMAL")
+    }
+
+    package let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the store at `path` and migrates it.
+    package init(path: String, synchronous: Synchronous = .full) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragma)")
+        }
+        self.writer = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(self.writer)
+    }
+
+    /// An in-memory store, for tests.
+    package init() throws {
+        self.writer = try DatabaseQueue()
+        try Self.migrator.migrate(self.writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE agent (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        provider TEXT NOT NULL,
+                        site TEXT NOT NULL,
+                        hostname TEXT NOT NULL,
+                        signing_key TEXT NOT NULL,
+                        certificate_serial TEXT NOT NULL,
+                        certificate_not_after REAL NOT NULL,
+                        enrolled_at REAL NOT NULL,
+                        revoked_at REAL,
+                        last_seq INTEGER NOT NULL DEFAULT 0,
+                        last_hash TEXT NOT NULL,
+                        last_batch_at REAL,
+                        last_heartbeat_at REAL,
+                        version TEXT,
+                        outbox_depth INTEGER,
+                        outbox_bytes INTEGER,
+                        oldest_unsent_age REAL,
+                        outbox_full INTEGER NOT NULL DEFAULT 0,
+                        last_source_error TEXT,
+                        connected INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE enrollment_token (
+                        hash TEXT PRIMARY KEY NOT NULL,
+                        provider TEXT NOT NULL,
+                        site TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        expires_at REAL NOT NULL,
+                        used_at REAL,
+                        agent_id TEXT
+                    );
+                    CREATE TABLE batch (
+                        agent_id TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        hash TEXT NOT NULL,
+                        prev TEXT NOT NULL,
+                        protected TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        signature TEXT NOT NULL,
+                        record_count INTEGER NOT NULL,
+                        received_at REAL NOT NULL,
+                        PRIMARY KEY (agent_id, seq)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE ticket (
+                        provider TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        site TEXT NOT NULL,
+                        agent_id TEXT NOT NULL,
+                        batch_seq INTEGER NOT NULL,
+                        channel TEXT NOT NULL,
+                        priority TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        first_reply_at REAL,
+                        solved_at REAL,
+                        closed_at REAL,
+                        reopen_count INTEGER NOT NULL,
+                        assignee TEXT,
+                        queue TEXT,
+                        tags TEXT NOT NULL,
+                        csat INTEGER,
+                        contact_count INTEGER NOT NULL,
+                        held_by TEXT,
+                        status_changes TEXT NOT NULL,
+                        PRIMARY KEY (provider, id)
+                    );
+                    CREATE INDEX ticket_by_site ON ticket (provider, site, status);
+                    CREATE TABLE security_event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        agent_id TEXT,
+                        address TEXT,
+                        kind TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+
+    // MARK: Tokens and agents
+
+    package func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws {
+        try await self.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO enrollment_token (hash, provider, site, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [hash, provider, site, createdAt.timeIntervalSince1970, expiresAt.timeIntervalSince1970]
+            )
+        }
+    }
+
+    package func token(hash: String) async throws -> TokenRow? {
+        try await self.writer.read { db in try Self.token(db, hash: hash) }
+    }
+
+    private static func token(_ db: Database, hash: String) throws -> TokenRow? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT provider, site, expires_at, used_at FROM enrollment_token WHERE hash = ?", arguments: [hash]
+            )
+        else { return nil }
+        return TokenRow(
+            provider: row[0], site: row[1], expiresAt: Date(timeIntervalSince1970: row[2]),
+            usedAt: (row[3] as Double?).map(Date.init(timeIntervalSince1970:))
+        )
+    }
+
+    package func consumeToken(hash: String, agent: NewAgent, now: Date) async throws(TokenProblem) -> TokenRow {
+        let result: Result<TokenRow, TokenProblem>
+        do {
+            result = try await self.writer.write { db -> Result<TokenRow, TokenProblem> in
+                guard let token = try Self.token(db, hash: hash) else { return .failure(.unknown) }
+                if token.usedAt != nil { return .failure(.used) }
+                if token.expiresAt <= now { return .failure(.expired) }
+                try db.execute(
+                    sql: "UPDATE enrollment_token SET used_at = ?, agent_id = ? WHERE hash = ?",
+                    arguments: [now.timeIntervalSince1970, agent.id, hash]
+                )
+                try db.execute(
+                    sql: """
+                        INSERT INTO agent (id, provider, site, hostname, signing_key, certificate_serial,
+                            certificate_not_after, enrolled_at, last_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        agent.id, token.provider, token.site, agent.hostname, agent.signingKey, agent.certificateSerial,
+                        agent.certificateNotAfter.timeIntervalSince1970, now.timeIntervalSince1970, genesisBatchHash,
+                    ]
+                )
+                return .success(token)
+            }
+        } catch {
+            throw .unknown
+        }
+        return try result.get()
+    }
+
+    private static let agentColumns = """
+        id, provider, site, hostname, signing_key, certificate_serial, certificate_not_after, enrolled_at, revoked_at,
+        last_seq, last_hash, last_batch_at, last_heartbeat_at, version, outbox_depth, outbox_bytes, oldest_unsent_age,
+        outbox_full, last_source_error, connected
+        """
+
+    private static func agent(from row: Row) -> AgentRow {
+        func date(_ index: Int) -> Date? { (row[index] as Double?).map(Date.init(timeIntervalSince1970:)) }
+        return AgentRow(
+            id: row[0], provider: row[1], site: row[2], hostname: row[3], signingKey: row[4], certificateSerial: row[5],
+            certificateNotAfter: Date(timeIntervalSince1970: row[6]), enrolledAt: Date(timeIntervalSince1970: row[7]),
+            revokedAt: date(8), lastSeq: row[9], lastHash: row[10], lastBatchAt: date(11), lastHeartbeatAt: date(12),
+            version: row[13], outboxDepth: row[14], outboxBytes: row[15], oldestUnsentAgeSeconds: row[16],
+            outboxFull: row[17], lastSourceError: row[18], connected: row[19]
+        )
+    }
+
+    package func agent(id: String) async throws -> AgentRow? {
+        try await self.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.agentColumns) FROM agent WHERE id = ?", arguments: [id]).map(Self.agent(from:))
+        }
+    }
+
+    package func agents() async throws -> [AgentRow] {
+        try await self.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.agentColumns) FROM agent ORDER BY provider, site, id").map(Self.agent(from:))
+        }
+    }
+
+    package func revokedAgentIds() async throws -> Set<String> {
+        try await self.writer.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT id FROM agent WHERE revoked_at IS NOT NULL"))
+        }
+    }
+
+    package func revoke(agentId: String, now: Date) async throws -> Bool {
+        try await self.writer.write { db in
+            try db.execute(
+                sql: "UPDATE agent SET revoked_at = COALESCE(revoked_at, ?), connected = 0 WHERE id = ?",
+                arguments: [now.timeIntervalSince1970, agentId]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    package func recordHeartbeat(agentId: String, info: HeartbeatInfo, now: Date) async throws {
+        try await self.writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE agent SET last_heartbeat_at = ?, version = ?, outbox_depth = ?, outbox_bytes = ?,
+                        oldest_unsent_age = ?, outbox_full = ?, last_source_error = ?, connected = 1
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    now.timeIntervalSince1970, info.version, info.outboxDepth, info.outboxBytes, info.oldestUnsentAgeSeconds,
+                    info.outboxFull, info.lastSourceError, agentId,
+                ]
+            )
+        }
+    }
+
+    package func setConnected(agentId: String, connected: Bool, now: Date) async throws {
+        try await self.writer.write { db in
+            if connected {
+                try db.execute(
+                    sql: "UPDATE agent SET connected = 1, last_heartbeat_at = ? WHERE id = ?",
+                    arguments: [now.timeIntervalSince1970, agentId]
+                )
+            } else {
+                try db.execute(sql: "UPDATE agent SET connected = 0 WHERE id = ?", arguments: [agentId])
+            }
+        }
+    }
+
+    package func updateCertificate(agentId: String, serial: String, notAfter: Date) async throws {
+        try await self.writer.write { db in
+            try db.execute(
+                sql: "UPDATE agent SET certificate_serial = ?, certificate_not_after = ? WHERE id = ?",
+                arguments: [serial, notAfter.timeIntervalSince1970, agentId]
+            )
+        }
+    }
+
+    // MARK: Batches
+
+    package func commit(_ batch: IncomingBatch) async throws -> CommitOutcome {
+        try await self.writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT provider, last_seq, last_hash, revoked_at FROM agent WHERE id = ?", arguments: [batch.agentId]
+                )
+            else { return .unknownAgent }
+            if (row[3] as Double?) != nil { return .revoked }
+            let provider: String = row[0]
+            let lastSeq: Int64 = row[1]
+            let lastHash: String = row[2]
+            if batch.seq <= lastSeq {
+                let stored = try String.fetchOne(
+                    db, sql: "SELECT hash FROM batch WHERE agent_id = ? AND seq = ?", arguments: [batch.agentId, batch.seq]
+                )
+                return stored == batch.hash ? .duplicate : .chainMismatch(expectedPrev: stored ?? "")
+            }
+            if batch.seq > lastSeq + 1 { return .gap(expected: lastSeq + 1, lastHash: lastHash) }
+            guard batch.prev == lastHash else { return .chainMismatch(expectedPrev: lastHash) }
+
+            var applied = 0
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO ticket (provider, id, site, agent_id, batch_seq, channel, priority, status, created_at,
+                        updated_at, first_reply_at, solved_at, closed_at, reopen_count, assignee, queue, tags, csat,
+                        contact_count, held_by, status_changes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (provider, id) DO UPDATE SET
+                        site = excluded.site, agent_id = excluded.agent_id, batch_seq = excluded.batch_seq,
+                        channel = excluded.channel, priority = excluded.priority, status = excluded.status,
+                        created_at = excluded.created_at, updated_at = excluded.updated_at,
+                        first_reply_at = excluded.first_reply_at, solved_at = excluded.solved_at,
+                        closed_at = excluded.closed_at, reopen_count = excluded.reopen_count,
+                        assignee = excluded.assignee, queue = excluded.queue, tags = excluded.tags, csat = excluded.csat,
+                        contact_count = excluded.contact_count, held_by = excluded.held_by,
+                        status_changes = excluded.status_changes
+                    WHERE excluded.updated_at > ticket.updated_at
+                    """
+            )
+            let encoder = WireJSON.encoder()
+            for ticket in batch.tickets {
+                let tags = String(decoding: try encoder.encode(ticket.tags), as: UTF8.self)
+                let changes = String(decoding: try encoder.encode(ticket.statusChanges), as: UTF8.self)
+                try upsert.execute(arguments: [
+                    provider, ticket.id, ticket.site, batch.agentId, batch.seq, ticket.channel.rawValue,
+                    ticket.priority.rawValue, ticket.status.rawValue, ticket.createdAt.timeIntervalSince1970,
+                    ticket.updatedAt.timeIntervalSince1970, ticket.firstReplyAt?.timeIntervalSince1970,
+                    ticket.solvedAt?.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, ticket.reopenCount,
+                    ticket.assignee, ticket.queue, tags, ticket.csat, ticket.contactCount, ticket.heldBy, changes,
+                ])
+                applied += db.changesCount
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO batch (agent_id, seq, hash, prev, protected, payload, signature, record_count, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    batch.agentId, batch.seq, batch.hash, batch.prev, batch.jws.protected, batch.jws.payload,
+                    batch.jws.signature, batch.tickets.count, batch.receivedAt.timeIntervalSince1970,
+                ]
+            )
+            try db.execute(
+                sql: "UPDATE agent SET last_seq = ?, last_hash = ?, last_batch_at = ? WHERE id = ?",
+                arguments: [batch.seq, batch.hash, batch.receivedAt.timeIntervalSince1970, batch.agentId]
+            )
+            return .committed(applied: applied, stale: batch.tickets.count - applied)
+        }
+    }
+
+    package func batch(agentId: String, seq: Int64) async throws -> StoredBatch? {
+        try await self.writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT hash, prev, protected, payload, signature, record_count, received_at
+                        FROM batch WHERE agent_id = ? AND seq = ?
+                        """,
+                    arguments: [agentId, seq]
+                )
+            else { return nil }
+            return StoredBatch(
+                agentId: agentId, seq: seq, hash: row[0], prev: row[1],
+                jws: FlattenedJWS(protected: row[2], payload: row[3], signature: row[4]), recordCount: row[5],
+                receivedAt: Date(timeIntervalSince1970: row[6])
+            )
+        }
+    }
+
+    // MARK: Security events
+
+    package func recordSecurityEvent(_ event: SecurityEvent) async throws {
+        try await self.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO security_event (at, agent_id, address, kind, detail) VALUES (?, ?, ?, ?, ?)",
+                arguments: [event.at.timeIntervalSince1970, event.agentId, event.address, event.kind, event.detail]
+            )
+        }
+    }
+
+    package func securityEvents(limit: Int) async throws -> [SecurityEvent] {
+        try await self.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT at, agent_id, address, kind, detail FROM security_event ORDER BY id DESC LIMIT ?",
+                arguments: [limit]
+            ).map {
+                SecurityEvent(at: Date(timeIntervalSince1970: $0[0]), agentId: $0[1], address: $0[2], kind: $0[3], detail: $0[4])
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    package func status(now: Date, offlineAfter: Duration) async throws -> StatusReport {
+        let agents = try await self.agents()
+        struct Key: Hashable {
+            var provider: String
+            var site: String
+        }
+        struct Counts: Sendable {
+            var provider: String
+            var site: String
+            var tickets: Int
+            var open: Int
+            var newest: Double?
+        }
+        let rows = try await self.writer.read { db -> [Counts] in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT provider, site, COUNT(*), SUM(status NOT IN ('solved', 'closed')), MAX(updated_at)
+                    FROM ticket GROUP BY provider, site
+                    """
+            ).map { Counts(provider: $0[0], site: $0[1], tickets: $0[2], open: $0[3], newest: $0[4]) }
+        }
+        var sites: [Key: StatusReport.Site] = [:]
+        for agent in agents where agent.revokedAt == nil {
+            let key = Key(provider: agent.provider, site: agent.site)
+            var site = sites[key] ?? StatusReport.Site(site: agent.site, agentsOnline: 0, agentsTotal: 0, tickets: 0, openTickets: 0)
+            site.agentsTotal += 1
+            if agent.isOnline(now: now, offlineAfter: offlineAfter) { site.agentsOnline += 1 }
+            sites[key] = site
+        }
+        for row in rows {
+            let key = Key(provider: row.provider, site: row.site)
+            var site = sites[key] ?? StatusReport.Site(site: key.site, agentsOnline: 0, agentsTotal: 0, tickets: 0, openTickets: 0)
+            site.tickets = row.tickets
+            site.openTickets = row.open
+            site.newestRecordAt = row.newest.map(Date.init(timeIntervalSince1970:))
+            sites[key] = site
+        }
+        var providers: [String: StatusReport.Provider] = [:]
+        for (key, site) in sites {
+            var provider =
+                providers[key.provider]
+                ?? StatusReport.Provider(
+                    provider: key.provider, agentsOnline: 0, agentsTotal: 0, tickets: 0, openTickets: 0, sites: []
+                )
+            provider.agentsOnline += site.agentsOnline
+            provider.agentsTotal += site.agentsTotal
+            provider.tickets += site.tickets
+            provider.openTickets += site.openTickets
+            if let newest = site.newestRecordAt, newest > (provider.newestRecordAt ?? .distantPast) {
+                provider.newestRecordAt = newest
+            }
+            provider.sites.append(site)
+            providers[key.provider] = provider
+        }
+        let sorted = providers.values.sorted { $0.provider < $1.provider }.map { provider in
+            var provider = provider
+            provider.sites.sort { $0.site < $1.site }
+            return provider
+        }
+        return StatusReport(generatedAt: now, providers: sorted)
+    }
+
+    package func ticket(provider: String, id: String) async throws -> StoredTicket? {
+        try await self.writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT site, agent_id, batch_seq, channel, priority, status, created_at, updated_at, first_reply_at,
+                            solved_at, closed_at, reopen_count, assignee, queue, tags, csat, contact_count, held_by, status_changes
+                        FROM ticket WHERE provider = ? AND id = ?
+                        """,
+                    arguments: [provider, id]
+                )
+            else { return nil }
+            func date(_ index: Int) -> Date? { (row[index] as Double?).map(Date.init(timeIntervalSince1970:)) }
+            let decoder = WireJSON.decoder()
+            let record = TicketRecord(
+                provider: provider, site: row[0], id: id, channel: Channel(rawValue: row[3]) ?? .email,
+                priority: Priority(rawValue: row[4]) ?? .normal, status: TicketStatus(rawValue: row[5]) ?? .open,
+                createdAt: Date(timeIntervalSince1970: row[6]), updatedAt: Date(timeIntervalSince1970: row[7]),
+                firstReplyAt: date(8), solvedAt: date(9), closedAt: date(10), reopenCount: row[11], assignee: row[12],
+                queue: row[13], tags: (try? decoder.decode([String].self, from: Data((row[14] as String).utf8))) ?? [],
+                csat: row[15], contactCount: row[16], heldBy: row[17],
+                statusChanges: (try? decoder.decode([TicketRecord.StatusChange].self, from: Data((row[18] as String).utf8))) ?? []
+            )
+            return StoredTicket(record: record, agentId: row[1], batchSeq: row[2])
+        }
+    }
+
+    package func ticketCount() async throws -> Int {
+        try await self.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ticket") ?? 0 }
+    }
+}

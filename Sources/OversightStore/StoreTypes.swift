@@ -1,0 +1,191 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// What the coordinator stores: agents, enrollment tokens, signed batches, tickets, security events.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import OversightModel
+
+/// An enrolled agent as the coordinator knows it.
+package struct AgentRow: Sendable, Hashable, Codable {
+    package var id: String
+    package var provider: String
+    package var site: String
+    package var hostname: String
+    /// Base64url Ed25519 public key (the JWK `x`) that signs this agent's batches.
+    package var signingKey: String
+    package var certificateSerial: String
+    package var certificateNotAfter: Date
+    package var enrolledAt: Date
+    package var revokedAt: Date?
+    package var lastSeq: Int64
+    package var lastHash: String
+    package var lastBatchAt: Date?
+    package var lastHeartbeatAt: Date?
+    package var version: String?
+    package var outboxDepth: Int?
+    package var outboxBytes: Int64?
+    package var oldestUnsentAgeSeconds: Double?
+    package var outboxFull: Bool
+    package var lastSourceError: String?
+    package var connected: Bool
+
+    /// Whether the agent counts as online at `now`: heard from within `offlineAfter`, and not revoked.
+    package func isOnline(now: Date, offlineAfter: Duration) -> Bool {
+        guard self.revokedAt == nil, let heartbeat = self.lastHeartbeatAt ?? self.lastBatchAt else { return false }
+        return now.timeIntervalSince(heartbeat) <= Double(offlineAfter.components.seconds)
+    }
+}
+
+/// A new agent to register when its token is consumed.
+package struct NewAgent: Sendable, Hashable {
+    package var id: String
+    package var hostname: String
+    package var signingKey: String
+    package var certificateSerial: String
+    package var certificateNotAfter: Date
+    /// Creates a registration.
+    package init(id: String, hostname: String, signingKey: String, certificateSerial: String, certificateNotAfter: Date) {
+        self.id = id
+        self.hostname = hostname
+        self.signingKey = signingKey
+        self.certificateSerial = certificateSerial
+        self.certificateNotAfter = certificateNotAfter
+    }
+}
+
+/// An enrollment token's scope, found by the token's hash.
+package struct TokenRow: Sendable, Hashable {
+    package var provider: String
+    package var site: String
+    package var expiresAt: Date
+    package var usedAt: Date?
+}
+
+/// Why a token cannot be used.
+package enum TokenProblem: Error, Sendable, Hashable {
+    case unknown
+    case used
+    case expired
+}
+
+/// A verified batch ready to be stored.
+package struct IncomingBatch: Sendable {
+    package var agentId: String
+    package var seq: Int64
+    package var hash: String
+    package var prev: String
+    package var jws: FlattenedJWS
+    package var receivedAt: Date
+    package var tickets: [TicketRecord]
+    /// Creates a batch to store.
+    package init(
+        agentId: String, seq: Int64, hash: String, prev: String, jws: FlattenedJWS, receivedAt: Date, tickets: [TicketRecord]
+    ) {
+        self.agentId = agentId
+        self.seq = seq
+        self.hash = hash
+        self.prev = prev
+        self.jws = jws
+        self.receivedAt = receivedAt
+        self.tickets = tickets
+    }
+}
+
+/// What storing a batch did. The sequence and chain are checked inside the storing transaction.
+package enum CommitOutcome: Sendable, Hashable {
+    /// Stored now; `applied` records changed state, `stale` were older than or equal to what was stored.
+    case committed(applied: Int, stale: Int)
+    /// This exact batch was stored before; nothing was applied again.
+    case duplicate
+    /// The batch skips ahead: the coordinator expects `expected` (after `lastHash`).
+    case gap(expected: Int64, lastHash: String)
+    /// The batch's `prev` does not match the stored chain, or a different batch already holds this seq.
+    case chainMismatch(expectedPrev: String)
+    case unknownAgent
+    case revoked
+}
+
+/// Consolidated status per provider and site.
+package struct StatusReport: Sendable, Codable, Hashable {
+    package var generatedAt: Date
+    package var providers: [Provider]
+
+    package struct Provider: Sendable, Codable, Hashable {
+        package var provider: String
+        package var agentsOnline: Int
+        package var agentsTotal: Int
+        package var tickets: Int
+        package var openTickets: Int
+        package var newestRecordAt: Date?
+        package var sites: [Site]
+    }
+
+    package struct Site: Sendable, Codable, Hashable {
+        package var site: String
+        package var agentsOnline: Int
+        package var agentsTotal: Int
+        package var tickets: Int
+        package var openTickets: Int
+        package var newestRecordAt: Date?
+    }
+}
+
+/// A stored ticket with the batch it last came in.
+package struct StoredTicket: Sendable, Hashable {
+    package var record: TicketRecord
+    package var agentId: String
+    package var batchSeq: Int64
+}
+
+/// A stored batch (the evidence of what an agent sent).
+package struct StoredBatch: Sendable, Hashable {
+    package var agentId: String
+    package var seq: Int64
+    package var hash: String
+    package var prev: String
+    package var jws: FlattenedJWS
+    package var recordCount: Int
+    package var receivedAt: Date
+}
+
+/// A security-relevant event (forged signature, chain mismatch, revoked agent, …).
+package struct SecurityEvent: Sendable, Hashable, Codable {
+    package var at: Date
+    package var agentId: String?
+    package var address: String?
+    package var kind: String
+    package var detail: String
+    /// Creates an event.
+    package init(at: Date, agentId: String?, address: String?, kind: String, detail: String) {
+        self.at = at
+        self.agentId = agentId
+        self.address = address
+        self.kind = kind
+        self.detail = detail
+    }
+}
+
+/// The coordinator's storage. The SQLite implementation is ``SQLiteStore``.
+package protocol CoordinatorStore: Sendable {
+    func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws
+    func token(hash: String) async throws -> TokenRow?
+    /// Marks the token used and registers the agent in one transaction; fails if the token is unknown, used or expired.
+    func consumeToken(hash: String, agent: NewAgent, now: Date) async throws(TokenProblem) -> TokenRow
+    func agent(id: String) async throws -> AgentRow?
+    func agents() async throws -> [AgentRow]
+    func revokedAgentIds() async throws -> Set<String>
+    func revoke(agentId: String, now: Date) async throws -> Bool
+    func commit(_ batch: IncomingBatch) async throws -> CommitOutcome
+    func recordHeartbeat(agentId: String, info: HeartbeatInfo, now: Date) async throws
+    func setConnected(agentId: String, connected: Bool, now: Date) async throws
+    func updateCertificate(agentId: String, serial: String, notAfter: Date) async throws
+    func recordSecurityEvent(_ event: SecurityEvent) async throws
+    func securityEvents(limit: Int) async throws -> [SecurityEvent]
+    func status(now: Date, offlineAfter: Duration) async throws -> StatusReport
+    func ticket(provider: String, id: String) async throws -> StoredTicket?
+    func ticketCount() async throws -> Int
+    func batch(agentId: String, seq: Int64) async throws -> StoredBatch?
+}
