@@ -66,15 +66,17 @@ let package = Package(
         .target(
             name: "OversightCoordinator",
             dependencies: [
-                "OversightConfig",
                 "OversightModel",
                 "OversightStore",
                 "OversightWire",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .target(
@@ -96,6 +98,7 @@ let package = Package(
         .executableTarget(
             name: "oversight-coordinator",
             dependencies: [
+                "OversightConfig",
                 "OversightCoordinator",
                 "OversightModel",
                 "OversightStore",
@@ -111,6 +114,7 @@ let package = Package(
             name: "oversight-agent",
             dependencies: [
                 "OversightAgent",
+                "OversightConfig",
                 "OversightModel",
                 "OversightWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

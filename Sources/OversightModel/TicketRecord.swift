@@ -18,7 +18,7 @@ public struct TicketRecord: Codable, Sendable, Hashable {
     public var site: String
     /// Provider-scoped ticket id.
     public var id: String
-    public var channel: Channel
+    public var channel: ContactChannel
     public var priority: Priority
     public var status: TicketStatus
     public var createdAt: Date
@@ -42,7 +42,7 @@ public struct TicketRecord: Codable, Sendable, Hashable {
 
     /// Creates a ticket record.
     public init(
-        provider: String, site: String, id: String, channel: Channel = .email, priority: Priority = .normal,
+        provider: String, site: String, id: String, channel: ContactChannel = .email, priority: Priority = .normal,
         status: TicketStatus, createdAt: Date, updatedAt: Date, firstReplyAt: Date? = nil, solvedAt: Date? = nil,
         closedAt: Date? = nil, reopenCount: Int = 0, assignee: String? = nil, queue: String? = nil, tags: [String] = [],
         csat: Int? = nil, contactCount: Int = 1, heldBy: String? = nil, statusChanges: [StatusChange] = []
@@ -81,7 +81,7 @@ public struct TicketRecord: Codable, Sendable, Hashable {
 }
 
 /// Contact channel of a ticket.
-public enum Channel: String, Codable, Sendable, CaseIterable {
+public enum ContactChannel: String, Codable, Sendable, CaseIterable {
     case email, chat, phone, social, web
 }
 

@@ -462,7 +462,7 @@ package final class SQLiteStore: CoordinatorStore {
             func date(_ index: Int) -> Date? { (row[index] as Double?).map(Date.init(timeIntervalSince1970:)) }
             let decoder = WireJSON.decoder()
             let record = TicketRecord(
-                provider: provider, site: row[0], id: id, channel: Channel(rawValue: row[3]) ?? .email,
+                provider: provider, site: row[0], id: id, channel: ContactChannel(rawValue: row[3]) ?? .email,
                 priority: Priority(rawValue: row[4]) ?? .normal, status: TicketStatus(rawValue: row[5]) ?? .open,
                 createdAt: Date(timeIntervalSince1970: row[6]), updatedAt: Date(timeIntervalSince1970: row[7]),
                 firstReplyAt: date(8), solvedAt: date(9), closedAt: date(10), reopenCount: row[11], assignee: row[12],

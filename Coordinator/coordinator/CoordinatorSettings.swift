@@ -1,0 +1,25 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Maps the YAML configuration onto the library's settings (CLI > file > defaults).
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import OversightCoordinator
+import OversightStore
+
+struct CoordinatorSettings {
+    var paths: CoordinatorPaths
+    var listener = ListenerConfiguration()
+    var synchronous: SQLiteStore.Synchronous = .full
+    var logLevel = "info"
+
+    static func load(file: String?, dataOverride: String?) throws -> CoordinatorSettings {
+        var settings = CoordinatorSettings(paths: CoordinatorPaths(directory: dataOverride ?? CoordinatorPaths.defaultDirectory))
+        if let file {
+            try settings.apply(file: file, dataOverride: dataOverride)
+        }
+        return settings
+    }
+}

@@ -1,0 +1,189 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// oversight-coordinator: parse arguments → load config → bootstrap logging → build services → run.
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import Logging
+import OversightCoordinator
+import OversightStore
+
+@main
+struct OversightCoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oversight-coordinator",
+        abstract: "Oversight coordinator: receives signed ticket batches from provider agents over mutual TLS and stores them.",
+        subcommands: [
+            Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self,
+        ]
+    )
+}
+
+/// `--data DIR`, shared by every command.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory (default: $OVERSIGHT_COORDINATOR_DATA or /var/lib/oversight/coordinator).")
+    var data: String?
+
+    var paths: CoordinatorPaths { CoordinatorPaths(directory: self.data ?? CoordinatorPaths.defaultDirectory) }
+
+    /// Opens the store of an initialised data directory, or fails with the command to run first.
+    func openStore() throws -> SQLiteStore {
+        let paths = self.paths
+        guard FileManager.default.fileExists(atPath: paths.store) else {
+            throw ValidationError("no coordinator store at \(paths.store); run `oversight-coordinator init --data \(paths.directory)` first")
+        }
+        return try SQLiteStore(path: paths.store)
+    }
+}
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the coordinator's CA, TLS server certificate, signing key and empty store."
+    )
+    @OptionGroup var data: DataOptions
+    @Option(name: .long, parsing: .upToNextOption, help: "Host names and IP addresses agents use to reach this coordinator.")
+    var hostname: [String] = []
+
+    func run() async throws {
+        let paths = self.data.paths
+        var hostnames = self.hostname
+        if hostnames.isEmpty { hostnames = ["localhost", "127.0.0.1", "::1", ProcessInfo.processInfo.hostName] }
+        switch try CoordinatorSetup.initialise(paths, hostnames: hostnames) {
+        case .alreadyInitialised(let existing):
+            print("\(paths.directory) is already initialised (found \(existing.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))); nothing was changed.")
+        case .created(let fingerprint):
+            _ = try SQLiteStore(path: paths.store)
+            _ = chmod(paths.store, 0o600)
+            print("Initialised coordinator in \(paths.directory)")
+            print("  CA fingerprint: \(fingerprint)")
+            print("  server certificate for: \(hostnames.joined(separator: ", "))")
+            print("Next: oversight-coordinator serve --data \(paths.directory)")
+        }
+    }
+}
+
+struct CACommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ca", abstract: "The coordinator's CA.", subcommands: [Fingerprint.self])
+
+    struct Fingerprint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print sha256:… of the CA certificate (agents pin it at enrollment).")
+        @OptionGroup var data: DataOptions
+        func run() async throws {
+            let identity = try CoordinatorIdentity.load(self.data.paths)
+            print(identity.authority.fingerprint)
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "Enrollment tokens.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a one-time enrollment token for one provider site.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "Provider the agent will belong to.") var provider: String
+        @Option(help: "Site of the provider.") var site: String
+        @Option(help: "How long the token stays valid (e.g. 30m, 24h, 7d).") var ttl: String = "24h"
+        @Flag(name: [.short, .long], help: "Print only the token.") var quiet = false
+
+        func validate() throws {
+            guard CLIDuration.parse(self.ttl) != nil else { throw ValidationError("--ttl '\(self.ttl)' is not a duration like 30m, 24h or 7d") }
+            for (name, value) in [("provider", self.provider), ("site", self.site)] {
+                guard !value.isEmpty, value.utf8.count <= 64, value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                    throw ValidationError("--\(name) must be 1–64 letters, digits, '-', '_' or '.'")
+                }
+            }
+        }
+
+        func run() async throws {
+            let store = try self.data.openStore()
+            let identity = try CoordinatorIdentity.load(self.data.paths)
+            let ttl = CLIDuration.parse(self.ttl) ?? .seconds(86400)
+            let issued = try await EnrollmentTokens.create(store: store, provider: self.provider, site: self.site, ttl: ttl)
+            if self.quiet {
+                print(issued.token)
+                return
+            }
+            print(issued.token)
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    One-time token for provider \(self.provider), site \(self.site); expires \(WireTime.format(issued.expiresAt)).
+                    On the agent:
+                      oversight-agent enroll --coordinator HOST:7443 --token \(issued.token) --ca-fingerprint \(identity.authority.fingerprint)
+
+                    """.utf8
+                )
+            )
+        }
+    }
+}
+
+struct AgentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agents", abstract: "Enrolled agents.", subcommands: [List.self, Revoke.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show every agent: provider, site, online, last heartbeat and batch, outbox, certificate expiry.")
+        @OptionGroup var data: DataOptions
+        @Flag(help: "Print JSON.") var json = false
+        @Option(help: "Seconds without a heartbeat after which an agent is offline.") var offlineAfter: Int = 90
+
+        func run() async throws {
+            let store = try self.data.openStore()
+            let agents = try await store.agents()
+            let now = Date()
+            let views = agents.map { AgentView(row: $0, now: now, offlineAfter: .seconds(self.offlineAfter)) }
+            if self.json {
+                print(try JSONOutput.string(views))
+                return
+            }
+            if views.isEmpty {
+                print("No agents enrolled. Create a token with `oversight-coordinator token create --provider P --site S`.")
+                return
+            }
+            var table = TextTable(columns: ["AGENT", "PROVIDER", "SITE", "STATE", "LAST HEARTBEAT", "LAST BATCH", "SEQ", "OUTBOX", "CERT EXPIRES"])
+            for view in views {
+                table.add([
+                    view.id, view.provider, view.site, view.state, view.lastHeartbeatAt.map(WireTime.relative) ?? "never",
+                    view.lastBatchAt.map(WireTime.relative) ?? "never", "\(view.lastSeq)",
+                    view.outboxDepth.map { "\($0)\(view.outboxFull ? " FULL" : "")" } ?? "-", WireTime.day(view.certificateNotAfter),
+                ])
+            }
+            print(table.render())
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an agent: its live connection drops within a second and every later handshake fails.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "Agent id (see `agents list`).") var id: String
+
+        func run() async throws {
+            let store = try self.data.openStore()
+            guard try await store.revoke(agentId: self.id, now: Date()) else {
+                throw ValidationError("no agent with id \(self.id)")
+            }
+            print("Revoked \(self.id). A running coordinator drops its connection within a second.")
+        }
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Consolidated status per provider and site (works while the coordinator serves).")
+    @OptionGroup var data: DataOptions
+    @Flag(help: "Print JSON: an object with a `providers` array.") var json = false
+    @Option(help: "Seconds without a heartbeat after which an agent is offline.") var offlineAfter: Int = 90
+
+    func run() async throws {
+        let store = try self.data.openStore()
+        let report = try await store.status(now: Date(), offlineAfter: .seconds(self.offlineAfter))
+        if self.json {
+            print(try JSONOutput.string(report))
+            return
+        }
+        print(StatusRendering.table(report))
+    }
+}

@@ -1,0 +1,46 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import Logging
+import OversightCoordinator
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Listen for agents on TLS (default port 7443) until SIGTERM/SIGINT, then shut down gracefully."
+    )
+    @OptionGroup var data: DataOptions
+    @Option(name: .long, help: "Coordinator configuration file (YAML).") var config: String?
+    @Option(name: .long, help: "Address to listen on (overrides the config).") var host: String?
+    @Option(name: .long, help: "TLS port for agents (overrides the config; 0 picks a free port).") var port: Int?
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+
+    func run() async throws {
+        var settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
+        if let host = self.host { settings.listener.host = host }
+        if let port = self.port { settings.listener.port = port }
+        if let level = self.logLevel { settings.logLevel = level }
+        let logger = bootstrapLogging(label: "oversight.coordinator", level: settings.logLevel)
+        let server = CoordinatorServer(paths: settings.paths, listener: settings.listener, synchronous: settings.synchronous)
+        try await server.run(logger: logger) { address in
+            logger.notice("coordinator ready", metadata: ["oversight.listen.port": "\(address.port ?? 0)"])
+        }
+    }
+}
+
+/// Bootstraps swift-log once for this process (stderr, chosen level).
+func bootstrapLogging(label: String, level: String) -> Logger {
+    let parsed = Logger.Level(rawValue: level) ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = parsed
+        return handler
+    }
+    var logger = Logger(label: label)
+    logger.logLevel = parsed
+    return logger
+}

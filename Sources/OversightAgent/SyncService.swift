@@ -1,0 +1,249 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Connects to the coordinator (reconnecting with backoff), lines the outbox up with the coordinator's chain,
+// sends signed batches with a bounded number in flight, deletes them on acknowledgement, and heartbeats.
+//
+//===----------------------------------------------------------------------===//
+
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import OversightModel
+import OversightWire
+import ServiceLifecycle
+import Synchronization
+import X509
+
+/// Settings of the sync loop.
+package struct SyncConfiguration: Sendable {
+    package var host: String
+    package var port: Int
+    package var proxy: ProxyConfiguration?
+    package var maxRecords: Int = 500
+    package var maxAge: Duration = .seconds(2)
+    package var inFlight: Int = 4
+    package var heartbeatInterval: Duration = .seconds(30)
+    package var initialBackoff: Duration = .seconds(1)
+    package var maxBackoff: Duration = .seconds(60)
+    package var version: String
+    /// How often the loop looks for batches to seal and send.
+    package var tick: Duration = .milliseconds(100)
+
+    /// Creates settings.
+    package init(host: String, port: Int, proxy: ProxyConfiguration?, version: String) {
+        self.host = host
+        self.port = port
+        self.proxy = proxy
+        self.version = version
+    }
+}
+
+/// The agent's connection to the coordinator.
+package struct SyncService: Service {
+    let configuration: SyncConfiguration
+    let paths: AgentPaths
+    let outbox: Outbox
+    let health: AgentHealth
+    let logger: Logger
+
+    /// Creates the service.
+    package init(configuration: SyncConfiguration, paths: AgentPaths, outbox: Outbox, health: AgentHealth, logger: Logger) {
+        self.configuration = configuration
+        self.paths = paths
+        self.outbox = outbox
+        self.health = health
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                var backoff = Backoff(initial: self.configuration.initialBackoff, maximum: self.configuration.maxBackoff)
+                while !Task.isCancelled {
+                    let started = ContinuousClock.now
+                    do {
+                        try await self.connectOnce()
+                        try? await self.outbox.setState("connection", "disconnected at \(WireJSON.format(Date())): the coordinator closed the connection")
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        let message = Self.describe(error)
+                        self.logger.warning("connection to the coordinator failed", metadata: ["oversight.error": "\(message)"])
+                        try? await self.outbox.setState("connection", "disconnected at \(WireJSON.format(Date())): \(message)")
+                    }
+                    backoff.connectionEnded(after: ContinuousClock.now - started)
+                    let delay = backoff.next()
+                    self.logger.info("reconnecting", metadata: ["oversight.backoff.seconds": "\(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)"])
+                    try await Task.sleep(for: delay)
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? AgentError { return error.message }
+        if let error = error as? WireError { return error.message }
+        return "\(error)"
+    }
+
+    /// One connection: hello, welcome, rebase, then batches and heartbeats until it ends.
+    func connectOnce() async throws {
+        let credentials = try AgentCredentials.load(self.paths)
+        let identity = AgentIdentity(agentId: credentials.identity.agentId, provider: credentials.identity.provider, site: credentials.identity.site)
+        let ca = try Certificate(pemEncoded: credentials.caPEM)
+        let outcome = VerificationOutcome()
+        let verifier = ServerCertificateVerifier(trust: .certificate(ca))
+        let context = try TLSSetup.clientContext(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM)
+        let channel = try await WireClient.connect(
+            host: self.configuration.host, port: self.configuration.port, context: context,
+            verification: verifier.callback(outcome: outcome), proxy: self.configuration.proxy, maxFrameBytes: 16 << 20
+        )
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                try await outbound.write(try MessageCodec.frame(AgentMessage.hello(.init(agentId: identity.agentId, version: self.configuration.version))))
+                var iterator = inbound.makeAsyncIterator()
+                guard let first = try await iterator.next() else {
+                    throw AgentError(.connection, "the coordinator closed the connection after the TLS handshake")
+                }
+                let welcome: CoordinatorMessage.Welcome
+                switch try MessageCodec.decode(CoordinatorMessage.self, from: first) {
+                case .welcome(let value): welcome = value
+                case .error(let error): throw AgentError(.protocolError, "the coordinator refused the connection (\(error.code)): \(error.message)")
+                case let other: throw AgentError(.protocolError, "expected welcome, got \(other.type)")
+                }
+                try await self.session(
+                    welcome: welcome, identity: identity, credentials: credentials, iterator: &iterator, outbound: outbound,
+                    channel: channel.channel
+                )
+            }
+        } catch {
+            if let problem = outcome.problem { throw AgentError(.untrustedCoordinator, problem) }
+            if "\(error)".contains("handshake") || "\(error)".contains("CERTIFICATE") || "\(error)".contains("sslv3Alert") {
+                throw AgentError(
+                    .connection,
+                    "TLS handshake failed (\(error)): the coordinator refused this agent's certificate; if the agent was revoked it must be enrolled again"
+                )
+            }
+            throw error
+        }
+    }
+
+    private func session(
+        welcome: CoordinatorMessage.Welcome, identity: AgentIdentity, credentials: AgentCredentials,
+        iterator: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        channel: any Channel
+    ) async throws {
+        let rebase = try await self.outbox.rebase(coordinatorSeq: welcome.lastSeq, coordinatorHash: welcome.lastHash, now: Date())
+        switch rebase {
+        case .inSync, .acknowledged:
+            break
+        case .resealed(let dropped, let seq):
+            self.logger.notice(
+                "outbox was behind the coordinator (restored from a snapshot?): unacknowledged records are sent again after the coordinator's last batch",
+                metadata: ["oversight.batch.seq": "\(seq)", "oversight.batches.resealed": "\(dropped)"]
+            )
+        case .coordinatorBehind(let local, let remote):
+            self.logger.error(
+                "the coordinator's last batch is older than what it acknowledged to this agent: it was restored from a backup; batches \(remote + 1)...\(local) must come from that backup",
+                metadata: ["oversight.batch.seq": "\(remote)"]
+            )
+        }
+        try await self.outbox.setState("connection", "connected since \(WireJSON.format(Date())) to \(self.configuration.host):\(self.configuration.port)")
+        self.logger.info("connected to the coordinator", metadata: ["oversight.agent.id": "\(identity.agentId)", "oversight.batch.seq": "\(welcome.lastSeq)"])
+
+        // Renew the client certificate when less than a third of 90 days (30 days) is left.
+        if let notAfter = welcome.certificateNotAfter, notAfter.timeIntervalSinceNow < 30 * 86400 {
+            let key = try P256.Signing.PrivateKey(pemRepresentation: credentials.keyPEM)
+            try await outbound.write(try MessageCodec.frame(AgentMessage.renew(.init(csr: try CertificateAuthority.makeCSR(key: key)))))
+            self.logger.info("asked the coordinator to renew this agent's certificate", metadata: ["oversight.certificate.not_after": "\(notAfter)"])
+        }
+
+        let stats = try await self.outbox.stats(now: Date())
+        let nextToSend = SequenceBox(stats.lastAckedSeq + 1)
+        let heartbeatEvery = min(self.configuration.heartbeatInterval, .seconds(max(1, welcome.heartbeatIntervalSeconds)))
+        let maxRecords = min(self.configuration.maxRecords, welcome.maxRecordsPerBatch)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await self.sendLoop(
+                        identity: identity, credentials: credentials, outbound: outbound, nextToSend: nextToSend, maxRecords: maxRecords,
+                        heartbeatEvery: heartbeatEvery
+                    )
+                } catch is CancellationError {
+                } catch {
+                    self.logger.warning("sending stopped", metadata: ["oversight.error": "\(Self.describe(error))"])
+                    channel.close(promise: nil)
+                }
+            }
+            while let frame = try await iterator.next() {
+                    switch try MessageCodec.decode(CoordinatorMessage.self, from: frame) {
+                    case .ack(let ack):
+                        if try await !self.outbox.acknowledge(seq: ack.seq, hash: ack.hash, now: Date()) {
+                            self.logger.debug("acknowledgement for a batch no longer held", metadata: ["oversight.batch.seq": "\(ack.seq)"])
+                        }
+                    case .resend(let resend):
+                        self.logger.notice("coordinator asked for a resend", metadata: ["oversight.batch.seq": "\(resend.fromSeq)", "oversight.reason": "\(resend.reason)"])
+                        _ = try await self.outbox.rebase(coordinatorSeq: resend.fromSeq - 1, coordinatorHash: resend.lastHash, now: Date())
+                        nextToSend.value = resend.fromSeq
+                    case .renewed(let renewed):
+                        let certificate = try Certificate(pemEncoded: renewed.certificate)
+                        try AtomicFile.write(self.paths.clientCertificate, Data(renewed.certificate.utf8), mode: 0o644)
+                        self.logger.notice("certificate renewed", metadata: ["oversight.certificate.not_after": "\(certificate.notValidAfter)"])
+                    case .error(let error):
+                        throw AgentError(.protocolError, "the coordinator reported \(error.code)\(error.seq.map { " for batch \($0)" } ?? ""): \(error.message)")
+                    case .welcome, .enrolled:
+                        throw AgentError(.protocolError, "unexpected message from the coordinator")
+                    }
+                }
+            group.cancelAll()
+            throw AgentError(.connection, "the coordinator closed the connection")
+        }
+    }
+
+    private func sendLoop(
+        identity: AgentIdentity, credentials: AgentCredentials, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, nextToSend: SequenceBox,
+        maxRecords: Int, heartbeatEvery: Duration
+    ) async throws {
+        var nextHeartbeat = ContinuousClock.now
+        while !Task.isCancelled {
+            _ = try await self.outbox.sealDue(
+                identity: identity, key: credentials.signingKey, maxRecords: maxRecords, maxAge: self.configuration.maxAge,
+                maxSealed: self.configuration.inFlight * 2, now: Date()
+            )
+            let acked = try await self.outbox.stats(now: Date())
+            let next = nextToSend.value
+            let inFlight = Int(max(0, next - 1 - acked.lastAckedSeq))
+            if inFlight < self.configuration.inFlight {
+                let batches = try await self.outbox.sealed(from: max(next, acked.lastAckedSeq + 1), limit: self.configuration.inFlight - inFlight)
+                for batch in batches {
+                    try await outbound.write(try MessageCodec.frame(AgentMessage.batch(batch.jws)))
+                    nextToSend.value = batch.seq + 1
+                }
+            }
+            if ContinuousClock.now >= nextHeartbeat {
+                let info = HeartbeatInfo(
+                    version: self.configuration.version, outboxDepth: acked.depth, outboxBytes: acked.bytes,
+                    oldestUnsentAgeSeconds: acked.oldestUnsentAgeSeconds, outboxFull: self.health.outboxFull,
+                    lastSourceError: self.health.lastSourceError, lastAckedSeq: acked.lastAckedSeq, sentAt: Date()
+                )
+                try await outbound.write(try MessageCodec.frame(AgentMessage.heartbeat(info)))
+                nextHeartbeat = ContinuousClock.now + heartbeatEvery
+            }
+            try await Task.sleep(for: self.configuration.tick)
+        }
+    }
+}
+
+/// The next batch seq to send, shared by the reading and the sending side of a connection.
+final class SequenceBox: Sendable {
+    private let storage: Mutex<Int64>
+    init(_ value: Int64) { self.storage = Mutex(value) }
+    var value: Int64 {
+        get { self.storage.withLock { $0 } }
+        set { self.storage.withLock { $0 = newValue } }
+    }
+}

@@ -1,0 +1,104 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Everything the agent's `run` command is configured with.
+//
+//===----------------------------------------------------------------------===//
+
+/// The agent's configuration (`oversight-agent run --config FILE`); loaded by ``load(file:)``.
+///
+/// Every property has the default that applies when its key is absent; only `sources` must be given.
+package struct AgentConfiguration: Sendable {
+    /// An HTTP CONNECT proxy for networks that allow only proxied egress.
+    package struct Proxy: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+        /// Proxy host name or address.
+        package var host: String
+        /// Proxy port.
+        package var port: Int
+        /// User name for `Proxy-Authorization: Basic`, if the proxy needs one.
+        package var username: String?
+        /// Password read from `password_file` at load time; never printed.
+        package var password: String?
+
+        /// Creates a proxy setting.
+        /// - Parameters:
+        ///   - host: Proxy host name or address.
+        ///   - port: Proxy port.
+        ///   - username: User name, if the proxy needs one.
+        ///   - password: Password, if the proxy needs one.
+        package init(host: String, port: Int, username: String? = nil, password: String? = nil) {
+            self.host = host
+            self.port = port
+            self.username = username
+            self.password = password
+        }
+
+        /// `http://host:port` with the user name, never the password.
+        package var description: String {
+            let endpoint = HostAndPort(host: self.host, port: self.port)
+            let user = self.username.map { " (user \($0), password \(self.password == nil ? "none" : "set"))" } ?? ""
+            return "http://\(endpoint)\(user)"
+        }
+
+        /// Same as ``description``: the password is never printed.
+        package var debugDescription: String { self.description }
+    }
+
+    /// How records are grouped into signed batches.
+    package struct Batch: Sendable {
+        /// Most records in one batch (1–5000).
+        package var maxRecords: Int = 500
+        /// Longest a record waits for its batch to fill before the batch is sent anyway (10ms–10m).
+        package var maxAge: Duration = .seconds(2)
+        /// Batches sent before waiting for acknowledgements (1–64).
+        package var inFlight: Int = 4
+
+        /// Creates batch settings with the defaults.
+        package init() {}
+    }
+
+    /// How the agent backs off between failed connection attempts.
+    package struct Reconnect: Sendable {
+        /// Wait after the first failure.
+        package var initialBackoff: Duration = .seconds(1)
+        /// Longest wait between attempts; at least ``initialBackoff``.
+        package var maxBackoff: Duration = .seconds(60)
+
+        /// Creates reconnect settings with the defaults.
+        package init() {}
+    }
+
+    /// The durable outbox of records not yet acknowledged.
+    package struct Outbox: Sendable {
+        /// Most bytes the outbox may hold on disk (at least 1 MiB); sources pause while it is full.
+        package var maxBytes: Int = 512 << 20
+
+        /// Creates outbox settings with the defaults.
+        package init() {}
+    }
+
+    /// The agent's data folder: enrolment keys and certificate, outbox, state.
+    package var dataDirectory: String = "/var/lib/oversight/agent"
+    /// The coordinator to dial; `nil` means the address stored at enrolment.
+    package var coordinator: HostAndPort?
+    /// The HTTP CONNECT proxy to dial through, if any.
+    package var proxy: Proxy?
+    /// Batching.
+    package var batch: Batch = .init()
+    /// How often the agent sends a heartbeat while connected (1s–10m).
+    package var heartbeatInterval: Duration = .seconds(30)
+    /// Backoff between connection attempts.
+    package var reconnect: Reconnect = .init()
+    /// Outbox limits.
+    package var outbox: Outbox = .init()
+    /// Least severe level logged.
+    package var logLevel: LogLevel = .info
+    /// The folders the agent reads; the file must name at least one.
+    package var sources: [SourceConfiguration]
+
+    /// Creates a configuration with defaults for everything but the sources.
+    /// - Parameter sources: The folders the agent reads.
+    package init(sources: [SourceConfiguration]) {
+        self.sources = sources
+    }
+}

@@ -1,0 +1,115 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Reading a source's `mapping` section.
+//
+//===----------------------------------------------------------------------===//
+
+internal import Foundation
+internal import OversightModel
+
+extension FieldMappingConfiguration {
+    /// Reads a `mapping` section.
+    ///
+    /// Keys: `fields` (required), `dates` (`format`, `time_zone`), `statuses`, `channels`, `priorities`,
+    /// `defaults` (`channel`, `priority`), `tags_separator`, `pseudonymise`. See docs/configuration.md.
+    /// - Throws: ``ConfigError`` naming the file, line and key of the first problem.
+    package init(node: ConfigNode) throws(ConfigError) {
+        try node.rejectUnknownKeys(allowed: [
+            "fields", "dates", "statuses", "channels", "priorities", "defaults", "tags_separator", "pseudonymise",
+        ])
+
+        let fieldsNode = try node.required("fields")
+        var fields: [TicketField: String] = [:]
+        var columns: [String: TicketField] = [:]
+        for (key, column, valueNode) in try fieldsNode.stringMap() {
+            guard let field = TicketField(rawValue: key) else {
+                var message = "unknown ticket field '\(key.prefix(64))'"
+                if let suggestion = ConfigNode.closest(to: key, in: TicketField.allCases.map(\.rawValue)) {
+                    message += " (did you mean '\(suggestion)'?)"
+                }
+                message += "; fields: " + TicketField.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigError(
+                    code: .unknownKey, file: valueNode.file, line: valueNode.line, column: valueNode.column,
+                    keyPath: fieldsNode.keyPath, message: message
+                )
+            }
+            guard !column.isEmpty else { throw valueNode.invalid(expected: "a column name or JSON key") }
+            if let other = columns[column] {
+                throw valueNode.error("column '\(column.prefix(64))' is already mapped to '\(other.rawValue)'")
+            }
+            columns[column] = field
+            fields[field] = column
+        }
+        for field in TicketField.required where fields[field] == nil {
+            throw ConfigError(
+                code: .missingKey, file: fieldsNode.file, line: fieldsNode.valueLine, column: fieldsNode.valueColumn,
+                keyPath: fieldsNode.keyPath, message: "missing required field '\(field.rawValue)'"
+            )
+        }
+        self.init(fields: fields)
+
+        if let dates = try node.optional("dates") {
+            try dates.rejectUnknownKeys(allowed: ["format", "time_zone"])
+            if let format = try dates.optional("format") {
+                self.dateFormat = try Self.dateFormat(format)
+            }
+            if let zoneNode = try dates.optional("time_zone") {
+                let name = try zoneNode.string(maxLength: 64)
+                guard let zone = TimeZone(identifier: name) else {
+                    throw zoneNode.invalid(expected: "an IANA time zone such as UTC, Europe/Paris or America/New_York")
+                }
+                self.timeZone = zone
+            }
+        }
+        if let statuses = try node.optional("statuses") { self.statuses = try Self.valueMap(statuses, TicketStatus.self) }
+        if let channels = try node.optional("channels") { self.channels = try Self.valueMap(channels, ContactChannel.self) }
+        if let priorities = try node.optional("priorities") { self.priorities = try Self.valueMap(priorities, Priority.self) }
+        if let defaults = try node.optional("defaults") {
+            try defaults.rejectUnknownKeys(allowed: ["channel", "priority"])
+            if let channel = try defaults.optional("channel") { self.defaultChannel = try channel.choice(ContactChannel.self) }
+            if let priority = try defaults.optional("priority") { self.defaultPriority = try priority.choice(Priority.self) }
+        }
+        if let separator = try node.optional("tags_separator") {
+            self.tagsSeparator = try separator.string(maxLength: 8)
+        }
+        if let pseudonymise = try node.optional("pseudonymise") {
+            for item in try pseudonymise.items() {
+                let field = try item.choice(
+                    KeyValuePairs(dictionaryLiteral: ("id", TicketField.id), ("assignee", .assignee), ("queue", .queue), ("tags", .tags))
+                )
+                self.pseudonymise.insert(field)
+            }
+        }
+    }
+
+    private static func dateFormat(_ node: ConfigNode) throws(ConfigError) -> DateFormat {
+        let text = try node.string(maxLength: 64)
+        switch text {
+        case "iso8601": return .iso8601
+        case "unix": return .unix
+        case "unix_ms": return .unixMilliseconds
+        default:
+            switch DatePattern.compile(text) {
+            case .success(let pattern): return .pattern(pattern)
+            case .failure(let error):
+                throw node.error("expected iso8601, unix, unix_ms or a date pattern; \(error.message)")
+            }
+        }
+    }
+
+    /// Reads `provider value: oversight value` pairs; keys are lower-cased for case-insensitive matching.
+    private static func valueMap<Value: RawRepresentable & CaseIterable>(
+        _ node: ConfigNode, _ type: Value.Type
+    ) throws(ConfigError) -> [String: Value] where Value.RawValue == String {
+        var result: [String: Value] = [:]
+        for (key, _, valueNode) in try node.stringMap() {
+            let lowered = key.lowercased()
+            guard result[lowered] == nil else {
+                throw valueNode.error("'\(key.prefix(64))' is mapped twice (provider values are matched case-insensitively)")
+            }
+            result[lowered] = try valueNode.choice(Value.self)
+        }
+        return result
+    }
+}

@@ -1,0 +1,55 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Reading one item of the agent's `sources` list.
+//
+//===----------------------------------------------------------------------===//
+
+extension SourceConfiguration {
+    /// Reads one item of `sources`.
+    ///
+    /// Keys: `name` and `path` and `mapping` (required), `kind`, `format`, `poll_interval`, `settle_time`, `site`, `csv`.
+    /// - Throws: ``ConfigError`` naming the file, line and key of the first problem.
+    package init(node: ConfigNode) throws(ConfigError) {
+        try node.rejectUnknownKeys(allowed: [
+            "name", "kind", "path", "format", "poll_interval", "settle_time", "site", "csv", "mapping",
+        ])
+        let nameNode = try node.required("name")
+        let name = try nameNode.string(maxLength: 64)
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-".unicodeScalars)
+        guard name.unicodeScalars.allSatisfy({ allowed.contains($0) }) else {
+            throw nameNode.invalid(expected: "a name of 1 to 64 characters from A-Z a-z 0-9 _ . -")
+        }
+        let path = try node.required("path").string()
+        let mapping = try FieldMappingConfiguration(node: node.required("mapping"))
+        self.init(name: name, path: path, mapping: mapping)
+
+        if let kind = try node.optional("kind") { self.kind = try kind.choice(Kind.self) }
+        if let format = try node.optional("format") { self.format = try format.choice(Format.self) }
+        if let poll = try node.optional("poll_interval") {
+            self.pollInterval = try poll.duration(in: .milliseconds(100) ... .seconds(3_600))
+        }
+        if let settle = try node.optional("settle_time") {
+            self.settleTime = try settle.duration(in: .zero ... .seconds(3_600))
+        }
+        if let site = try node.optional("site") { self.site = try site.string(maxLength: 256) }
+        if let csv = try node.optional("csv") {
+            try csv.rejectUnknownKeys(allowed: ["delimiter", "quote"])
+            if let delimiter = try csv.optional("delimiter") { self.csv.delimiter = try Self.csvCharacter(delimiter) }
+            if let quote = try csv.optional("quote") { self.csv.quote = try Self.csvCharacter(quote) }
+            if self.csv.delimiter == self.csv.quote {
+                throw csv.error("delimiter and quote must be different characters")
+            }
+        }
+    }
+
+    private static func csvCharacter(_ node: ConfigNode) throws(ConfigError) -> UInt8 {
+        let text = try node.string(maxLength: 1)
+        guard let scalar = text.unicodeScalars.first, text.unicodeScalars.count == 1, scalar.isASCII,
+            scalar != "\n", scalar != "\r"
+        else {
+            throw node.invalid(expected: "a single ASCII character other than a line break, such as \",\" \";\" or \"\\t\"")
+        }
+        return UInt8(scalar.value)
+    }
+}

@@ -1,0 +1,69 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// One folder of provider exports the agent reads.
+//
+//===----------------------------------------------------------------------===//
+
+/// A folder into which a provider's export jobs drop CSV or JSON Lines files (an item of `sources`).
+package struct SourceConfiguration: Sendable {
+    /// What a source holds.
+    package enum Kind: String, Sendable, CaseIterable {
+        /// Ticket exports, mapped to ``OversightModel/TicketRecord``.
+        case tickets
+    }
+
+    /// How files in the folder are read.
+    package enum Format: String, Sendable, CaseIterable {
+        /// By extension: `.csv` → CSV, `.jsonl` / `.ndjson` → JSON Lines; other files are ignored.
+        case auto
+        /// Every file is CSV, whatever its extension.
+        case csv
+        /// Every file is JSON Lines, whatever its extension.
+        case jsonl
+    }
+
+    /// CSV dialect.
+    package struct CSVOptions: Sendable, Hashable {
+        /// Field separator, one ASCII character.
+        package var delimiter: UInt8 = UInt8(ascii: ",")
+        /// Quote character, one ASCII character; doubled inside a quoted field.
+        package var quote: UInt8 = UInt8(ascii: "\"")
+
+        /// Creates CSV options; the defaults are RFC 4180's.
+        package init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\"")) {
+            self.delimiter = delimiter
+            self.quote = quote
+        }
+    }
+
+    /// Unique name of the source, `[A-Za-z0-9_.-]{1,64}`; appears in logs and the agent's status.
+    package var name: String
+    /// What the source holds.
+    package var kind: Kind = .tickets
+    /// The folder to watch.
+    package var path: String
+    /// How files are read.
+    package var format: Format = .auto
+    /// How often the folder is listed.
+    package var pollInterval: Duration = .seconds(2)
+    /// How long a file must stay unchanged (size and modification time) before it is read.
+    package var settleTime: Duration = .seconds(1)
+    /// Site that the records belong to; `nil` means the agent's enrolled site.
+    package var site: String?
+    /// CSV dialect.
+    package var csv: CSVOptions = .init()
+    /// How columns become ticket fields.
+    package var mapping: FieldMappingConfiguration
+
+    /// Creates a source configuration with defaults for everything but its name, folder and mapping.
+    /// - Parameters:
+    ///   - name: Unique name of the source.
+    ///   - path: The folder to watch.
+    ///   - mapping: How columns become ticket fields.
+    package init(name: String, path: String, mapping: FieldMappingConfiguration) {
+        self.name = name
+        self.path = path
+        self.mapping = mapping
+    }
+}

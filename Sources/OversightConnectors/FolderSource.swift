@@ -1,0 +1,210 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// A folder into which a provider's export jobs drop ticket files.
+//
+//===----------------------------------------------------------------------===//
+
+internal import Crypto
+package import Foundation
+package import OversightConfig
+internal import OversightModel
+
+/// Reads the CSV and JSON Lines files that a provider's export jobs drop into a folder.
+///
+/// The agent drives it: ``readyFiles(now:)`` lists the files that have settled, ``read(file:provider:site:)``
+/// maps their rows to records and rejects, and once the records are safely in the outbox,
+/// ``markDone(file:rejects:)`` moves the file to `done/` (writing `rejects/<name>.rejects.jsonl` if
+/// some rows were bad). A file that cannot be read at all goes to `rejects/` with ``markRejected(file:reason:)``.
+package struct FolderSource: Sendable {
+    /// Caps that protect the agent's memory from a runaway export.
+    package struct Limits: Sendable {
+        /// Largest file read, in bytes.
+        package var maxFileBytes: Int = 256 << 20
+        /// Most data rows in one file.
+        package var maxRows: Int = 1_000_000
+        /// Longest raw row kept in a reject, in bytes.
+        package var maxRawBytes: Int = 4_096
+
+        /// Creates the default limits.
+        package init() {}
+    }
+
+    /// The source's configuration.
+    package let configuration: SourceConfiguration
+    /// The watched folder.
+    package let folder: URL
+    /// Caps on file size and rows.
+    package var limits: Limits = .init()
+    private let mapper: TicketRowMapper
+
+    /// Creates a folder source.
+    /// - Parameters:
+    ///   - configuration: The source's configuration.
+    ///   - pseudonymKey: The agent's secret key for pseudonymising fields (HMAC-SHA256).
+    package init(configuration: SourceConfiguration, pseudonymKey: [UInt8]) {
+        self.configuration = configuration
+        self.folder = URL(fileURLWithPath: configuration.path, isDirectory: true)
+        self.mapper = TicketRowMapper(mapping: configuration.mapping, pseudonymKey: pseudonymKey)
+    }
+
+    /// How a file is parsed.
+    enum FileFormat {
+        case csv, jsonLines
+    }
+
+    /// The format of a file by the source's `format` and the file's extension; `nil` if `auto` does not know it.
+    func fileFormat(of name: String) -> FileFormat? {
+        switch self.configuration.format {
+        case .csv: return .csv
+        case .jsonl: return .jsonLines
+        case .auto:
+            let lowered = name.lowercased()
+            if lowered.hasSuffix(".csv") { return .csv }
+            if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { return .jsonLines }
+            return nil
+        }
+    }
+
+    /// Reads one file and maps its rows.
+    /// - Parameters:
+    ///   - file: A file returned by ``readyFiles(now:)``.
+    ///   - provider: The agent's provider.
+    ///   - site: The agent's enrolled site, used unless the source names its own `site`.
+    /// - Returns: The records, the rejected rows with line and reason, the row count and the file's SHA-256.
+    /// - Throws: ``ConnectorError`` if the file cannot be read, is too large, has too many rows or an unknown format.
+    package func read(file: URL, provider: String, site: String) throws(ConnectorError) -> FileReadResult {
+        let path = file.path
+        guard let format = self.fileFormat(of: file.lastPathComponent) else {
+            throw ConnectorError(code: .unknownFormat, path: path, message: "unknown extension; expected .csv, .jsonl or .ndjson")
+        }
+        if let size = fileSize(path), size > self.limits.maxFileBytes {
+            throw ConnectorError(
+                code: .fileTooLarge, path: path,
+                message: "the file has \(size) bytes, more than the \(self.limits.maxFileBytes) this source reads; split the export"
+            )
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw ConnectorError(code: .fileUnreadable, path: path, message: "cannot read the file: \(error.localizedDescription)")
+        }
+        guard data.count <= self.limits.maxFileBytes else {
+            throw ConnectorError(code: .fileTooLarge, path: path, message: "the file grew past \(self.limits.maxFileBytes) bytes while read")
+        }
+        let fingerprint = SHA256.hash(data: data).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        let site = self.configuration.site ?? site
+        var result = FileReadResult(records: [], rejects: [], rows: 0, fingerprint: fingerprint)
+        switch format {
+        case .csv: try self.readCSV(Array(data), path: path, provider: provider, site: site, into: &result)
+        case .jsonLines: try self.readJSONLines(Array(data), path: path, provider: provider, site: site, into: &result)
+        }
+        return result
+    }
+
+    // MARK: - CSV
+
+    private func readCSV(_ bytes: [UInt8], path: String, provider: String, site: String, into result: inout FileReadResult) throws(ConnectorError) {
+        var reader = CSVReader(bytes: bytes, delimiter: self.configuration.csv.delimiter, quote: self.configuration.csv.quote)
+        guard let header = reader.next() else { return }
+        let names = header.fields.map { $0.trimmingWhitespace() }
+
+        // Every mapped column must be in the header exactly once, or no row can be trusted.
+        var indexes: [TicketField: Int] = [:]
+        var headerProblem = header.problem.map { "the header row is malformed: \($0)" }
+        for (field, column) in self.configuration.mapping.fields.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where headerProblem == nil {
+            let matches = names.indices.filter { names[$0] == column }
+            if matches.count == 1 {
+                indexes[field] = matches[0]
+            } else {
+                let shownColumns = names.prefix(40).map { "\"\($0.prefix(64))\"" }.joined(separator: ", ")
+                headerProblem =
+                    matches.isEmpty
+                    ? "the header has no column \"\(column)\" (mapped from \(field.rawValue)); its columns are \(shownColumns)"
+                    : "the header has \(matches.count) columns named \"\(column)\" (mapped from \(field.rawValue))"
+            }
+        }
+
+        while let row = reader.next() {
+            result.rows += 1
+            guard result.rows <= self.limits.maxRows else {
+                throw ConnectorError(code: .tooManyRows, path: path, message: "more than \(self.limits.maxRows) rows; split the export")
+            }
+            if headerProblem != nil { continue }
+            func reject(_ reason: String) {
+                let raw = reader.text(of: row, maxBytes: self.limits.maxRawBytes)
+                result.rejects.append(Reject(line: row.line, reason: "line \(row.line): \(reason)", raw: raw))
+            }
+            if let problem = row.problem {
+                reject(problem)
+                continue
+            }
+            guard row.fields.count == names.count else {
+                reject("expected \(names.count) columns as in the header, found \(row.fields.count)")
+                continue
+            }
+            do {
+                let record = try self.mapper.record(
+                    provider: provider, site: site,
+                    cell: { field in indexes[field].map { .string(row.fields[$0]) } },
+                    label: { field in "column \"\(self.configuration.mapping.fields[field] ?? field.rawValue)\"" }
+                )
+                result.records.append(.ticket(record))
+            } catch {
+                reject(error.message)
+            }
+        }
+        if let headerProblem {
+            result.rejects = [Reject(line: header.line, reason: "line \(header.line): \(headerProblem)", raw: reader.text(of: header))]
+        }
+    }
+
+    // MARK: - JSON Lines
+
+    private func readJSONLines(
+        _ bytes: [UInt8], path: String, provider: String, site: String, into result: inout FileReadResult
+    ) throws(ConnectorError) {
+        let decoder = JSONDecoder()
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var line = 0
+        while start < bytes.count {
+            line += 1
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            var contentEnd = end
+            if contentEnd > start, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+            let slice = bytes[start..<contentEnd]
+            let lineNumber = line
+            start = end + 1
+            guard slice.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { continue }
+
+            result.rows += 1
+            guard result.rows <= self.limits.maxRows else {
+                throw ConnectorError(code: .tooManyRows, path: path, message: "more than \(self.limits.maxRows) rows; split the export")
+            }
+            func reject(_ reason: String) {
+                let raw = String(decoding: slice.prefix(self.limits.maxRawBytes), as: UTF8.self)
+                result.rejects.append(Reject(line: lineNumber, reason: "line \(lineNumber): \(reason)", raw: raw))
+            }
+            guard let value = try? decoder.decode(JSONValue.self, from: Data(slice)) else {
+                reject("not valid JSON")
+                continue
+            }
+            guard case .object = value else {
+                reject("expected a JSON object on the line")
+                continue
+            }
+            let fields = self.configuration.mapping.fields
+            do {
+                let record = try self.mapper.record(
+                    provider: provider, site: site,
+                    cell: { field in fields[field].flatMap { value.value(at: $0) } },
+                    label: { field in "key \"\(fields[field] ?? field.rawValue)\"" }
+                )
+                result.records.append(.ticket(record))
+            } catch {
+                reject(error.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The TLS listener for agents: paces handshakes, verifies client certificates, runs one session per connection.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import OversightModel
+import OversightStore
+import OversightWire
+import ServiceLifecycle
+import Synchronization
+
+/// Accepts agent connections until graceful shutdown; then stops accepting, lets every session answer the
+/// message it is processing, and closes.
+package final class AgentListener: Service {
+    package let configuration: ListenerConfiguration
+    let identity: CoordinatorIdentity
+    let store: any CoordinatorStore
+    let logger: Logger
+    let group: any EventLoopGroup
+    let onBound: @Sendable (SocketAddress) -> Void
+
+    /// Live connections.
+    package let registry = ConnectionRegistry()
+    /// Revoked agents, refreshed from the store.
+    package let revocations = RevocationList()
+    /// Refusals by kind.
+    package let counters = SecurityCounters()
+
+    let handshakeBucket: TokenBucket
+    let enrollmentBucket: TokenBucket
+
+    /// Creates a listener.
+    /// - Parameters:
+    ///   - configuration: listener settings.
+    ///   - identity: the coordinator's CA, server certificate and signing key.
+    ///   - store: where batches are committed.
+    ///   - logger: the listener's logger.
+    ///   - onBound: called with the bound address (tests bind port 0).
+    package init(
+        configuration: ListenerConfiguration, identity: CoordinatorIdentity, store: any CoordinatorStore, logger: Logger,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.identity = identity
+        self.store = store
+        self.logger = logger
+        self.group = group
+        self.onBound = onBound
+        self.handshakeBucket = TokenBucket(
+            rate: configuration.handshakeRate, burst: configuration.handshakeBurst, maxWait: configuration.handshakeMaxQueueWait
+        )
+        self.enrollmentBucket = TokenBucket(
+            rate: configuration.enrollmentRate, burst: configuration.enrollmentBurst, maxWait: configuration.handshakeMaxQueueWait
+        )
+    }
+
+    struct Accepted: Sendable {
+        var channel: FrameChannel
+        var peer: ConnectionPeer
+        var address: String
+    }
+
+    package func run() async throws {
+        let context = try TLSSetup.serverContext(
+            certificatePEM: self.identity.serverCertificatePEM, caPEM: self.identity.caPEM, keyPEM: self.identity.serverKeyPEM
+        )
+        _ = self.revocations.replace(with: try await self.store.revokedAgentIds())
+        let revocations = self.revocations
+        let verifier = AgentCertificateVerifier(ca: self.identity.authority.certificate) { revocations.contains($0) }
+        let configuration = self.configuration
+        let bucket = self.handshakeBucket
+        let counters = self.counters
+        let logger = self.logger
+
+        let server = try await ServerBootstrap(group: self.group)
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { (channel: any NIOCore.Channel) -> EventLoopFuture<Accepted> in
+                let address = channel.remoteAddress?.description ?? "unknown"
+                guard let delay = bucket.reserve() else {
+                    counters.increment("handshake_refused")
+                    logger.warning("refusing connection: handshake queue full", metadata: [LogKey.peer: "\(address)"])
+                    return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+                }
+                let setup: @Sendable () throws -> Accepted = {
+                    let peer = ConnectionPeer()
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(IdleStateHandler(readTimeout: .nanoseconds(configuration.idleTimeout.nanosecondsInt64)))
+                    try sync.addHandler(IdleCloseHandler())
+                    try sync.addHandler(NIOSSLServerHandler(context: context, customVerificationCallback: verifier.callback(peer: peer)))
+                    try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
+                    try sync.addHandler(MessageToByteHandler(FrameEncoder()))
+                    return Accepted(channel: try FrameChannel(wrappingChannelSynchronously: channel), peer: peer, address: address)
+                }
+                if delay == .zero {
+                    return channel.eventLoop.makeCompletedFuture(withResultOf: setup)
+                }
+                return channel.eventLoop.scheduleTask(in: .nanoseconds(delay.nanosecondsInt64), setup).futureResult
+            }
+        if let address = server.channel.localAddress { self.onBound(address) }
+        self.logger.info("listening for agents", metadata: ["oversight.listen.address": "\(server.channel.localAddress?.description ?? "?")"])
+
+        let registry = self.registry
+        try await withGracefulShutdownHandler {
+            try await server.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await accepted in inbound {
+                        group.addTask {
+                            let session = AgentSession(listener: self, accepted: accepted)
+                            await session.run()
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            logger.info("shutting down: no new connections; answering in-flight batches")
+            server.channel.close(promise: nil)
+            registry.shutDown()
+        }
+        self.logger.info("agent listener stopped")
+    }
+
+    /// Picks up revocations made by other processes (`agents revoke`) and drops the revoked agents' connections.
+    package func watchRevocations() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let ids = try await self.store.revokedAgentIds()
+                for id in self.revocations.replace(with: ids) {
+                    if self.registry.close(agentId: id) {
+                        self.logger.notice("revoked agent disconnected", metadata: [LogKey.agentId: "\(id)"])
+                    }
+                }
+            } catch {
+                self.logger.warning("cannot read revocations", metadata: [LogKey.error: "\(error)"])
+            }
+            try await Task.sleep(for: self.configuration.revocationPollInterval)
+        }
+    }
+
+    func securityEvent(_ kind: String, agentId: String?, address: String, detail: String) async {
+        self.counters.increment(kind)
+        var metadata: Logger.Metadata = [LogKey.securityKind: "\(kind)", LogKey.peer: "\(address)"]
+        if let agentId { metadata[LogKey.agentId] = "\(agentId)" }
+        self.logger.warning("security event: \(detail)", metadata: metadata)
+        try? await self.store.recordSecurityEvent(
+            SecurityEvent(at: Date(), agentId: agentId, address: address, kind: kind, detail: detail)
+        )
+    }
+}
+
+/// Runs the revocation watcher as its own service.
+package struct RevocationWatcher: Service {
+    let listener: AgentListener
+    /// Creates the watcher for `listener`.
+    package init(listener: AgentListener) { self.listener = listener }
+    package func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.listener.watchRevocations()
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+}
+
+/// Closes a connection when the idle timer fires.
+final class IdleCloseHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}

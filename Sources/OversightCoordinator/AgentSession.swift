@@ -1,0 +1,424 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// One agent connection: enrollment (no client certificate) or hello → batches and heartbeats (mutual TLS).
+//
+//===----------------------------------------------------------------------===//
+
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import OversightModel
+import OversightStore
+import OversightWire
+import Synchronization
+import X509
+
+/// Why a session ends: the code and message sent to the agent before closing.
+struct SessionEnd: Error {
+    var code: ProtocolErrorCode
+    var message: String
+    var seq: Int64?
+    /// Counted and stored as a security event of this kind, if set.
+    var securityKind: String?
+}
+
+struct AgentSession {
+    let listener: AgentListener
+    let accepted: AgentListener.Accepted
+    var logger: Logger
+
+    init(listener: AgentListener, accepted: AgentListener.Accepted) {
+        self.listener = listener
+        self.accepted = accepted
+        var logger = listener.logger
+        logger[metadataKey: LogKey.peer] = "\(accepted.address)"
+        self.logger = logger
+    }
+
+    func run() async {
+        let channel = self.accepted.channel.channel
+        let handle = SessionHandle(channel: channel)
+        guard self.listener.registry.add(handle) else {
+            channel.close(promise: nil)
+            return
+        }
+        let agentId = Mutex<String?>(nil)
+        defer { self.listener.registry.remove(handle, agentId: agentId.withLock { $0 }) }
+        if self.listener.registry.count > self.listener.configuration.maxConnections {
+            self.listener.counters.increment("connection_limit")
+            self.logger.warning("refusing connection: \(self.listener.configuration.maxConnections) connections open")
+            channel.close(promise: nil)
+            return
+        }
+
+        let timedOut = Mutex(false)
+        let helloTimer = channel.eventLoop.scheduleTask(in: .nanoseconds(self.listener.configuration.helloTimeout.nanosecondsInt64)) {
+            timedOut.withLock { $0 = true }
+            channel.close(promise: nil)
+        }
+        do {
+            try await self.accepted.channel.executeThenClose { inbound, outbound in
+                var iterator = inbound.makeAsyncIterator()
+                let first: ByteBuffer?
+                do {
+                    first = try await iterator.next()
+                } catch {
+                    helloTimer.cancel()
+                    try await self.reportReadError(error, outbound: outbound, agentId: nil)
+                    return
+                }
+                helloTimer.cancel()
+                guard let first else {
+                    if timedOut.withLock({ $0 }) {
+                        await self.listener.securityEvent(
+                            "timeout", agentId: nil, address: self.accepted.address,
+                            detail: "closed a connection that sent nothing within \(self.listener.configuration.helloTimeout)"
+                        )
+                    }
+                    return
+                }
+                do {
+                    let message = try MessageCodec.decode(AgentMessage.self, from: first)
+                    guard let identity = self.accepted.peer.identity else {
+                        guard case .enroll(let request) = message else {
+                            throw SessionEnd(
+                                code: .certificateRequired,
+                                message: "this connection has no client certificate: only enrollment is allowed; enroll the agent first",
+                                securityKind: "no_client_certificate"
+                            )
+                        }
+                        let answer = await self.enroll(request)
+                        try await outbound.write(try MessageCodec.frame(answer))
+                        return
+                    }
+                    agentId.withLock { $0 = identity.agentId }
+                    guard case .hello(let hello) = message else {
+                        throw SessionEnd(code: .helloRequired, message: "the first message must be hello")
+                    }
+                    try await self.serve(hello: hello, identity: identity, handle: handle, iterator: &iterator, outbound: outbound)
+                } catch let end as SessionEnd {
+                    try await self.end(end, outbound: outbound, agentId: agentId.withLock { $0 })
+                } catch let error as WireError {
+                    try await self.end(
+                        SessionEnd(code: .badMessage, message: error.message, securityKind: "bad_message"),
+                        outbound: outbound, agentId: agentId.withLock { $0 }
+                    )
+                }
+            }
+        } catch {
+            self.logConnectionError(error)
+        }
+        if let id = agentId.withLock({ $0 }), !self.listener.registry.isConnected(agentId: id) {
+            try? await self.listener.store.setConnected(agentId: id, connected: false, now: Date())
+        }
+    }
+
+    // MARK: Enrolled agents
+
+    private func serve(
+        hello: AgentMessage.Hello, identity: AgentIdentity, handle: SessionHandle,
+        iterator: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async throws {
+        var logger = self.logger
+        logger[metadataKey: LogKey.agentId] = "\(identity.agentId)"
+        guard hello.protocol == oversightProtocolVersion else {
+            throw SessionEnd(code: .unsupportedProtocol, message: "protocol \(hello.protocol) is not supported; this coordinator speaks \(oversightProtocolVersion)")
+        }
+        guard hello.agentId == identity.agentId else {
+            throw SessionEnd(code: .kidMismatch, message: "hello names another agent than the certificate", securityKind: "identity_mismatch")
+        }
+        guard let agent = try await self.listener.store.agent(id: identity.agentId) else {
+            throw SessionEnd(code: .unknownAgent, message: "agent \(identity.agentId) is not enrolled here", securityKind: "unknown_agent")
+        }
+        if agent.revokedAt != nil {
+            throw SessionEnd(code: .revoked, message: "agent \(identity.agentId) is revoked", securityKind: "revoked")
+        }
+        let signingKey = try JWS.publicKey(of: PublicJWK(x: agent.signingKey))
+        if let previous = self.listener.registry.bind(agentId: identity.agentId, to: handle) {
+            logger.info("agent reconnected; closing its previous connection")
+            previous.closeNow()
+        }
+        try await self.listener.store.setConnected(agentId: identity.agentId, connected: true, now: Date())
+        let configuration = self.listener.configuration
+        let welcome = CoordinatorMessage.Welcome(
+            agentId: agent.id, provider: agent.provider, site: agent.site, lastSeq: agent.lastSeq, lastHash: agent.lastHash,
+            serverTime: Date(), maxFrameBytes: configuration.maxFrameBytes, maxRecordsPerBatch: configuration.maxRecordsPerBatch,
+            heartbeatIntervalSeconds: Int(configuration.heartbeatInterval.components.seconds),
+            certificateNotAfter: self.accepted.peer.certificateNotAfter
+        )
+        try await outbound.write(try MessageCodec.frame(CoordinatorMessage.welcome(welcome)))
+        logger.info("agent connected", metadata: ["oversight.agent.version": "\(hello.version)", LogKey.seq: "\(agent.lastSeq)"])
+
+        var sequencer = BatchSequencer()
+        while true {
+            let frame: ByteBuffer?
+            do {
+                frame = try await iterator.next()
+            } catch {
+                try await self.reportReadError(error, outbound: outbound, agentId: identity.agentId)
+                return
+            }
+            guard let frame else { break }
+            guard handle.beginProcessing() else { break }
+            let reply: CoordinatorMessage?
+            do {
+                let message = try MessageCodec.decode(AgentMessage.self, from: frame)
+                reply = try await self.handle(message, agent: agent, signingKey: signingKey, sequencer: &sequencer, logger: logger)
+            } catch {
+                _ = handle.endProcessing()
+                throw error
+            }
+            if let reply { try await outbound.write(try MessageCodec.frame(reply)) }
+            if handle.endProcessing() {
+                try? await outbound.write(
+                    try MessageCodec.frame(
+                        CoordinatorMessage.error(.init(code: .shuttingDown, message: "coordinator is shutting down; reconnect later", fatal: true))
+                    )
+                )
+                break
+            }
+        }
+        logger.info("agent disconnected")
+    }
+
+    private func handle(
+        _ message: AgentMessage, agent: AgentRow, signingKey: Curve25519.Signing.PublicKey, sequencer: inout BatchSequencer,
+        logger: Logger
+    ) async throws -> CoordinatorMessage? {
+        switch message {
+        case .batch(let jws):
+            return try await self.batch(jws, agent: agent, signingKey: signingKey, sequencer: &sequencer, logger: logger)
+        case .heartbeat(let info):
+            try await self.listener.store.recordHeartbeat(agentId: agent.id, info: info, now: Date())
+            return nil
+        case .renew(let request):
+            let certificate = try self.issue(csr: request.csr, identity: AgentIdentity(agentId: agent.id, provider: agent.provider, site: agent.site))
+            try await self.listener.store.updateCertificate(
+                agentId: agent.id, serial: String(describing: certificate.serialNumber), notAfter: certificate.notValidAfter
+            )
+            logger.info("agent certificate renewed", metadata: ["oversight.certificate.not_after": "\(certificate.notValidAfter)"])
+            return .renewed(.init(certificate: try certificate.pemString))
+        case .hello:
+            throw SessionEnd(code: .badMessage, message: "hello was already received on this connection")
+        case .enroll:
+            throw SessionEnd(code: .badMessage, message: "this agent is already enrolled")
+        }
+    }
+
+    private func batch(
+        _ jws: FlattenedJWS, agent: AgentRow, signingKey: Curve25519.Signing.PublicKey, sequencer: inout BatchSequencer,
+        logger: Logger
+    ) async throws -> CoordinatorMessage? {
+        let payloadBytes: Data
+        switch JWS.verify(jws, key: signingKey, expectedKid: agent.id, expectedType: JWS.batchType) {
+        case .valid(let payload): payloadBytes = payload
+        case .invalid(let failure):
+            throw SessionEnd(code: failure.code, message: "batch refused: \(failure.reason)", securityKind: failure.code.rawValue)
+        }
+        let payload: BatchPayload
+        do {
+            payload = try WireJSON.decode(BatchPayload.self, from: payloadBytes)
+        } catch let error as DecodingError {
+            throw SessionEnd(code: .badMessage, message: "batch payload: \(MessageCodec.describe(error))", securityKind: "bad_message")
+        }
+        guard payload.agentId == agent.id else {
+            throw SessionEnd(code: .kidMismatch, message: "batch payload names another agent", seq: payload.seq, securityKind: "replay")
+        }
+        guard payload.seq >= 1 else {
+            throw SessionEnd(code: .badMessage, message: "batch seq must be 1 or more", seq: payload.seq)
+        }
+        guard sequencer.accepts(seq: payload.seq) else { return nil }
+        guard payload.records.count <= self.listener.configuration.maxRecordsPerBatch else {
+            throw SessionEnd(
+                code: .tooManyRecords, message: "batch holds \(payload.records.count) records; the limit is \(self.listener.configuration.maxRecordsPerBatch)",
+                seq: payload.seq
+            )
+        }
+        guard payload.provider == agent.provider else {
+            throw SessionEnd(
+                code: .wrongProvider, message: "batch claims provider '\(payload.provider.prefix(64))' but this agent belongs to '\(agent.provider)'",
+                seq: payload.seq, securityKind: "wrong_provider"
+            )
+        }
+        var tickets: [TicketRecord] = []
+        tickets.reserveCapacity(payload.records.count)
+        for (index, record) in payload.records.enumerated() {
+            guard record.provider == agent.provider else {
+                throw SessionEnd(
+                    code: .wrongProvider,
+                    message: "records[\(index)] claims provider '\(record.provider.prefix(64))' but this agent belongs to '\(agent.provider)'",
+                    seq: payload.seq, securityKind: "wrong_provider"
+                )
+            }
+            switch record {
+            case .ticket(let ticket):
+                if let problem = ticket.validationProblem() {
+                    throw SessionEnd(code: .badRecord, message: "records[\(index)] (ticket \(ticket.id.prefix(64))): \(problem)", seq: payload.seq)
+                }
+                tickets.append(ticket)
+            }
+        }
+        let hash = JWS.sha256Hex(payloadBytes)
+        let outcome = try await self.listener.store.commit(
+            IncomingBatch(agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: Date(), tickets: tickets)
+        )
+        switch outcome {
+        case .committed(let applied, let stale):
+            logger.debug("batch committed", metadata: [LogKey.seq: "\(payload.seq)", "oversight.batch.records": "\(tickets.count)"])
+            return .ack(.init(seq: payload.seq, hash: hash, status: "committed", applied: applied, stale: stale))
+        case .duplicate:
+            logger.info("duplicate batch acknowledged, not applied again", metadata: [LogKey.seq: "\(payload.seq)"])
+            return .ack(.init(seq: payload.seq, hash: hash, status: "duplicate", applied: 0, stale: 0))
+        case .gap(let expected, let lastHash):
+            sequencer.requestedResend(from: expected)
+            logger.notice("batch sequence gap; asking for a resend", metadata: [LogKey.seq: "\(payload.seq)", "oversight.batch.expected": "\(expected)"])
+            return .resend(.init(fromSeq: expected, lastHash: lastHash, reason: "expected seq \(expected), got \(payload.seq)"))
+        case .chainMismatch:
+            throw SessionEnd(
+                code: .chainMismatch,
+                message: "batch \(payload.seq) does not continue the stored chain (its prev hash or content differs from what was committed)",
+                seq: payload.seq, securityKind: "chain_mismatch"
+            )
+        case .revoked:
+            throw SessionEnd(code: .revoked, message: "agent \(agent.id) is revoked", securityKind: "revoked")
+        case .unknownAgent:
+            throw SessionEnd(code: .unknownAgent, message: "agent \(agent.id) is not enrolled here", securityKind: "unknown_agent")
+        }
+    }
+
+    // MARK: Enrollment
+
+    private func enroll(_ request: AgentMessage.Enroll) async -> CoordinatorMessage {
+        func refuse(_ code: ProtocolErrorCode, _ message: String) async -> CoordinatorMessage {
+            await self.listener.securityEvent("enrollment_refused", agentId: nil, address: self.accepted.address, detail: message)
+            return .error(.init(code: code, message: message, fatal: true))
+        }
+        guard let delay = self.listener.enrollmentBucket.reserve() else {
+            return .error(.init(code: .rateLimited, message: "too many enrollments right now; try again in a minute", fatal: true))
+        }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        let tokenHash = JWS.sha256Hex(Data(request.token.utf8))
+        let token: TokenRow
+        do {
+            guard let found = try await self.listener.store.token(hash: tokenHash) else {
+                return await refuse(.tokenUnknown, "the enrollment token is not known to this coordinator")
+            }
+            token = found
+        } catch {
+            return .error(.init(code: .internalError, message: "cannot read enrollment tokens", fatal: true))
+        }
+        if token.usedAt != nil { return await refuse(.tokenUsed, "the enrollment token was already used; create a new one") }
+        if token.expiresAt <= Date() { return await refuse(.tokenExpired, "the enrollment token has expired; create a new one") }
+        let signingKey: Curve25519.Signing.PublicKey
+        do {
+            signingKey = try JWS.publicKey(of: request.signingKey)
+        } catch {
+            return await refuse(.badMessage, "signingKey must be an OKP Ed25519 JWK")
+        }
+        let agentId = "agt_" + (0..<10).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let identity = AgentIdentity(agentId: agentId, provider: token.provider, site: token.site)
+        let certificate: Certificate
+        do {
+            certificate = try self.issue(csr: request.csr, identity: identity)
+        } catch let end as SessionEnd {
+            return await refuse(end.code, end.message)
+        } catch {
+            return await refuse(.badCSR, "the certificate request could not be used")
+        }
+        do {
+            _ = try await self.listener.store.consumeToken(
+                hash: tokenHash,
+                agent: NewAgent(
+                    id: agentId, hostname: String(request.hostname.prefix(253)), signingKey: JWS.jwk(of: signingKey).x,
+                    certificateSerial: String(describing: certificate.serialNumber), certificateNotAfter: certificate.notValidAfter
+                ),
+                now: Date()
+            )
+        } catch {
+            switch error {
+            case .used: return await refuse(.tokenUsed, "the enrollment token was already used; create a new one")
+            case .expired: return await refuse(.tokenExpired, "the enrollment token has expired; create a new one")
+            case .unknown: return await refuse(.tokenUnknown, "the enrollment token is not known to this coordinator")
+            }
+        }
+        self.logger.notice(
+            "agent enrolled",
+            metadata: [LogKey.agentId: "\(agentId)", LogKey.provider: "\(token.provider)", LogKey.site: "\(token.site)"]
+        )
+        do {
+            return .enrolled(
+                .init(
+                    agentId: agentId, provider: token.provider, site: token.site, certificate: try certificate.pemString,
+                    caCertificate: self.listener.identity.caPEM, coordinatorKey: JWS.jwk(of: self.listener.identity.signingKey.publicKey)
+                )
+            )
+        } catch {
+            return .error(.init(code: .internalError, message: "cannot encode the certificate", fatal: true))
+        }
+    }
+
+    private func issue(csr: String, identity: AgentIdentity) throws -> Certificate {
+        guard csr.utf8.count <= 16 * 1024 else { throw SessionEnd(code: .badCSR, message: "the certificate request is too large") }
+        do {
+            return try self.listener.identity.authority.issueAgentCertificate(
+                csrPEM: csr, identity: identity, validity: self.listener.configuration.agentCertificateValidity
+            )
+        } catch let error as WireError {
+            throw SessionEnd(code: .badCSR, message: error.message)
+        }
+    }
+
+    // MARK: Errors
+
+    private func end(_ end: SessionEnd, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, agentId: String?) async throws {
+        if let kind = end.securityKind {
+            await self.listener.securityEvent(kind, agentId: agentId, address: self.accepted.address, detail: end.message)
+        } else {
+            self.logger.notice("closing agent connection: \(end.message)", metadata: agentId.map { [LogKey.agentId: "\($0)"] } ?? [:])
+        }
+        try? await outbound.write(try MessageCodec.frame(CoordinatorMessage.error(.init(code: end.code, message: end.message, seq: end.seq, fatal: true))))
+    }
+
+    private func reportReadError(_ error: any Error, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, agentId: String?) async throws {
+        if let wire = error as? WireError {
+            let code: ProtocolErrorCode = wire.code == .frameTooLarge ? .frameTooLarge : .badFrame
+            try await self.end(SessionEnd(code: code, message: wire.message, securityKind: code.rawValue), outbound: outbound, agentId: agentId)
+            return
+        }
+        if let refusal = self.accepted.peer.refusal {
+            await self.listener.securityEvent("certificate_refused", agentId: agentId, address: self.accepted.address, detail: "TLS handshake refused: \(refusal)")
+            return
+        }
+        if error is NIOSSLError || error is BoringSSLError {
+            await self.listener.securityEvent("tls_failed", agentId: agentId, address: self.accepted.address, detail: "TLS failed: \(error)")
+            return
+        }
+        self.logConnectionError(error)
+    }
+
+    private func logConnectionError(_ error: any Error) {
+        if let error = error as? ChannelError, error == .ioOnClosedChannel || error == .alreadyClosed { return }
+        self.logger.info("agent connection ended with an error", metadata: [LogKey.error: "\(error)"])
+    }
+}
+
+/// After a resend request, ignores batches until the requested one arrives (the agent had more in flight).
+struct BatchSequencer {
+    private(set) var awaitingSeq: Int64?
+
+    /// Whether a batch with `seq` should be processed now.
+    mutating func accepts(seq: Int64) -> Bool {
+        guard let awaiting = self.awaitingSeq else { return true }
+        if seq == awaiting || seq < awaiting {
+            self.awaitingSeq = nil
+            return true
+        }
+        return false
+    }
+
+    /// Records that a resend from `seq` was requested.
+    mutating func requestedResend(from seq: Int64) { self.awaitingSeq = seq }
+}
