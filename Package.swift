@@ -125,7 +125,17 @@ let package = Package(
         ),
         .target(
             name: "OversightTesting",
-            dependencies: ["OversightModel", "OversightWire"]
+            dependencies: [
+                "OversightAgent",
+                "OversightModel",
+                "OversightStore",
+                "OversightWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
         ),
         .testTarget(name: "OversightModelTests", dependencies: ["OversightModel"]),
         .testTarget(name: "OversightConfigTests", dependencies: ["OversightConfig", "OversightModel"]),
@@ -150,7 +160,18 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["OversightModel", "OversightStore", "OversightTesting", "OversightWire"]
+            dependencies: [
+                "OversightAgent",
+                "OversightModel",
+                "OversightStore",
+                "OversightTesting",
+                "OversightWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
         ),
     ]
 )

@@ -4,11 +4,39 @@
 //
 //===----------------------------------------------------------------------===//
 
+import ArgumentParser
 import Foundation
+import OversightConfig
+import OversightCoordinator
+import OversightStore
 
 extension CoordinatorSettings {
-    /// Applies a YAML configuration file (filled in once the config module lands).
+    /// Applies a validated YAML configuration file; `--data` still wins over the file's `data`.
     mutating func apply(file: String, dataOverride: String?) throws {
-        _ = file
+        let configuration: CoordinatorConfiguration
+        do {
+            configuration = try CoordinatorConfiguration.load(file: file)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if dataOverride == nil { self.paths = CoordinatorPaths(directory: configuration.dataDirectory) }
+        self.listener.host = configuration.listen.host
+        self.listener.port = configuration.listen.port
+        self.listener.handshakeRate = Double(configuration.handshakes.rate)
+        self.listener.handshakeBurst = configuration.handshakes.burst
+        if configuration.handshakes.maxQueueWait > .zero { self.listener.handshakeMaxQueueWait = configuration.handshakes.maxQueueWait }
+        self.listener.enrollmentRate = Double(configuration.enrollments.rate)
+        self.listener.enrollmentBurst = configuration.enrollments.burst
+        self.listener.maxFrameBytes = configuration.limits.maxFrameBytes
+        self.listener.maxRecordsPerBatch = configuration.limits.maxRecordsPerBatch
+        self.listener.helloTimeout = configuration.limits.helloTimeout
+        self.listener.idleTimeout = configuration.limits.idleTimeout
+        self.listener.maxConnections = configuration.limits.maxConnections
+        self.listener.heartbeatInterval = configuration.heartbeat.interval
+        self.listener.offlineAfter = configuration.heartbeat.offlineAfter
+        self.listener.agentCertificateValidity = configuration.certificates.agentValidity
+        self.serverHostnames = configuration.certificates.serverHostnames
+        self.synchronous = configuration.synchronous == .normal ? .normal : .full
+        self.logLevel = configuration.logLevel.rawValue
     }
 }

@@ -14,6 +14,7 @@ struct CoordinatorSettings {
     var listener = ListenerConfiguration()
     var synchronous: SQLiteStore.Synchronous = .full
     var logLevel = "info"
+    var serverHostnames: [String]?
 
     static func load(file: String?, dataOverride: String?) throws -> CoordinatorSettings {
         var settings = CoordinatorSettings(paths: CoordinatorPaths(directory: dataOverride ?? CoordinatorPaths.defaultDirectory))

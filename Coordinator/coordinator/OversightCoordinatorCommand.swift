@@ -17,7 +17,7 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
         commandName: "oversight-coordinator",
         abstract: "Oversight coordinator: receives signed ticket batches from provider agents over mutual TLS and stores them.",
         subcommands: [
-            Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self,
+            Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self,
         ]
     )
 }
@@ -44,12 +44,16 @@ struct Init: AsyncParsableCommand {
         abstract: "Create the coordinator's CA, TLS server certificate, signing key and empty store."
     )
     @OptionGroup var data: DataOptions
+    @Option(name: .long, help: "Coordinator configuration file (YAML); its data and certificates.server_hostnames are used.")
+    var config: String?
     @Option(name: .long, parsing: .upToNextOption, help: "Host names and IP addresses agents use to reach this coordinator.")
     var hostname: [String] = []
 
     func run() async throws {
-        let paths = self.data.paths
+        let settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
+        let paths = settings.paths
         var hostnames = self.hostname
+        if hostnames.isEmpty { hostnames = settings.serverHostnames ?? [] }
         if hostnames.isEmpty { hostnames = ["localhost", "127.0.0.1", "::1", ProcessInfo.processInfo.hostName] }
         switch try CoordinatorSetup.initialise(paths, hostnames: hostnames) {
         case .alreadyInitialised(let existing):

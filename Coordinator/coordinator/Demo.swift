@@ -1,0 +1,164 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// `oversight-coordinator demo`: init, the coordinator, and real agent processes for two providers fed from
+// bundled sample exports, over real TLS. Runs until Ctrl-C/SIGTERM, then stops every process it started.
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import OversightCoordinator
+import OversightStore
+import ServiceLifecycle
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run everything on embedded defaults: a coordinator and two providers' agents fed from sample exports."
+    )
+    @Option(name: .long, help: "Data directory for the demo (default: a new temporary directory).") var data: String?
+    @Option(name: .long, help: "TLS port for agents (default: a free port).") var port: Int = 0
+    @Option(name: .long, help: "Path of the oversight-agent binary (default: next to this executable).") var agentBinary: String?
+    @Option(name: .long, help: "Log level of the coordinator: trace … critical.") var logLevel: String = "warning"
+
+    func run() async throws {
+        let directory = try self.data ?? Self.temporaryDirectory()
+        let logger = bootstrapLogging(label: "oversight.demo", level: self.logLevel)
+        let agentBinary = try self.agentBinary ?? Self.siblingBinary("oversight-agent")
+        let coordinatorPaths = CoordinatorPaths(directory: directory + "/coordinator")
+        if case .created = try CoordinatorSetup.initialise(coordinatorPaths, hostnames: ["localhost", "127.0.0.1", "::1"]) {
+            _ = try SQLiteStore(path: coordinatorPaths.store)
+        }
+        var listener = ListenerConfiguration()
+        listener.host = "127.0.0.1"
+        listener.port = self.port
+        listener.heartbeatInterval = .seconds(5)
+        listener.offlineAfter = .seconds(15)
+        let server = CoordinatorServer(paths: coordinatorPaths, listener: listener)
+        let feed = SampleExportFeed(directory: directory)
+        let runner = DemoRunner(directory: directory, coordinatorPaths: coordinatorPaths, agentBinary: agentBinary, feed: feed, logger: logger)
+
+        print("Oversight demo — data in \(directory)")
+        try await server.run(logger: logger, extraServices: [runner]) { address in
+            runner.coordinatorBound(port: address.port ?? 0)
+        }
+        print("Demo stopped; every process it started has exited. Data kept in \(directory)")
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "oversight-demo-\(UUID().uuidString.prefix(8).lowercased())"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return path
+    }
+
+    static func siblingBinary(_ name: String) throws -> String {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let candidates = [
+            executable.deletingLastPathComponent().appendingPathComponent(name).path,
+            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent(name).path,
+        ].compactMap { $0 }
+        for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        throw ValidationError("cannot find \(name) next to this executable; build it (`swift build`) or pass --agent-binary")
+    }
+}
+
+/// One simulated provider site of the demo.
+struct DemoProvider: Sendable {
+    var provider: String
+    var site: String
+    /// The agent's `sources[0]` YAML (path filled in by the runner).
+    var sourceYAML: String
+}
+
+/// Where a demo's provider export files come from. The bundled samples today; the simulator plugs in here.
+protocol DemoFeed: Sendable {
+    var providers: [DemoProvider] { get }
+    /// Writes export files for `provider` into `folder`, as the provider's export job would.
+    func feed(_ provider: DemoProvider, into folder: String) throws
+}
+
+/// Copies the bundled sample exports (Coordinator/coordinator/Samples) into each provider's export folder.
+struct SampleExportFeed: DemoFeed {
+    let directory: String
+
+    var providers: [DemoProvider] {
+        [
+            DemoProvider(
+                provider: "acme-support", site: "lisbon",
+                sourceYAML: """
+                    mapping:
+                      fields:
+                        id: "Ticket ID"
+                        status: "Status"
+                        created_at: "Created"
+                        updated_at: "Updated"
+                        first_reply_at: "First reply"
+                        solved_at: "Solved"
+                        channel: "Channel"
+                        priority: "Priority"
+                        assignee: "Agent"
+                        queue: "Group"
+                        tags: "Tags"
+                        csat: "Satisfaction"
+                        reopen_count: "Reopens"
+                      dates:
+                        format: "dd/MM/yyyy HH:mm"
+                        time_zone: Europe/Lisbon
+                      statuses:
+                        "New": new
+                        "In progress": open
+                        "Awaiting customer": pending
+                        "On hold": on-hold
+                        "Resolved": solved
+                        "Closed": closed
+                      channels:
+                        "E-Mail": email
+                        "Live chat": chat
+                        "Telephone": phone
+                        "Web form": web
+                      priorities:
+                        "P1": urgent
+                        "P2": high
+                        "P3": normal
+                        "P4": low
+                    """
+            ),
+            DemoProvider(
+                provider: "globex-care", site: "manila",
+                sourceYAML: """
+                    mapping:
+                      fields:
+                        id: "ticket.number"
+                        status: "ticket.state"
+                        channel: "ticket.channel"
+                        priority: "ticket.priority"
+                        created_at: "times.created"
+                        updated_at: "times.updated"
+                        first_reply_at: "times.first_response"
+                        solved_at: "times.solved"
+                        assignee: "owner"
+                        queue: "team"
+                        status_history: "history"
+                      dates:
+                        format: iso8601
+                    """
+            ),
+        ]
+    }
+
+    func feed(_ provider: DemoProvider, into folder: String) throws {
+        let key = String(provider.provider.prefix(while: { $0 != "-" }))
+        guard let samples = Bundle.module.resourceURL?.appendingPathComponent("Samples").appendingPathComponent(key) else {
+            throw ValidationError("the demo's sample exports are missing from the build")
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: samples.path).sorted() {
+            // Written under a temporary name and renamed, as a careful export job does.
+            let temporary = folder + "/." + file + ".part"
+            try? FileManager.default.removeItem(atPath: temporary)
+            try FileManager.default.copyItem(atPath: samples.appendingPathComponent(file).path, toPath: temporary)
+            try FileManager.default.moveItem(atPath: temporary, toPath: folder + "/" + file)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The demo's orchestration: enroll and start real agent processes, feed them, report, stop them on shutdown.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Logging
+import OversightCoordinator
+import OversightStore
+import ServiceLifecycle
+import Synchronization
+
+final class DemoRunner: Service, Sendable {
+    let directory: String
+    let coordinatorPaths: CoordinatorPaths
+    let agentBinary: String
+    let feed: any DemoFeed
+    let logger: Logger
+    private let port: AsyncStream<Int>
+    private let portContinuation: AsyncStream<Int>.Continuation
+    private let children = Mutex<[Process]>([])
+
+    init(directory: String, coordinatorPaths: CoordinatorPaths, agentBinary: String, feed: any DemoFeed, logger: Logger) {
+        self.directory = directory
+        self.coordinatorPaths = coordinatorPaths
+        self.agentBinary = agentBinary
+        self.feed = feed
+        self.logger = logger
+        (self.port, self.portContinuation) = AsyncStream.makeStream(of: Int.self)
+    }
+
+    /// Called by the listener once it is bound.
+    func coordinatorBound(port: Int) {
+        self.portContinuation.yield(port)
+        self.portContinuation.finish()
+    }
+
+    func run() async throws {
+        defer { self.stopChildren() }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.orchestrate()
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    private func orchestrate() async throws {
+        var iterator = self.port.makeAsyncIterator()
+        guard let port = await iterator.next() else { return }
+        let store = try SQLiteStore(path: self.coordinatorPaths.store)
+        let identity = try CoordinatorIdentity.load(self.coordinatorPaths)
+        print("Coordinator listening for agents on 127.0.0.1:\(port) (TLS, CA \(identity.authority.fingerprint))")
+
+        var expected = 0
+        for provider in self.feed.providers {
+            let agentDirectory = "\(self.directory)/agents/\(provider.provider)"
+            let exports = "\(agentDirectory)/exports"
+            try FileManager.default.createDirectory(atPath: exports, withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: agentDirectory + "/data/agent.json") {
+                let token = try await EnrollmentTokens.create(store: store, provider: provider.provider, site: provider.site, ttl: .seconds(600))
+                let (status, output) = try await self.runToEnd(
+                    [
+                        "enroll", "--coordinator", "127.0.0.1:\(port)", "--token", token.token, "--ca-fingerprint",
+                        identity.authority.fingerprint, "--data", agentDirectory + "/data",
+                    ],
+                    log: agentDirectory + "/enroll.log"
+                )
+                guard status == 0 else { throw DemoError("enrolling \(provider.provider) failed: \(output)") }
+                print("Enrolled \(provider.provider)/\(provider.site): \(output.split(separator: "\n").first ?? "")")
+            }
+            let config = """
+                data: \(agentDirectory)/data
+                coordinator: 127.0.0.1:\(port)
+                batch:
+                  max_records: 200
+                  max_age: 250ms
+                heartbeat_interval: 5s
+                reconnect:
+                  initial_backoff: 200ms
+                  max_backoff: 5s
+                sources:
+                  - name: tickets
+                    kind: tickets
+                    path: \(exports)
+                    poll_interval: 250ms
+                    settle_time: 200ms
+                \(provider.sourceYAML.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
+
+                """
+            try config.write(toFile: agentDirectory + "/agent.yaml", atomically: true, encoding: .utf8)
+            try self.start(["run", "--config", agentDirectory + "/agent.yaml"], log: agentDirectory + "/agent.log")
+            try self.feed.feed(provider, into: exports)
+            expected += 1
+        }
+        print("Started \(expected) agent processes; their logs are in \(self.directory)/agents/*/agent.log")
+
+        // Wait until the agents' files are taken and acknowledged, then show what was synced.
+        let deadline = ContinuousClock.now + .seconds(60)
+        var report = try await store.status(now: Date(), offlineAfter: .seconds(15))
+        while ContinuousClock.now < deadline {
+            report = try await store.status(now: Date(), offlineAfter: .seconds(15))
+            let pending = try self.feed.providers.contains { provider in
+                let exports = "\(self.directory)/agents/\(provider.provider)/exports"
+                return try FileManager.default.contentsOfDirectory(atPath: exports).contains { !$0.hasPrefix(".") && $0 != "done" && $0 != "rejects" }
+            }
+            let everyone = report.providers.count >= self.feed.providers.count && report.providers.allSatisfy { $0.agentsOnline > 0 }
+            let outboxes = try await store.agents().allSatisfy { ($0.outboxDepth ?? 1) == 0 }
+            if !pending && everyone && outboxes && report.providers.allSatisfy({ $0.tickets > 0 }) { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        print("\nSynced, as stored at the coordinator:\n")
+        print(StatusRendering.table(report))
+        let agents = try await store.agents()
+        print("")
+        for agent in agents {
+            print("agent \(agent.id) \(agent.provider)/\(agent.site): last batch seq \(agent.lastSeq), outbox \(agent.outboxDepth ?? 0)")
+        }
+        for provider in self.feed.providers {
+            let rejects = "\(self.directory)/agents/\(provider.provider)/exports/rejects"
+            if let files = try? FileManager.default.contentsOfDirectory(atPath: rejects), !files.isEmpty {
+                print("\(provider.provider): rows the agent rejected (with line and reason) are in \(rejects)")
+            }
+        }
+        print("\nTry, in another terminal:")
+        print("  oversight-coordinator status --data \(self.coordinatorPaths.directory)")
+        print("  oversight-coordinator agents list --data \(self.coordinatorPaths.directory)")
+        print("  oversight-agent status --data \(self.directory)/agents/\(self.feed.providers[0].provider)/data")
+        print("Drop more export files into \(self.directory)/agents/*/exports to see them sync. Ctrl-C stops the demo.")
+
+        while true {
+            try await Task.sleep(for: .seconds(30))
+            let now = try await store.status(now: Date(), offlineAfter: .seconds(15))
+            let line = now.providers.map { "\($0.provider): \($0.tickets) tickets, \($0.openTickets) open, agents \($0.agentsOnline)/\($0.agentsTotal)" }
+            print("[\(WireTime.format(Date()))] " + line.joined(separator: " · "))
+        }
+    }
+
+    private func makeProcess(_ arguments: [String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: self.agentBinary)
+        process.arguments = arguments
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        return process
+    }
+
+    private func start(_ arguments: [String], log: String) throws {
+        let process = try self.makeProcess(arguments, log: log)
+        try process.run()
+        self.children.withLock { $0.append(process) }
+    }
+
+    private func runToEnd(_ arguments: [String], log: String) async throws -> (Int32, String) {
+        let process = try self.makeProcess(arguments, log: log)
+        try process.run()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    private func stopChildren() {
+        let children = self.children.withLock { $0 }
+        for child in children where child.isRunning { child.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        for child in children {
+            while child.isRunning && Date() < deadline { usleep(50_000) }
+            if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+        }
+        if !children.isEmpty { print("Stopped \(children.count) agent processes.") }
+    }
+}
+
+struct DemoError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
