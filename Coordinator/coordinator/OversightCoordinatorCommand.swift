@@ -183,11 +183,22 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let store = try self.data.openStore()
-        let report = try await store.status(now: Date(), offlineAfter: .seconds(self.offlineAfter))
+        let now = Date()
+        let report = try await store.status(now: now, offlineAfter: .seconds(self.offlineAfter))
+        let security = try await store.securityEventCounts(since: now.addingTimeInterval(-86400))
         if self.json {
-            print(try JSONOutput.string(report))
+            struct Output: Encodable {
+                var generatedAt: Date
+                var providers: [StatusReport.Provider]
+                var securityEventsLast24h: [String: Int]
+            }
+            print(try JSONOutput.string(Output(generatedAt: report.generatedAt, providers: report.providers, securityEventsLast24h: security)))
             return
         }
         print(StatusRendering.table(report))
+        if !security.isEmpty {
+            let summary = security.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            print("\nSecurity events in the last 24 h: \(summary)")
+        }
     }
 }

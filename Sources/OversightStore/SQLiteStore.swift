@@ -381,6 +381,18 @@ package final class SQLiteStore: CoordinatorStore {
         }
     }
 
+    package func securityEventCounts(since: Date) async throws -> [String: Int] {
+        try await self.writer.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT kind, COUNT(*) FROM security_event WHERE at >= ? GROUP BY kind", arguments: [since.timeIntervalSince1970]
+            ) {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
+
     // MARK: Reading
 
     package func status(now: Date, offlineAfter: Duration) async throws -> StatusReport {

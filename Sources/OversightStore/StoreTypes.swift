@@ -184,6 +184,8 @@ package protocol CoordinatorStore: Sendable {
     func updateCertificate(agentId: String, serial: String, notAfter: Date) async throws
     func recordSecurityEvent(_ event: SecurityEvent) async throws
     func securityEvents(limit: Int) async throws -> [SecurityEvent]
+    /// Security events by kind since `since`.
+    func securityEventCounts(since: Date) async throws -> [String: Int]
     func status(now: Date, offlineAfter: Duration) async throws -> StatusReport
     func ticket(provider: String, id: String) async throws -> StoredTicket?
     func ticketCount() async throws -> Int
