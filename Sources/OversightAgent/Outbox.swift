@@ -220,7 +220,8 @@ package final class Outbox: Sendable {
     /// Seals due batches: a batch is due when `maxRecords` unsealed records wait, or the oldest has waited `maxAge`.
     /// At most `maxSealed` batches are kept sealed ahead of acknowledgements. Returns how many were sealed.
     package func sealDue(
-        identity: AgentIdentity, key: Curve25519.Signing.PrivateKey, maxRecords: Int, maxAge: Duration, maxSealed: Int, now: Date
+        identity: AgentIdentity, key: Curve25519.Signing.PrivateKey, maxRecords: Int, maxAge: Duration, maxSealed: Int, now: Date,
+        maxPayloadBytes: Int = 2 << 20
     ) async throws -> Int {
         let maxAgeSeconds = Double(maxAge.components.seconds) + Double(maxAge.components.attoseconds) / 1e18
         return try await self.writer.write { db in
@@ -241,9 +242,18 @@ package final class Outbox: Sendable {
 
                 let seq: Int64 = try (last?[0] as Int64?).map { $0 + 1 } ?? ((Self.int(db, "last_acked_seq") ?? 0) + 1)
                 let prev: String = try last?[1] ?? (Self.string(db, "last_acked_hash") ?? genesisBatchHash)
-                let rows = try Row.fetchAll(
+                var rows = try Row.fetchAll(
                     db, sql: "SELECT id, body FROM record WHERE id > ? ORDER BY id LIMIT ?", arguments: [lastSealedId, maxRecords]
                 )
+                // Keep the batch within the frame limit: stop before the body that would pass the byte budget.
+                var total = 1024
+                for (index, row) in rows.enumerated() {
+                    total += (row[1] as Data).count + 1
+                    if total > maxPayloadBytes && index > 0 {
+                        rows.removeSubrange(index...)
+                        break
+                    }
+                }
                 let firstId: Int64 = rows.first?[0] ?? 0
                 let lastId: Int64 = rows.last?[0] ?? 0
                 let bodies: [Data] = rows.map { $0[1] }
@@ -344,6 +354,18 @@ package final class Outbox: Sendable {
                 return .coordinatorBehind(localSeq: localSeq, coordinatorSeq: coordinatorSeq)
             }
             return .resealed(droppedBatches: dropped, coordinatorSeq: coordinatorSeq)
+        }
+    }
+
+    /// Unseals every sealed batch if any exceeds the coordinator's current limits (they are sealed again within them).
+    /// Returns the number of batches unsealed.
+    package func unsealIfOverLimits(maxRecords: Int, maxPayloadBytes: Int) async throws -> Int {
+        try await self.writer.write { db in
+            let over = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM batch WHERE record_count > ? OR length(payload) * 3 / 4 > ? LIMIT 1",
+                arguments: [maxRecords, maxPayloadBytes]
+            ) ?? false
+            return over ? try Self.unsealAll(db) : 0
         }
     }
 

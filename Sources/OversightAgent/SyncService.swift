@@ -152,26 +152,23 @@ package struct SyncService: Service {
                 metadata: ["oversight.batch.seq": "\(remote)"]
             )
         }
+        let maxPayloadBytes = max(64 << 10, welcome.maxFrameBytes / 2)
+        let maxRecords = min(self.configuration.maxRecords, welcome.maxRecordsPerBatch)
+        if try await self.outbox.unsealIfOverLimits(maxRecords: maxRecords, maxPayloadBytes: maxPayloadBytes) > 0 {
+            self.logger.notice("sealed batches exceeded the coordinator's limits; they are sealed again within them")
+        }
         try await self.outbox.setState("connection", "connected since \(WireJSON.format(Date())) to \(self.configuration.host):\(self.configuration.port)")
         self.logger.info("connected to the coordinator", metadata: ["oversight.agent.id": "\(identity.agentId)", "oversight.batch.seq": "\(welcome.lastSeq)"])
-
-        // Renew the client certificate when less than a third of 90 days (30 days) is left.
-        if let notAfter = welcome.certificateNotAfter, notAfter.timeIntervalSinceNow < 30 * 86400 {
-            let key = try P256.Signing.PrivateKey(pemRepresentation: credentials.keyPEM)
-            try await outbound.write(try MessageCodec.frame(AgentMessage.renew(.init(csr: try CertificateAuthority.makeCSR(key: key)))))
-            self.logger.info("asked the coordinator to renew this agent's certificate", metadata: ["oversight.certificate.not_after": "\(notAfter)"])
-        }
 
         let stats = try await self.outbox.stats(now: Date())
         let nextToSend = SequenceBox(stats.lastAckedSeq + 1)
         let heartbeatEvery = min(self.configuration.heartbeatInterval, .seconds(max(1, welcome.heartbeatIntervalSeconds)))
-        let maxRecords = min(self.configuration.maxRecords, welcome.maxRecordsPerBatch)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
                     try await self.sendLoop(
                         identity: identity, credentials: credentials, outbound: outbound, nextToSend: nextToSend, maxRecords: maxRecords,
-                        heartbeatEvery: heartbeatEvery
+                        maxPayloadBytes: maxPayloadBytes, heartbeatEvery: heartbeatEvery, certificateNotAfter: welcome.certificateNotAfter
                     )
                 } catch is CancellationError {
                 } catch {
@@ -206,13 +203,22 @@ package struct SyncService: Service {
 
     private func sendLoop(
         identity: AgentIdentity, credentials: AgentCredentials, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, nextToSend: SequenceBox,
-        maxRecords: Int, heartbeatEvery: Duration
+        maxRecords: Int, maxPayloadBytes: Int, heartbeatEvery: Duration, certificateNotAfter: Date?
     ) async throws {
         var nextHeartbeat = ContinuousClock.now
+        var renewalRequested = false
         while !Task.isCancelled {
+            // Renew the client certificate once less than 30 days of it are left (checked on every tick, so a
+            // connection that stays up for months renews too).
+            if !renewalRequested, let notAfter = certificateNotAfter, notAfter.timeIntervalSinceNow < 30 * 86400 {
+                let key = try P256.Signing.PrivateKey(pemRepresentation: credentials.keyPEM)
+                try await outbound.write(try MessageCodec.frame(AgentMessage.renew(.init(csr: try CertificateAuthority.makeCSR(key: key)))))
+                renewalRequested = true
+                self.logger.info("asked the coordinator to renew this agent's certificate", metadata: ["oversight.certificate.not_after": "\(notAfter)"])
+            }
             _ = try await self.outbox.sealDue(
                 identity: identity, key: credentials.signingKey, maxRecords: maxRecords, maxAge: self.configuration.maxAge,
-                maxSealed: self.configuration.inFlight * 2, now: Date()
+                maxSealed: self.configuration.inFlight * 2, now: Date(), maxPayloadBytes: maxPayloadBytes
             )
             let acked = try await self.outbox.stats(now: Date())
             let next = nextToSend.value

@@ -134,7 +134,10 @@ package final class AgentListener: Service {
             do {
                 let ids = try await self.store.revokedAgentIds()
                 for id in self.revocations.replace(with: ids) {
-                    if self.registry.close(agentId: id) {
+                    let farewell = try? MessageCodec.frame(
+                        CoordinatorMessage.error(.init(code: .revoked, message: "agent \(id) was revoked; enroll it again to reconnect", fatal: true))
+                    )
+                    if self.registry.close(agentId: id, sending: farewell) {
                         self.logger.notice("revoked agent disconnected", metadata: [LogKey.agentId: "\(id)"])
                     }
                 }

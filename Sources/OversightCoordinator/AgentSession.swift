@@ -227,6 +227,9 @@ struct AgentSession {
         guard payload.agentId == agent.id else {
             throw SessionEnd(code: .kidMismatch, message: "batch payload names another agent", seq: payload.seq, securityKind: "replay")
         }
+        guard payload.v == 1 else {
+            throw SessionEnd(code: .badMessage, message: "batch payload version \(payload.v) is not supported (expected 1)", seq: payload.seq)
+        }
         guard payload.seq >= 1 else {
             throw SessionEnd(code: .badMessage, message: "batch seq must be 1 or more", seq: payload.seq)
         }

@@ -47,6 +47,13 @@ package final class SessionHandle: Sendable {
         if closeNow { self.closeNow() }
     }
 
+    /// Sends a final error frame (best effort), then closes.
+    package func close(sending frame: ByteBuffer) {
+        self.state.withLock { $0.closed = true }
+        let channel = self.channel
+        channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
+    }
+
     /// Closes at once.
     package func closeNow() {
         self.state.withLock { $0.closed = true }
@@ -95,11 +102,15 @@ package final class ConnectionRegistry: Sendable {
         }
     }
 
-    /// Closes the live connection of an agent, if any. Returns whether one was open.
+    /// Closes the live connection of an agent, if any, after sending it `frame`. Returns whether one was open.
     @discardableResult
-    package func close(agentId: String) -> Bool {
+    package func close(agentId: String, sending frame: ByteBuffer? = nil) -> Bool {
         let handle = self.state.withLock { $0.byAgent[agentId] }
-        handle?.closeNow()
+        if let frame {
+            handle?.close(sending: frame)
+        } else {
+            handle?.closeNow()
+        }
         return handle != nil
     }
 

@@ -13,9 +13,16 @@ public enum WireJSON {
     private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     private static let withoutFraction = Date.ISO8601FormatStyle()
 
-    /// Formats a date as `2026-11-25T12:00:00.000Z`.
+    /// Formats a date as `2026-11-25T12:00:00.000Z`, rounded to the nearest millisecond.
     public static func format(_ date: Date) -> String {
-        date.formatted(Self.withFraction)
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        let fraction = Int(milliseconds - seconds * 1000)
+        var text = Date(timeIntervalSince1970: seconds).formatted(Self.withoutFraction)
+        // `…:ssZ` → `…:ss.mmmZ`
+        text.removeLast()
+        let digits = String(fraction)
+        return text + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     /// Parses an RFC 3339 timestamp with or without fractional seconds; `nil` if it is not one.

@@ -144,6 +144,9 @@ package struct CertificateAuthority: Sendable {
         } catch {
             throw WireError(.badCertificate, "the certificate request is not a PEM PKCS#10 CSR")
         }
+        guard P256.Signing.PublicKey(csr.publicKey) != nil else {
+            throw WireError(.badCertificate, "the certificate request must be for an ECDSA P-256 key")
+        }
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw WireError(.badCertificate, "the certificate request's signature does not verify")
         }

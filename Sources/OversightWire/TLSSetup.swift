@@ -9,7 +9,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
-import X509
+@_spi(FixedExpiryValidationTime) import X509
 
 /// TLS settings shared by both ends.
 package enum TLSSetup {
@@ -99,7 +99,7 @@ package struct ServerCertificateVerifier: Sendable {
             + "coordinator's address from inspection), or the address is not an Oversight coordinator"
         guard let root else { return inspection }
         var verifier = Verifier(rootCertificates: CertificateStore([root])) {
-            RFC5280Policy()
+            RFC5280Policy(fixedExpiryValidationTime: now)
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented.dropFirst()))
         guard case .validCertificate = result else { return inspection }
@@ -143,7 +143,7 @@ package struct AgentCertificateVerifier: Sendable {
     package func verify(_ presented: [Certificate], now: Date) async -> Result<AgentIdentity, WireError> {
         guard let leaf = presented.first else { return .failure(WireError(.badCertificate, "no client certificate")) }
         var verifier = Verifier(rootCertificates: CertificateStore([self.ca])) {
-            RFC5280Policy()
+            RFC5280Policy(fixedExpiryValidationTime: now)
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented.dropFirst()))
         guard case .validCertificate = result else {

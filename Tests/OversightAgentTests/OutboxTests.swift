@@ -63,6 +63,26 @@ import Testing
         }
     }
 
+    @Test func batchesStayWithinTheByteBudgetAndAreResealedWhenLimitsShrink() async throws {
+        try await self.append(1...20, file: "a")
+        // Each ticket body is ~300 bytes: a 2 KiB budget (1 KiB of it for the header) fits only a few per batch.
+        let sealed = try await self.outbox.sealDue(
+            identity: self.identity, key: self.key, maxRecords: 500, maxAge: .seconds(1), maxSealed: 100, now: self.now + 10,
+            maxPayloadBytes: 2048
+        )
+        let batches = try await self.outbox.sealed(from: 1, limit: 100)
+        #expect(sealed == batches.count && batches.count > 2)
+        #expect(batches.map(\.recordCount).reduce(0, +) == 20)
+        for batch in batches {
+            #expect((Base64URL.decode(batch.jws.payload)?.count ?? .max) <= 2048 || batch.recordCount == 1)
+        }
+        // The coordinator now accepts fewer records per batch than were sealed: everything is sealed again.
+        #expect(try await self.outbox.unsealIfOverLimits(maxRecords: 1, maxPayloadBytes: 1 << 20) == batches.count)
+        #expect(try await self.outbox.sealed(from: 1, limit: 100).isEmpty)
+        #expect(try await self.seal(maxRecords: 1) == 20)
+        #expect(try await self.outbox.unsealIfOverLimits(maxRecords: 1, maxPayloadBytes: 1 << 20) == 0)
+    }
+
     @Test func doesNotSealBeforeTheBatchIsDue() async throws {
         try await self.append(1...1, file: "a")
         #expect(try await self.seal(maxRecords: 10, at: 0.5) == 0)

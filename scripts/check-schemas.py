@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Validates sample messages against the protocol's JSON Schemas (docs/schemas/*.schema.json).
+
+Checks, and exits 1 if any fails:
+  1. every schema is a valid JSON Schema 2020-12;
+  2. hand-written samples below: the good ones validate, the bad ones do not;
+  3. the test vectors in docs/test-vectors/jws.json: each valid entry's payload is a batch payload, its jws a JWS, and
+     {"type":"batch","jws":...} an agent message;
+  4. every ```json block in docs/protocol.md that follows a `<!-- schema: NAME -->` line validates against NAME;
+  5. the error codes in coordinator-message.schema.json are exactly those of ProtocolErrorCode in
+     Sources/OversightModel/Messages.swift.
+
+Needs the `jsonschema` package (pip install jsonschema). Run from anywhere: python3 scripts/check-schemas.py
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "docs" / "schemas"
+NAMES = ["ticket-record", "batch-payload", "jws", "agent-message", "coordinator-message"]
+
+GENESIS = "0" * 64
+HASH = "9f2c5e0b7a1d4c3e8f6a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4"
+AGENT = "agt_0123456789abcdef0123"
+JWK = {"crv": "Ed25519", "kty": "OKP", "x": "iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w"}
+CSR = "-----BEGIN CERTIFICATE REQUEST-----\nMIIBDDCBsgIBADAa...\n-----END CERTIFICATE REQUEST-----\n"
+CERT = "-----BEGIN CERTIFICATE-----\nMIIBxzCCAW2gAwIBAgIU...\n-----END CERTIFICATE-----\n"
+JWS = {
+    "payload": "eyJhZ2VudElkIjoiYWd0XzAxMjM0NTY3ODlhYmNkZWYwMTIzIn0",
+    "protected": "eyJhbGciOiJFZDI1NTE5Iiwia2lkIjoiYWd0XzAxMjM0NTY3ODlhYmNkZWYwMTIzIiwidHlwIjoib3ZlcnNpZ2h0LWJhdGNoK2p3cyJ9",
+    "signature": "A" * 86,
+}
+
+TICKET = {
+    "kind": "ticket", "provider": "acme-bpo", "site": "manila-1", "id": "ZD-104233", "channel": "chat", "priority": "high",
+    "status": "open", "createdAt": "2026-03-02T08:15:00.000Z", "updatedAt": "2026-03-02T09:40:12.250Z", "reopenCount": 0,
+    "tags": ["refund"], "contactCount": 1, "statusChanges": [{"at": "2026-03-02T08:15:00.000Z", "status": "new"}],
+}
+FULL_TICKET = dict(
+    TICKET, firstReplyAt="2026-03-02T08:31:07.000Z", solvedAt="2026-03-02T09:41:58.000Z", closedAt="2026-03-02T10:00:00.000Z",
+    assignee="ps_6f1c2a9e41b7", queue="billing", csat=5, heldBy="provider", status="closed",
+)
+PAYLOAD = {
+    "agentId": AGENT, "prev": GENESIS, "provider": "acme-bpo", "records": [TICKET, FULL_TICKET], "sealedAt": "2026-03-02T09:40:14.750Z",
+    "seq": 1, "site": "manila-1", "v": 1,
+}
+HEARTBEAT = {
+    "type": "heartbeat", "version": "0.1.0", "outboxDepth": 12, "outboxBytes": 40960, "oldestUnsentAgeSeconds": 1.5,
+    "outboxFull": False, "lastAckedSeq": 41, "sentAt": "2026-03-02T09:40:30.000Z",
+}
+WELCOME = {
+    "type": "welcome", "protocol": 1, "agentId": AGENT, "provider": "acme-bpo", "site": "manila-1", "lastSeq": 41, "lastHash": HASH,
+    "serverTime": "2026-03-02T09:40:00.125Z", "maxFrameBytes": 4194304, "maxRecordsPerBatch": 5000, "heartbeatIntervalSeconds": 30,
+    "certificateNotAfter": "2026-05-31T09:00:00.000Z",
+}
+
+
+def without(obj: dict, key: str) -> dict:
+    copied = copy.deepcopy(obj)
+    del copied[key]
+    return copied
+
+
+def changed(obj: dict, **fields) -> dict:
+    copied = copy.deepcopy(obj)
+    copied.update(fields)
+    return copied
+
+
+# (schema, description, instance, should validate)
+SAMPLES = [
+    ("ticket-record", "minimal ticket", TICKET, True),
+    ("ticket-record", "ticket with every optional field", FULL_TICKET, True),
+    ("ticket-record", "timestamp without fraction and with an offset (accepted on read)", changed(TICKET, updatedAt="2026-03-02T11:40:12+02:00"), True),
+    ("ticket-record", "status on-hold", changed(TICKET, status="on-hold"), True),
+    ("ticket-record", "missing kind", without(TICKET, "kind"), False),
+    ("ticket-record", "unknown kind", changed(TICKET, kind="interval"), False),
+    ("ticket-record", "missing updatedAt", without(TICKET, "updatedAt"), False),
+    ("ticket-record", "status onHold (Swift case name, not the wire value)", changed(TICKET, status="onHold"), False),
+    ("ticket-record", "csat 6", changed(TICKET, csat=6), False),
+    ("ticket-record", "negative reopenCount", changed(TICKET, reopenCount=-1), False),
+    ("ticket-record", "timestamp as epoch seconds", changed(TICKET, createdAt=1772440500), False),
+    ("ticket-record", "timestamp with a space", changed(TICKET, createdAt="2026-03-02 08:15:00Z"), False),
+    ("ticket-record", "snake_case key", changed(without(TICKET, "contactCount"), contact_count=1), False),
+    ("ticket-record", "65 tags", changed(TICKET, tags=["t"] * 65), False),
+    ("ticket-record", "empty id", changed(TICKET, id=""), False),
+    ("batch-payload", "payload with two tickets", PAYLOAD, True),
+    ("batch-payload", "payload without records", changed(PAYLOAD, records=[]), True),
+    ("batch-payload", "seq 0", changed(PAYLOAD, seq=0), False),
+    ("batch-payload", "v 2", changed(PAYLOAD, v=2), False),
+    ("batch-payload", "uppercase prev", changed(PAYLOAD, prev=HASH.upper()), False),
+    ("batch-payload", "missing prev", without(PAYLOAD, "prev"), False),
+    ("batch-payload", "a bad record inside", changed(PAYLOAD, records=[without(TICKET, "id")]), False),
+    ("jws", "flattened JWS", JWS, True),
+    ("jws", "padding in the payload", changed(JWS, payload=JWS["payload"] + "=="), False),
+    ("jws", "compact serialization instead", {"jws": "a.b.c"}, False),
+    ("jws", "63-byte signature", changed(JWS, signature="A" * 84), False),
+    ("agent-message", "enroll", {"type": "enroll", "token": "ovt_x", "csr": CSR, "signingKey": JWK, "hostname": "pc-01", "version": "0.1.0"}, True),
+    ("agent-message", "hello", {"type": "hello", "protocol": 1, "agentId": AGENT, "version": "0.1.0"}, True),
+    ("agent-message", "batch", {"type": "batch", "jws": JWS}, True),
+    ("agent-message", "heartbeat", HEARTBEAT, True),
+    ("agent-message", "heartbeat with a source error", changed(HEARTBEAT, lastSourceError="tickets: x.csv: line 3: bad date"), True),
+    ("agent-message", "renew", {"type": "renew", "csr": CSR}, True),
+    ("agent-message", "unknown type", {"type": "subscribe"}, False),
+    ("agent-message", "no type", {"protocol": 1, "agentId": AGENT, "version": "0.1.0"}, False),
+    ("agent-message", "batch with the JWS fields at the top level", dict(JWS, type="batch"), False),
+    ("agent-message", "hello with protocol 2", {"type": "hello", "protocol": 2, "agentId": AGENT, "version": "0.1.0"}, False),
+    ("agent-message", "hello with protocol as a string", {"type": "hello", "protocol": "1", "agentId": AGENT, "version": "0.1.0"}, False),
+    ("agent-message", "enroll with an EC signing key", {"type": "enroll", "token": "t", "csr": CSR, "hostname": "h", "version": "1",
+                                                         "signingKey": {"kty": "EC", "crv": "P-256", "x": JWK["x"]}}, False),
+    ("agent-message", "heartbeat without sentAt", without(HEARTBEAT, "sentAt"), False),
+    ("agent-message", "a coordinator message", WELCOME, False),
+    ("coordinator-message", "enrolled", {"type": "enrolled", "agentId": AGENT, "provider": "acme-bpo", "site": "manila-1", "certificate": CERT,
+                                         "caCertificate": CERT, "coordinatorKey": JWK}, True),
+    ("coordinator-message", "welcome", WELCOME, True),
+    ("coordinator-message", "welcome of a new agent, without certificateNotAfter",
+     changed(without(WELCOME, "certificateNotAfter"), lastSeq=0, lastHash=GENESIS), True),
+    ("coordinator-message", "ack committed", {"type": "ack", "seq": 42, "hash": HASH, "status": "committed", "applied": 2, "stale": 1}, True),
+    ("coordinator-message", "ack duplicate", {"type": "ack", "seq": 40, "hash": HASH, "status": "duplicate", "applied": 0, "stale": 0}, True),
+    ("coordinator-message", "resend", {"type": "resend", "fromSeq": 42, "lastHash": HASH, "reason": "expected seq 42, got 44"}, True),
+    ("coordinator-message", "renewed", {"type": "renewed", "certificate": CERT}, True),
+    ("coordinator-message", "fatal error with seq", {"type": "error", "code": "chain_mismatch", "message": "m", "seq": 7, "fatal": True}, True),
+    ("coordinator-message", "error without seq", {"type": "error", "code": "token_used", "message": "m", "fatal": True}, True),
+    ("coordinator-message", "ack with an unknown status", {"type": "ack", "seq": 1, "hash": HASH, "status": "ok", "applied": 0, "stale": 0}, False),
+    ("coordinator-message", "error with an unknown code", {"type": "error", "code": "oops", "message": "m", "fatal": True}, False),
+    ("coordinator-message", "error without fatal", {"type": "error", "code": "timeout", "message": "m"}, False),
+    ("coordinator-message", "welcome without lastHash", without(WELCOME, "lastHash"), False),
+    ("coordinator-message", "an agent message", HEARTBEAT, False),
+]
+
+
+def load_validators() -> dict[str, Draft202012Validator]:
+    schemas = {}
+    for name in NAMES:
+        schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(schema)
+        schemas[name] = schema
+    registry = Registry().with_resources((schema["$id"], Resource.from_contents(schema)) for schema in schemas.values())
+    return {
+        name: Draft202012Validator(schema, registry=registry, format_checker=FormatChecker()) for name, schema in schemas.items()
+    }
+
+
+def errors_of(validator: Draft202012Validator, instance) -> list[str]:
+    return [f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}" for error in validator.iter_errors(instance)]
+
+
+def main() -> int:
+    validators = load_validators()
+    failures = 0
+    checked = 0
+
+    def check(schema: str, what: str, instance, should_pass: bool) -> None:
+        nonlocal failures, checked
+        checked += 1
+        errors = errors_of(validators[schema], instance)
+        if should_pass and errors:
+            failures += 1
+            print(f"FAIL {schema}: {what}: expected valid, got:", *(f"    {e}" for e in errors[:5]), sep="\n")
+        elif not should_pass and not errors:
+            failures += 1
+            print(f"FAIL {schema}: {what}: expected invalid, but it validated")
+
+    for schema, what, instance, should_pass in SAMPLES:
+        check(schema, what, instance, should_pass)
+
+    vectors = json.loads((ROOT / "docs" / "test-vectors" / "jws.json").read_text(encoding="utf-8"))
+    for index, entry in enumerate(vectors["valid"]):
+        check("batch-payload", f"jws.json valid[{index}] payload", json.loads(entry["payload"]), True)
+        check("jws", f"jws.json valid[{index}] jws", entry["jws"], True)
+        check("agent-message", f"jws.json valid[{index}] as a batch message", {"type": "batch", "jws": entry["jws"]}, True)
+
+    doc = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"<!-- schema: ([a-z-]+) -->\s*```json\n(.*?)```", doc, flags=re.S)
+    for number, (schema, text) in enumerate(blocks, start=1):
+        if schema not in validators:
+            failures += 1
+            print(f"FAIL docs/protocol.md example {number}: unknown schema {schema}")
+            continue
+        try:
+            instance = json.loads(text)
+        except json.JSONDecodeError as error:
+            failures += 1
+            print(f"FAIL docs/protocol.md example {number} ({schema}): not JSON: {error}")
+            continue
+        check(schema, f"docs/protocol.md example {number}", instance, True)
+    if not blocks:
+        failures += 1
+        print("FAIL docs/protocol.md has no `<!-- schema: NAME -->` examples")
+
+    swift = (ROOT / "Sources" / "OversightModel" / "Messages.swift").read_text(encoding="utf-8")
+    swift_codes = set(re.findall(r'static let \w+ = Self\(rawValue: "([a-z_]+)"\)', swift))
+    schema_codes = set(json.loads((SCHEMAS / "coordinator-message.schema.json").read_text())["$defs"]["error"]["properties"]["code"]["enum"])
+    checked += 1
+    if swift_codes != schema_codes:
+        failures += 1
+        print(f"FAIL error codes differ: only in Swift {sorted(swift_codes - schema_codes)}, only in schema {sorted(schema_codes - swift_codes)}")
+
+    print(f"{checked} checks ({len(blocks)} examples from docs/protocol.md), {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
