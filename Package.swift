@@ -98,6 +98,8 @@ let package = Package(
         .executableTarget(
             name: "oversight-coordinator",
             dependencies: [
+                // Built with the coordinator so `swift run oversight-coordinator demo` finds the agent beside it.
+                "oversight-agent",
                 "OversightConfig",
                 "OversightCoordinator",
                 "OversightModel",
@@ -147,9 +149,11 @@ let package = Package(
             name: "OversightWireTests",
             dependencies: [
                 "OversightModel", "OversightWire",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .testTarget(name: "OversightStoreTests", dependencies: ["OversightModel", "OversightStore"]),

@@ -392,7 +392,7 @@ struct AgentSession {
             return
         }
         if let refusal = self.accepted.peer.refusal {
-            await self.listener.securityEvent("certificate_refused", agentId: agentId, address: self.accepted.address, detail: "TLS handshake refused: \(refusal)")
+            await self.listener.securityEvent("certificate_refused", agentId: agentId ?? self.accepted.peer.claimedAgentId, address: self.accepted.address, detail: "TLS handshake refused: \(refusal)")
             return
         }
         if error is NIOSSLError || error is BoringSSLError {

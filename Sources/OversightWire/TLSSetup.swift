@@ -173,7 +173,7 @@ package struct AgentCertificateVerifier: Sendable {
                     peer.accept(identity, notAfter: certificates[0].notValidAfter)
                     return .certificateVerified
                 case .failure(let error):
-                    peer.refuse(error.message)
+                    peer.refuse(error.message, claimedAgentId: certificates.first.flatMap(AgentIdentity.init(certificate:))?.agentId)
                     return .failed
                 }
             }
@@ -198,6 +198,7 @@ package final class ConnectionPeer: Sendable {
         var identity: AgentIdentity?
         var notAfter: Date?
         var refusal: String?
+        var claimedAgentId: String?
     }
     private let state = NIOLockedValueBox(State())
     /// Creates an empty record.
@@ -208,7 +209,14 @@ package final class ConnectionPeer: Sendable {
             $0.notAfter = notAfter
         }
     }
-    func refuse(_ reason: String) { self.state.withLockedValue { $0.refusal = reason } }
+    func refuse(_ reason: String, claimedAgentId: String? = nil) {
+        self.state.withLockedValue {
+            $0.refusal = reason
+            $0.claimedAgentId = claimedAgentId
+        }
+    }
+    /// The agent id a refused certificate claimed (for logging; not verified).
+    package var claimedAgentId: String? { self.state.withLockedValue { $0.claimedAgentId } }
     /// The verified agent, or `nil` when the client presented no certificate.
     package var identity: AgentIdentity? { self.state.withLockedValue { $0.identity } }
     /// Expiry of the verified client certificate.

@@ -67,11 +67,6 @@ package enum WireClient {
                     try sync.addHandler(encoder, name: "proxy-encoder")
                     try sync.addHandler(decoder, name: "proxy-decoder")
                     try sync.addHandler(handler, name: "proxy-connect")
-                    proxyPromise.futureResult.whenSuccess {
-                        channel.pipeline.removeHandler(name: "proxy-connect", promise: nil)
-                        channel.pipeline.removeHandler(name: "proxy-decoder", promise: nil)
-                        channel.pipeline.removeHandler(name: "proxy-encoder", promise: nil)
-                    }
                 }
             }
         let channel: any Channel
@@ -92,6 +87,17 @@ package enum WireClient {
             channel.close(promise: nil)
             throw WireError(.proxy, "the proxy refused to tunnel to \(host):\(port): \(Self.describeProxy(error))")
         }
+        if proxy != nil {
+            // The tunnel is up (the CONNECT handler has removed itself): take the HTTP codec out, each removal
+            // finished before TLS goes in, so TLS bytes never reach the HTTP codec.
+            do {
+                try await channel.pipeline.removeHandler(name: "proxy-decoder").get()
+                try await channel.pipeline.removeHandler(name: "proxy-encoder").get()
+            } catch {
+                channel.close(promise: nil)
+                throw WireError(.proxy, "cannot switch the proxy tunnel to TLS: \(error)")
+            }
+        }
         let serverName = Self.isIPAddress(host) ? nil : host
         return try await channel.eventLoop.submit {
             try channel.pipeline.syncOperations.addHandler(
@@ -104,11 +110,18 @@ package enum WireClient {
     }
 
     private static func describeProxy(_ error: any Error) -> String {
+        let text = "\(error)"
         if let error = error as? NIOHTTP1ProxyConnectHandler.Error {
-            if error == .proxyAuthenticationRequired() { return "proxy authentication required (407)" }
-            return "\(error)"
+            if error == .proxyAuthenticationRequired() || text.contains("407") || text.contains("401") {
+                return "the proxy refused the credentials (authentication required): check proxy.username and proxy.password_file"
+            }
+            if error == .httpProxyHandshakeTimeout() { return "the proxy did not answer the CONNECT request in time" }
+            if let range = text.range(of: "status: ") {
+                let status = text[range.upperBound...].prefix { $0 != "," }
+                return "the proxy answered \(status) to CONNECT (is the coordinator's port allowed by the proxy?)"
+            }
         }
-        return "\(error)"
+        return text
     }
 
     static func isIPAddress(_ host: String) -> Bool {

@@ -1,0 +1,182 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// A real `oversight-agent`: config file, enroll, run, status, kill.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import OversightAgent
+
+/// Options of the agent configuration the harness writes (the handy fast test settings by default).
+package struct AgentOptions: Sendable {
+    package var maxRecords = 500
+    package var maxAge = "100ms"
+    package var inFlight = 4
+    package var outboxMaxBytes: String?
+    package var proxyURL: String?
+    package var proxyUsername: String?
+    package var proxyPasswordFile: String?
+    package var logLevel = "info"
+    /// Creates the defaults.
+    package init() {}
+}
+
+/// An agent's folders (data, one `tickets` source, config file) and, while it runs, its process.
+///
+/// `@unchecked Sendable`: a test drives it from one task at a time.
+package final class AgentProcess: @unchecked Sendable {
+    package let name: String
+    package let root: URL
+    package var dataDirectory: URL { self.root.appendingPathComponent("data") }
+    /// The folder the `tickets` source watches.
+    package var sourceDirectory: URL { self.root.appendingPathComponent("tickets") }
+    package var doneDirectory: URL { self.sourceDirectory.appendingPathComponent("done") }
+    package var rejectsDirectory: URL { self.sourceDirectory.appendingPathComponent("rejects") }
+    package var configFile: URL { self.root.appendingPathComponent("agent.yaml") }
+    package private(set) var process: ChildProcess?
+    private var starts = 0
+    private let onStart: @Sendable (ChildProcess) -> Void
+
+    /// Creates the folders and writes the config.
+    package init(name: String, root: URL, options: AgentOptions = AgentOptions(), onStart: @escaping @Sendable (ChildProcess) -> Void) throws {
+        self.name = name
+        self.root = root
+        self.onStart = onStart
+        try FileManager.default.createDirectory(at: self.sourceDirectory, withIntermediateDirectories: true)
+        try self.writeConfig(options)
+    }
+
+    /// Writes `agent.yaml` with `options`.
+    package func writeConfig(_ options: AgentOptions) throws {
+        var yaml = """
+            data: "\(self.dataDirectory.path)"
+            batch:
+              max_records: \(options.maxRecords)
+              max_age: \(options.maxAge)
+              in_flight: \(options.inFlight)
+            heartbeat_interval: 1s
+            reconnect:
+              initial_backoff: 100ms
+              max_backoff: 1s
+            log_level: \(options.logLevel)
+
+            """
+        if let maxBytes = options.outboxMaxBytes {
+            yaml += "outbox:\n  max_bytes: \(maxBytes)\n"
+        }
+        if let url = options.proxyURL {
+            yaml += "proxy:\n  url: \"\(url)\"\n"
+            if let user = options.proxyUsername { yaml += "  username: \"\(user)\"\n" }
+            if let file = options.proxyPasswordFile { yaml += "  password_file: \"\(file)\"\n" }
+        }
+        yaml += """
+            sources:
+              - name: tickets
+                kind: tickets
+                path: "\(self.sourceDirectory.path)"
+                format: auto
+                poll_interval: 100ms
+                settle_time: 100ms
+                mapping:
+                  fields:
+                    id: "id"
+                    status: "status"
+                    created_at: "created"
+                    updated_at: "updated"
+                    channel: "channel"
+                    priority: "priority"
+                    queue: "queue"
+                    assignee: "assignee"
+                    tags: "tags"
+                    csat: "csat"
+                  dates:
+                    format: iso8601
+
+            """
+        try Data(yaml.utf8).write(to: self.configFile)
+    }
+
+    /// `oversight-agent enroll` against `coordinator`; returns the command's result (the caller checks it).
+    package func enroll(coordinator: String, token: String, fingerprint: String, extra: [String] = []) async throws -> CommandResult {
+        try await runCommand(
+            try Binaries.agent(),
+            ["enroll", "--coordinator", coordinator, "--token", token, "--ca-fingerprint", fingerprint, "--data", self.dataDirectory.path]
+                + extra
+        )
+    }
+
+    /// Enrolls with a fresh token for `provider`/`site`, failing unless it succeeds.
+    package func enroll(with coordinator: CoordinatorProcess, provider: String, site: String) async throws {
+        let token = try await coordinator.createToken(provider: provider, site: site)
+        let result = try await self.enroll(coordinator: coordinator.address, token: token, fingerprint: try await coordinator.fingerprint())
+        guard result.exitCode == 0 else { throw HarnessError("enroll of \(self.name) failed: \(result)") }
+    }
+
+    /// The enrolled agent's credentials (keys and certificates), to act as this agent with a lean client.
+    package func credentials() throws -> AgentCredentials {
+        try AgentCredentials.load(AgentPaths(directory: self.dataDirectory.path))
+    }
+
+    /// The enrolled agent id.
+    package func agentId() throws -> String { try self.credentials().identity.agentId }
+
+    /// Starts `oversight-agent run --config agent.yaml`.
+    package func start() throws {
+        guard self.process?.isRunning != true else { throw HarnessError("agent \(self.name) is already running") }
+        self.starts += 1
+        let child = try ChildProcess(
+            name: "agent \(self.name)#\(self.starts)", executable: try Binaries.agent(), arguments: ["run", "--config", self.configFile.path],
+            logFile: self.root.appendingPathComponent("agent-\(self.starts).log")
+        )
+        self.onStart(child)
+        self.process = child
+    }
+
+    /// Throws, with the end of its log, if the agent was started and is no longer running (it crashed or exited).
+    package func ensureRunning() throws {
+        guard let process = self.process, !process.isRunning else { return }
+        throw ProcessExitedError("agent \(self.name) exited with status \(process.exitStatus ?? -1); its log ends with:\n\(process.logTail(30))")
+    }
+
+    /// SIGTERM and wait.
+    package func stop() async {
+        await self.process?.terminate()
+        self.process = nil
+    }
+
+    /// kill -9.
+    package func kill9() async {
+        await self.process?.kill9()
+        self.process = nil
+    }
+
+    /// The logs of every run so far, concatenated.
+    package func allLogs() -> String {
+        (1...max(1, self.starts)).map {
+            (try? String(contentsOf: self.root.appendingPathComponent("agent-\($0).log"), encoding: .utf8)) ?? ""
+        }.joined(separator: "\n")
+    }
+
+    /// `oversight-agent status --json`, decoded.
+    package func status() async throws -> AgentStatusReport {
+        let result = try await runCommand(try Binaries.agent(), ["status", "--data", self.dataDirectory.path, "--json"])
+        guard result.exitCode == 0 else { throw HarnessError("agent status failed: \(result)") }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(AgentStatusReport.self, from: Data(result.stdout.utf8))
+    }
+
+    /// Drops a file into the source folder atomically (written as `.tmp`, which the agent ignores, then renamed).
+    package func drop(_ name: String, _ contents: String) throws {
+        let temporary = self.sourceDirectory.appendingPathComponent(".\(name).tmp")
+        try Data(contents.utf8).write(to: temporary)
+        try FileManager.default.moveItem(at: temporary, to: self.sourceDirectory.appendingPathComponent(name))
+    }
+
+    /// Files still waiting in the source folder.
+    package func pendingFiles() -> [String] { FileManager.default.fileNames(in: self.sourceDirectory) }
+
+    /// Files moved to `done/`.
+    package func doneFiles() -> [String] { FileManager.default.fileNames(in: self.doneDirectory) }
+}

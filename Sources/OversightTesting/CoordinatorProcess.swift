@@ -1,0 +1,126 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// A real `oversight-coordinator`: init, serve on a free port, admin commands, kill and restart.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import OversightStore
+
+/// An initialised coordinator data directory and, while it serves, its process.
+///
+/// `@unchecked Sendable`: a test drives it from one task at a time; the mutable `process`/`port` are not shared.
+package final class CoordinatorProcess: @unchecked Sendable {
+    /// The data directory (`ca.pem`, `oversight.sqlite`, …).
+    package let dataDirectory: URL
+    /// Where the serve logs go (one file per start).
+    package let logDirectory: URL
+    /// Optional `serve --config` file.
+    package let configFile: URL?
+    /// The port it listens on (known after the first start; kept across restarts).
+    package private(set) var port: Int = 0
+    /// The running serve process, if any.
+    package private(set) var process: ChildProcess?
+    private var starts = 0
+    private let onStart: @Sendable (ChildProcess) -> Void
+
+    /// `oversight-coordinator init --data DIR --hostname 127.0.0.1 localhost`.
+    package init(dataDirectory: URL, logDirectory: URL, configFile: URL? = nil, onStart: @escaping @Sendable (ChildProcess) -> Void) async throws {
+        self.dataDirectory = dataDirectory
+        self.logDirectory = logDirectory
+        self.configFile = configFile
+        self.onStart = onStart
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        let result = try await runCommand(
+            try Binaries.coordinator(), ["init", "--data", dataDirectory.path, "--hostname", "127.0.0.1", "localhost"]
+        )
+        guard result.exitCode == 0 else { throw HarnessError("oversight-coordinator init failed: \(result)") }
+    }
+
+    /// `host:port` for agents.
+    package var address: String { "127.0.0.1:\(self.port)" }
+
+    /// Starts `serve` (on port 0 the first time, on the same port after) and waits for "coordinator ready".
+    package func start() async throws {
+        guard self.process?.isRunning != true else { throw HarnessError("the coordinator is already running") }
+        var lastLog = ""
+        // A restart right after kill -9 may race the kernel releasing the port: retry a few times.
+        for _ in 0..<5 {
+            self.starts += 1
+            var arguments = ["serve", "--data", self.dataDirectory.path, "--host", "127.0.0.1", "--port", "\(self.port)"]
+            if let configFile { arguments += ["--config", configFile.path] }
+            let child = try ChildProcess(
+                name: "coordinator#\(self.starts)", executable: try Binaries.coordinator(), arguments: arguments,
+                logFile: self.logDirectory.appendingPathComponent("coordinator-\(self.starts).log")
+            )
+            self.onStart(child)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                let log = child.log()
+                if log.contains("coordinator ready"), let port = Self.port(in: log) {
+                    self.port = port
+                    self.process = child
+                    return
+                }
+                if !child.isRunning { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            lastLog = child.logTail()
+            await child.kill9()
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        throw HarnessError("the coordinator did not become ready; its log ends with:\n\(lastLog)")
+    }
+
+    static func port(in log: String) -> Int? {
+        guard let range = log.range(of: #"oversight\.listen\.port=(\d+)"#, options: .regularExpression) else { return nil }
+        return Int(log[range].split(separator: "=").last ?? "")
+    }
+
+    /// SIGTERM and wait (SIGKILL after a grace period).
+    package func stop() async {
+        await self.process?.terminate()
+        self.process = nil
+    }
+
+    /// kill -9.
+    package func kill9() async {
+        await self.process?.kill9()
+        self.process = nil
+    }
+
+    /// Whether the serve process is alive.
+    package var isRunning: Bool { self.process?.isRunning == true }
+
+    /// Runs an admin command with `--data` added.
+    package func cli(_ arguments: [String]) async throws -> CommandResult {
+        try await runCommand(try Binaries.coordinator(), arguments + ["--data", self.dataDirectory.path])
+    }
+
+    /// `token create --provider P --site S --ttl T -q`.
+    package func createToken(provider: String, site: String, ttl: String = "1h") async throws -> String {
+        let result = try await self.cli(["token", "create", "--provider", provider, "--site", site, "--ttl", ttl, "-q"])
+        let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard result.exitCode == 0, !token.isEmpty, !token.contains("\n") else { throw HarnessError("token create failed: \(result)") }
+        return token
+    }
+
+    /// `ca fingerprint`.
+    package func fingerprint() async throws -> String {
+        let result = try await self.cli(["ca", "fingerprint"])
+        let fingerprint = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard result.exitCode == 0, fingerprint.hasPrefix("sha256:") else { throw HarnessError("ca fingerprint failed: \(result)") }
+        return fingerprint
+    }
+
+    /// The CA certificate PEM.
+    package func caPEM() throws -> String {
+        try String(contentsOf: self.dataDirectory.appendingPathComponent("ca.pem"), encoding: .utf8)
+    }
+
+    /// Opens the coordinator's SQLite store (WAL: safe while it serves).
+    package func openStore() throws -> SQLiteStore {
+        try SQLiteStore(path: self.dataDirectory.appendingPathComponent("oversight.sqlite").path)
+    }
+}
