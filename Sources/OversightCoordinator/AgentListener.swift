@@ -33,6 +33,9 @@ package final class AgentListener: Service {
     /// Refusals by kind.
     package let counters = SecurityCounters()
 
+    /// Told about every ticket a committed batch changed (the SLA engine's feed).
+    package let ticketObserver: (@Sendable ([TicketRecord]) async -> Void)?
+
     let handshakeBucket: TokenBucket
     let enrollmentBucket: TokenBucket
 
@@ -45,8 +48,11 @@ package final class AgentListener: Service {
     ///   - onBound: called with the bound address (tests bind port 0).
     package init(
         configuration: ListenerConfiguration, identity: CoordinatorIdentity, store: any CoordinatorStore, logger: Logger,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        ticketObserver: (@Sendable ([TicketRecord]) async -> Void)? = nil,
+        onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
+        self.ticketObserver = ticketObserver
         self.configuration = configuration
         self.identity = identity
         self.store = store

@@ -265,10 +265,13 @@ struct AgentSession {
             }
         }
         let hash = JWS.sha256Hex(payloadBytes)
-        let outcome = try await self.listener.store.commit(
+        let result = try await self.listener.store.commitReportingChanges(
             IncomingBatch(agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: Date(), tickets: tickets)
         )
-        switch outcome {
+        if !result.appliedTickets.isEmpty, let observer = self.listener.ticketObserver {
+            await observer(result.appliedTickets)
+        }
+        switch result.outcome {
         case .committed(let applied, let stale):
             logger.debug("batch committed", metadata: [LogKey.seq: "\(payload.seq)", "oversight.batch.records": "\(tickets.count)"])
             return .ack(.init(seq: payload.seq, hash: hash, status: "committed", applied: applied, stale: stale))

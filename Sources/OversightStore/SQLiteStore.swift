@@ -270,7 +270,19 @@ package final class SQLiteStore: CoordinatorStore {
     // MARK: Batches
 
     package func commit(_ batch: IncomingBatch) async throws -> CommitOutcome {
-        try await self.writer.write { db in
+        try await self.commitReportingChanges(batch).outcome
+    }
+
+    package func commitReportingChanges(_ batch: IncomingBatch) async throws -> CommitResult {
+        try await self.writer.write { db -> CommitResult in
+            var applied: [TicketRecord] = []
+            let outcome = try Self.commit(batch, db: db, applied: &applied)
+            return CommitResult(outcome: outcome, appliedTickets: applied)
+        }
+    }
+
+    private static func commit(_ batch: IncomingBatch, db: Database, applied appliedTickets: inout [TicketRecord]) throws -> CommitOutcome {
+        do {
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT provider, last_seq, last_hash, revoked_at FROM agent WHERE id = ?", arguments: [batch.agentId]
@@ -319,7 +331,10 @@ package final class SQLiteStore: CoordinatorStore {
                     ticket.solvedAt?.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, ticket.reopenCount,
                     ticket.assignee, ticket.queue, tags, ticket.csat, ticket.contactCount, ticket.heldBy, changes,
                 ])
-                applied += db.changesCount
+                if db.changesCount > 0 {
+                    applied += 1
+                    appliedTickets.append(ticket)
+                }
             }
             try db.execute(
                 sql: """
@@ -483,6 +498,36 @@ package final class SQLiteStore: CoordinatorStore {
                 statusChanges: (try? decoder.decode([TicketRecord.StatusChange].self, from: Data((row[18] as String).utf8))) ?? []
             )
             return StoredTicket(record: record, agentId: row[1], batchSeq: row[2])
+        }
+    }
+
+    package func openTickets() async throws -> [TicketRecord] {
+        try await self.writer.read { db in
+            let decoder = WireJSON.decoder()
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT provider, id, site, channel, priority, status, created_at, updated_at, first_reply_at, solved_at,
+                        closed_at, reopen_count, assignee, queue, tags, csat, contact_count, held_by, status_changes
+                    FROM ticket WHERE status NOT IN ('solved', 'closed')
+                    """
+            )
+            var tickets: [TicketRecord] = []
+            while let row = try rows.next() {
+                func date(_ index: Int) -> Date? { (row[index] as Double?).map(Date.init(timeIntervalSince1970:)) }
+                tickets.append(
+                    TicketRecord(
+                        provider: row[0], site: row[2], id: row[1], channel: ContactChannel(rawValue: row[3]) ?? .email,
+                        priority: Priority(rawValue: row[4]) ?? .normal, status: TicketStatus(rawValue: row[5]) ?? .open,
+                        createdAt: Date(timeIntervalSince1970: row[6]), updatedAt: Date(timeIntervalSince1970: row[7]),
+                        firstReplyAt: date(8), solvedAt: date(9), closedAt: date(10), reopenCount: row[11], assignee: row[12],
+                        queue: row[13], tags: (try? decoder.decode([String].self, from: Data((row[14] as String).utf8))) ?? [],
+                        csat: row[15], contactCount: row[16], heldBy: row[17],
+                        statusChanges: (try? decoder.decode([TicketRecord.StatusChange].self, from: Data((row[18] as String).utf8))) ?? []
+                    )
+                )
+            }
+            return tickets
         }
     }
 

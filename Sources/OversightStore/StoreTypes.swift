@@ -108,6 +108,13 @@ package enum CommitOutcome: Sendable, Hashable {
     case revoked
 }
 
+/// The outcome of storing a batch, with the tickets that changed stored state (for the SLA engine).
+package struct CommitResult: Sendable {
+    package var outcome: CommitOutcome
+    /// Tickets whose stored row changed (not the stale ones), in batch order.
+    package var appliedTickets: [TicketRecord]
+}
+
 /// Consolidated status per provider and site.
 package struct StatusReport: Sendable, Codable, Hashable {
     package var generatedAt: Date
@@ -179,6 +186,10 @@ package protocol CoordinatorStore: Sendable {
     func revokedAgentIds() async throws -> Set<String>
     func revoke(agentId: String, now: Date) async throws -> Bool
     func commit(_ batch: IncomingBatch) async throws -> CommitOutcome
+    /// Stores a batch and reports which tickets changed.
+    func commitReportingChanges(_ batch: IncomingBatch) async throws -> CommitResult
+    /// Every open ticket (not solved or closed), for rebuilding the deadline scheduler at start.
+    func openTickets() async throws -> [TicketRecord]
     func recordHeartbeat(agentId: String, info: HeartbeatInfo, now: Date) async throws
     func setConnected(agentId: String, connected: Bool, now: Date) async throws
     func updateCertificate(agentId: String, serial: String, notAfter: Date) async throws

@@ -86,6 +86,19 @@ import Testing
         #expect(try await self.store.ticket(provider: "acme", id: "T1")?.record.status == .closed)
     }
 
+    @Test func reportsOnlyTheTicketsThatChangedAndListsOpenOnes() async throws {
+        _ = try await self.store.commit(
+            self.batch(1, prev: genesisBatchHash, hash: "h-1", [self.ticket("T1", updated: 50), self.ticket("T2", updated: 50, status: .solved)])
+        )
+        let result = try await self.store.commitReportingChanges(
+            self.batch(2, prev: "h-1", hash: "h-2", [self.ticket("T1", updated: 40), self.ticket("T3", updated: 10, status: .pending)])
+        )
+        #expect(result.outcome == .committed(applied: 1, stale: 1))
+        #expect(result.appliedTickets.map(\.id) == ["T3"])
+        let open = try await self.store.openTickets().map(\.id).sorted()
+        #expect(open == ["T1", "T3"])
+    }
+
     @Test func revokedAgentCannotCommit() async throws {
         #expect(try await self.store.revoke(agentId: "agt_a", now: self.now))
         #expect(try await self.store.revokedAgentIds() == ["agt_a"])
