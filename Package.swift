@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // connector → record → signed batch → wire → verify → store → SLA engine → alerts and console
@@ -64,6 +65,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OversightSLA",
+            dependencies: [
+                "OversightConfig",
+                "OversightModel",
+            ]
+        ),
+        .target(
             name: "OversightCoordinator",
             dependencies: [
                 "OversightModel",
@@ -103,6 +111,7 @@ let package = Package(
                 "OversightConfig",
                 "OversightCoordinator",
                 "OversightModel",
+                "OversightSLA",
                 "OversightStore",
                 "OversightWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -154,6 +163,13 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        .testTarget(
+            name: "OversightSLATests",
+            dependencies: [
+                "OversightConfig", "OversightModel", "OversightSLA",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(name: "OversightStoreTests", dependencies: ["OversightModel", "OversightStore"]),
