@@ -75,6 +75,7 @@ let package = Package(
             name: "OversightCoordinator",
             dependencies: [
                 "OversightModel",
+                "OversightSLA",
                 "OversightStore",
                 "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -176,7 +177,10 @@ let package = Package(
         .testTarget(name: "OversightAgentTests", dependencies: ["OversightAgent", "OversightConfig", "OversightModel"]),
         .testTarget(
             name: "OversightCoordinatorTests",
-            dependencies: ["OversightCoordinator", "OversightModel", "OversightStore", "OversightWire"]
+            dependencies: [
+                "OversightCoordinator", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -31,6 +31,7 @@ struct Demo: AsyncParsableCommand {
         if case .created = try CoordinatorSetup.initialise(coordinatorPaths, hostnames: ["localhost", "127.0.0.1", "::1"]) {
             _ = try SQLiteStore(path: coordinatorPaths.store)
         }
+        try Self.installContracts(into: coordinatorPaths.directory + "/contracts")
         var listener = ListenerConfiguration()
         listener.host = "127.0.0.1"
         listener.port = self.port
@@ -41,10 +42,20 @@ struct Demo: AsyncParsableCommand {
         let runner = DemoRunner(directory: directory, coordinatorPaths: coordinatorPaths, agentBinary: agentBinary, feed: feed, logger: logger)
 
         print("Oversight demo — data in \(directory)")
-        try await server.run(logger: logger, extraServices: [runner]) { address in
-            runner.coordinatorBound(port: address.port ?? 0)
-        }
+        try await server.run(
+            logger: logger, extraServices: [runner], slaSink: { event in runner.slaEvent(event) },
+            onBound: { address in runner.coordinatorBound(port: address.port ?? 0) }
+        )
         print("Demo stopped; every process it started has exited. Data kept in \(directory)")
+    }
+
+    /// Copies the bundled example contracts (the ones in deploy/contracts) unless the folder exists already.
+    static func installContracts(into folder: String) throws {
+        guard !FileManager.default.fileExists(atPath: folder) else { return }
+        guard let bundled = Bundle.module.resourceURL?.appendingPathComponent("Samples/contracts") else {
+            throw ValidationError("the demo's example contracts are missing from the build")
+        }
+        try FileManager.default.copyItem(atPath: bundled.path, toPath: folder)
     }
 
     static func temporaryDirectory() throws -> String {

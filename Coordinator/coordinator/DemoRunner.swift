@@ -31,6 +31,23 @@ final class DemoRunner: Service, Sendable {
         (self.port, self.portContinuation) = AsyncStream.makeStream(of: Int.self)
     }
 
+    private let slaEvents = Mutex<(atRisk: Int, breaches: Int, late: Int)>((0, 0, 0))
+
+    /// Called by the SLA engine for every recorded event.
+    func slaEvent(_ event: SLAEventRow) {
+        let first = self.slaEvents.withLock { counts -> Bool in
+            if event.kind == "breach" { counts.breaches += 1 } else { counts.atRisk += 1 }
+            if event.lateData { counts.late += 1 }
+            return event.kind == "breach" && counts.breaches == 1
+        }
+        if first {
+            print(
+                "SLA breach: \(event.provider)/\(event.site) ticket \(event.ticketId), \(event.clock) target missed at \(WireTime.format(event.at))"
+                    + (event.lateData ? " (found late: the data arrived after the deadline)" : "")
+            )
+        }
+    }
+
     /// Called by the listener once it is bound.
     func coordinatorBound(port: Int) {
         self.portContinuation.yield(port)
@@ -114,6 +131,8 @@ final class DemoRunner: Service, Sendable {
         }
         print("\nSynced, as stored at the coordinator:\n")
         print(StatusRendering.table(report))
+        let counts = self.slaEvents.withLock { $0 }
+        print("\nSLA engine: \(counts.breaches) breaches and \(counts.atRisk) at-risk moments recorded (\(counts.late) found late), by the contracts in \(self.coordinatorPaths.directory)/contracts")
         let agents = try await store.agents()
         print("")
         for agent in agents {

@@ -18,6 +18,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Address to listen on (overrides the config).") var host: String?
     @Option(name: .long, help: "TLS port for agents (overrides the config; 0 picks a free port).") var port: Int?
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+    @Option(name: .long, help: "Folder of *.contract.yaml files (default: DATA/contracts when it exists).") var contracts: String?
 
     func run() async throws {
         var settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
@@ -25,10 +26,13 @@ struct Serve: AsyncParsableCommand {
         if let port = self.port { settings.listener.port = port }
         if let level = self.logLevel { settings.logLevel = level }
         let logger = bootstrapLogging(label: "oversight.coordinator", level: settings.logLevel)
-        let server = CoordinatorServer(paths: settings.paths, listener: settings.listener, synchronous: settings.synchronous)
-        try await server.run(logger: logger) { address in
-            logger.notice("coordinator ready", metadata: ["oversight.listen.port": "\(address.port ?? 0)"])
-        }
+        let server = CoordinatorServer(
+            paths: settings.paths, listener: settings.listener, synchronous: settings.synchronous, contractsDirectory: self.contracts
+        )
+        try await server.run(
+            logger: logger,
+            onBound: { address in logger.notice("coordinator ready", metadata: ["oversight.listen.port": "\(address.port ?? 0)"]) }
+        )
     }
 }
 

@@ -124,12 +124,12 @@ struct AgentView: Encodable {
 enum StatusRendering {
     static func table(_ report: StatusReport) -> String {
         if report.providers.isEmpty { return "No providers yet: no agent has enrolled or synced." }
-        var table = TextTable(columns: ["PROVIDER", "SITE", "AGENTS ONLINE", "TICKETS", "OPEN", "NEWEST RECORD"])
+        var table = TextTable(columns: ["PROVIDER", "SITE", "AGENTS ONLINE", "TICKETS", "OPEN", "AT RISK", "BREACHED", "NEWEST RECORD"])
         for provider in report.providers {
             for site in provider.sites {
                 table.add([
                     provider.provider, site.site, "\(site.agentsOnline)/\(site.agentsTotal)", "\(site.tickets)", "\(site.openTickets)",
-                    site.newestRecordAt.map(WireJSON.format) ?? "-",
+                    "\(site.atRisk)", "\(site.breached)", site.newestRecordAt.map(WireJSON.format) ?? "-",
                 ])
             }
         }

@@ -5,8 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import Logging
 import NIOCore
+import OversightSLA
 import OversightStore
 import ServiceLifecycle
 
@@ -15,12 +17,17 @@ package struct CoordinatorServer: Sendable {
     package var paths: CoordinatorPaths
     package var listener: ListenerConfiguration
     package var synchronous: SQLiteStore.Synchronous
+    /// Folder of `*.contract.yaml` files; default `DATA/contracts` when it exists.
+    package var contractsDirectory: String?
 
     /// Creates the server description.
-    package init(paths: CoordinatorPaths, listener: ListenerConfiguration, synchronous: SQLiteStore.Synchronous = .full) {
+    package init(
+        paths: CoordinatorPaths, listener: ListenerConfiguration, synchronous: SQLiteStore.Synchronous = .full, contractsDirectory: String? = nil
+    ) {
         self.paths = paths
         self.listener = listener
         self.synchronous = synchronous
+        self.contractsDirectory = contractsDirectory
     }
 
     /// Runs until SIGTERM/SIGINT (or `extraServices` ask for it).
@@ -30,12 +37,30 @@ package struct CoordinatorServer: Sendable {
     ///   - onBound: called with the bound address of the agent listener.
     package func run(
         logger: Logger, signals: Bool = true, extraServices: [any Service] = [],
+        slaSink: @escaping @Sendable (SLAEventRow) async -> Void = { _ in },
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) async throws {
         let identity = try CoordinatorIdentity.load(self.paths)
         let store = try SQLiteStore(path: self.paths.store, synchronous: self.synchronous)
-        let listener = AgentListener(configuration: self.listener, identity: identity, store: store, logger: logger, onBound: onBound)
+        let contractsDirectory = self.contractsDirectory ?? (self.paths.directory + "/contracts")
+        var contracts: [String: Contract] = [:]
+        if FileManager.default.fileExists(atPath: contractsDirectory) {
+            contracts = try SLAEngine.loadContracts(directory: contractsDirectory)
+        } else if self.contractsDirectory != nil {
+            throw CoordinatorError(.invalidArgument, "contracts folder \(contractsDirectory) does not exist")
+        }
+        logger.info(
+            "contracts loaded",
+            metadata: ["oversight.contracts": "\(contracts.keys.sorted().joined(separator: ","))", "oversight.contracts.folder": "\(contractsDirectory)"]
+        )
+        let engine = SLAEngine(contracts: contracts, store: store, logger: logger, sink: slaSink)
+        try await engine.rebuild()
+        let listener = AgentListener(
+            configuration: self.listener, identity: identity, store: store, logger: logger,
+            ticketObserver: { tickets in await engine.observe(tickets) }, onBound: onBound
+        )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: SLAService(engine: engine, logger: logger)),
             .init(service: listener),
             .init(service: RevocationWatcher(listener: listener)),
         ]

@@ -124,7 +124,120 @@ package final class SQLiteStore: CoordinatorStore {
                     """
             )
         }
+        migrator.registerMigration("v2-sla") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE ticket_sla (
+                        provider TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        first_reply_due REAL,
+                        resolution_due REAL,
+                        at_risk_at REAL,
+                        breached_at REAL,
+                        late_data INTEGER NOT NULL DEFAULT 0,
+                        provider_seconds REAL NOT NULL DEFAULT 0,
+                        client_seconds REAL NOT NULL DEFAULT 0,
+                        customer_seconds REAL NOT NULL DEFAULT 0,
+                        evaluated_at REAL NOT NULL,
+                        PRIMARY KEY (provider, id)
+                    );
+                    CREATE TABLE sla_event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        provider TEXT NOT NULL,
+                        site TEXT NOT NULL,
+                        ticket_id TEXT NOT NULL,
+                        clock TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        detected_at REAL NOT NULL,
+                        late_data INTEGER NOT NULL,
+                        UNIQUE (provider, ticket_id, clock, kind, at)
+                    );
+                    """
+            )
+        }
         return migrator
+    }
+
+    // MARK: SLA
+
+    package func updateSLA(_ states: [TicketSLAState]) async throws {
+        guard !states.isEmpty else { return }
+        try await self.writer.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO ticket_sla (provider, id, state, first_reply_due, resolution_due, at_risk_at, breached_at, late_data,
+                        provider_seconds, client_seconds, customer_seconds, evaluated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (provider, id) DO UPDATE SET state = excluded.state, first_reply_due = excluded.first_reply_due,
+                        resolution_due = excluded.resolution_due, at_risk_at = excluded.at_risk_at, breached_at = excluded.breached_at,
+                        late_data = excluded.late_data, provider_seconds = excluded.provider_seconds,
+                        client_seconds = excluded.client_seconds, customer_seconds = excluded.customer_seconds,
+                        evaluated_at = excluded.evaluated_at
+                    """
+            )
+            for state in states {
+                try statement.execute(arguments: [
+                    state.provider, state.ticketId, state.state, state.firstReplyDue?.timeIntervalSince1970,
+                    state.resolutionDue?.timeIntervalSince1970, state.atRiskAt?.timeIntervalSince1970, state.breachedAt?.timeIntervalSince1970,
+                    state.lateData, state.providerSeconds, state.clientSeconds, state.customerSeconds, state.evaluatedAt.timeIntervalSince1970,
+                ])
+            }
+        }
+    }
+
+    package func recordSLAEvent(_ event: SLAEventRow) async throws -> Bool {
+        try await self.writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO sla_event (provider, site, ticket_id, clock, kind, at, detected_at, late_data)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    event.provider, event.site, event.ticketId, event.clock, event.kind, event.at.timeIntervalSince1970,
+                    event.detectedAt.timeIntervalSince1970, event.lateData,
+                ]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    package func slaEvents(limit: Int) async throws -> [SLAEventRow] {
+        try await self.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT provider, site, ticket_id, clock, kind, at, detected_at, late_data FROM sla_event ORDER BY id DESC LIMIT ?",
+                arguments: [limit]
+            ).map {
+                SLAEventRow(
+                    provider: $0[0], site: $0[1], ticketId: $0[2], clock: $0[3], kind: $0[4], at: Date(timeIntervalSince1970: $0[5]),
+                    detectedAt: Date(timeIntervalSince1970: $0[6]), lateData: $0[7]
+                )
+            }
+        }
+    }
+
+    package func ticketSLA(provider: String, id: String) async throws -> TicketSLAState? {
+        try await self.writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT state, first_reply_due, resolution_due, at_risk_at, breached_at, late_data, provider_seconds,
+                            client_seconds, customer_seconds, evaluated_at
+                        FROM ticket_sla WHERE provider = ? AND id = ?
+                        """,
+                    arguments: [provider, id]
+                )
+            else { return nil }
+            func date(_ index: Int) -> Date? { (row[index] as Double?).map(Date.init(timeIntervalSince1970:)) }
+            return TicketSLAState(
+                provider: provider, ticketId: id, state: row[0], firstReplyDue: date(1), resolutionDue: date(2), atRiskAt: date(3),
+                breachedAt: date(4), lateData: row[5], providerSeconds: row[6], clientSeconds: row[7], customerSeconds: row[8],
+                evaluatedAt: Date(timeIntervalSince1970: row[9])
+            )
+        }
     }
 
     // MARK: Tokens and agents
@@ -432,6 +545,22 @@ package final class SQLiteStore: CoordinatorStore {
                     """
             ).map { Counts(provider: $0[0], site: $0[1], tickets: $0[2], open: $0[3], newest: $0[4]) }
         }
+        struct SLACounts: Sendable {
+            var provider: String
+            var site: String
+            var atRisk: Int
+            var breached: Int
+        }
+        let sla = try await self.writer.read { db -> [SLACounts] in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.provider, t.site, SUM(s.state = 'at_risk'), SUM(s.state = 'breached')
+                    FROM ticket_sla s JOIN ticket t ON t.provider = s.provider AND t.id = s.id
+                    WHERE t.status NOT IN ('solved', 'closed') GROUP BY t.provider, t.site
+                    """
+            ).map { SLACounts(provider: $0[0], site: $0[1], atRisk: $0[2], breached: $0[3]) }
+        }
         var sites: [Key: StatusReport.Site] = [:]
         for agent in agents where agent.revokedAt == nil {
             let key = Key(provider: agent.provider, site: agent.site)
@@ -448,6 +577,13 @@ package final class SQLiteStore: CoordinatorStore {
             site.newestRecordAt = row.newest.map(Date.init(timeIntervalSince1970:))
             sites[key] = site
         }
+        for row in sla {
+            let key = Key(provider: row.provider, site: row.site)
+            guard var site = sites[key] else { continue }
+            site.atRisk = row.atRisk
+            site.breached = row.breached
+            sites[key] = site
+        }
         var providers: [String: StatusReport.Provider] = [:]
         for (key, site) in sites {
             var provider =
@@ -459,6 +595,8 @@ package final class SQLiteStore: CoordinatorStore {
             provider.agentsTotal += site.agentsTotal
             provider.tickets += site.tickets
             provider.openTickets += site.openTickets
+            provider.atRisk += site.atRisk
+            provider.breached += site.breached
             if let newest = site.newestRecordAt, newest > (provider.newestRecordAt ?? .distantPast) {
                 provider.newestRecordAt = newest
             }

@@ -127,6 +127,8 @@ package struct StatusReport: Sendable, Codable, Hashable {
         package var tickets: Int
         package var openTickets: Int
         package var newestRecordAt: Date?
+        package var atRisk: Int = 0
+        package var breached: Int = 0
         package var sites: [Site]
     }
 
@@ -137,6 +139,10 @@ package struct StatusReport: Sendable, Codable, Hashable {
         package var tickets: Int
         package var openTickets: Int
         package var newestRecordAt: Date?
+        /// Open tickets at risk of missing a target now.
+        package var atRisk: Int = 0
+        /// Open tickets that missed a target.
+        package var breached: Int = 0
     }
 }
 
@@ -175,6 +181,70 @@ package struct SecurityEvent: Sendable, Hashable, Codable {
     }
 }
 
+/// A ticket's SLA standing as the engine last evaluated it.
+package struct TicketSLAState: Sendable, Hashable, Codable {
+    package var provider: String
+    package var ticketId: String
+    /// `ok`, `at_risk`, `breached`, `met` or `paused`.
+    package var state: String
+    package var firstReplyDue: Date?
+    package var resolutionDue: Date?
+    package var atRiskAt: Date?
+    package var breachedAt: Date?
+    /// The breach was found after its moment because the data arrived late.
+    package var lateData: Bool
+    /// Open business seconds held by the provider, the client (head office) and the customer.
+    package var providerSeconds: Double
+    package var clientSeconds: Double
+    package var customerSeconds: Double
+    package var evaluatedAt: Date
+    /// Creates a state.
+    package init(
+        provider: String, ticketId: String, state: String, firstReplyDue: Date?, resolutionDue: Date?, atRiskAt: Date?, breachedAt: Date?,
+        lateData: Bool, providerSeconds: Double, clientSeconds: Double, customerSeconds: Double, evaluatedAt: Date
+    ) {
+        self.provider = provider
+        self.ticketId = ticketId
+        self.state = state
+        self.firstReplyDue = firstReplyDue
+        self.resolutionDue = resolutionDue
+        self.atRiskAt = atRiskAt
+        self.breachedAt = breachedAt
+        self.lateData = lateData
+        self.providerSeconds = providerSeconds
+        self.clientSeconds = clientSeconds
+        self.customerSeconds = customerSeconds
+        self.evaluatedAt = evaluatedAt
+    }
+}
+
+/// An at-risk or breach moment of one ticket clock, recorded once.
+package struct SLAEventRow: Sendable, Hashable, Codable {
+    package var provider: String
+    package var site: String
+    package var ticketId: String
+    /// `first_reply` or `resolution`.
+    package var clock: String
+    /// `at-risk` or `breach`.
+    package var kind: String
+    /// The true moment (from the ticket's timeline).
+    package var at: Date
+    /// When the engine found it.
+    package var detectedAt: Date
+    package var lateData: Bool
+    /// Creates an event.
+    package init(provider: String, site: String, ticketId: String, clock: String, kind: String, at: Date, detectedAt: Date, lateData: Bool) {
+        self.provider = provider
+        self.site = site
+        self.ticketId = ticketId
+        self.clock = clock
+        self.kind = kind
+        self.at = at
+        self.detectedAt = detectedAt
+        self.lateData = lateData
+    }
+}
+
 /// The coordinator's storage. The SQLite implementation is ``SQLiteStore``.
 package protocol CoordinatorStore: Sendable {
     func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws
@@ -190,6 +260,14 @@ package protocol CoordinatorStore: Sendable {
     func commitReportingChanges(_ batch: IncomingBatch) async throws -> CommitResult
     /// Every open ticket (not solved or closed), for rebuilding the deadline scheduler at start.
     func openTickets() async throws -> [TicketRecord]
+    /// Stores the engine's latest evaluation of tickets.
+    func updateSLA(_ states: [TicketSLAState]) async throws
+    /// Records an SLA event once; `false` if it was recorded before.
+    func recordSLAEvent(_ event: SLAEventRow) async throws -> Bool
+    /// The latest SLA events, newest first.
+    func slaEvents(limit: Int) async throws -> [SLAEventRow]
+    /// A ticket's SLA standing.
+    func ticketSLA(provider: String, id: String) async throws -> TicketSLAState?
     func recordHeartbeat(agentId: String, info: HeartbeatInfo, now: Date) async throws
     func setConnected(agentId: String, connected: Bool, now: Date) async throws
     func updateCertificate(agentId: String, serial: String, notAfter: Date) async throws
