@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "oversight-coordinator", targets: ["oversight-coordinator"]),
         .executable(name: "oversight-agent", targets: ["oversight-agent"]),
+        .executable(name: "oversight-bench", targets: ["oversight-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -134,6 +135,27 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Agents/agent"
+        ),
+        .executableTarget(
+            name: "oversight-bench",
+            dependencies: [
+                // Built with the benchmark so the release coordinator and agent it measures sit beside it.
+                "oversight-agent",
+                "oversight-coordinator",
+                "OversightAgent",
+                "OversightCoordinator",
+                "OversightModel",
+                "OversightSLA",
+                "OversightStore",
+                "OversightTesting",
+                "OversightWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/bench"
         ),
         .target(
             name: "OversightTesting",
