@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
@@ -73,8 +74,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OversightAlerts",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "OversightCoordinator",
             dependencies: [
+                "OversightAlerts",
                 "OversightModel",
                 "OversightSLA",
                 "OversightStore",
@@ -110,6 +125,7 @@ let package = Package(
             dependencies: [
                 // Built with the coordinator so `swift run oversight-coordinator demo` finds the agent beside it.
                 "oversight-agent",
+                "OversightAlerts",
                 "OversightConfig",
                 "OversightCoordinator",
                 "OversightModel",
@@ -195,12 +211,27 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(
+            name: "OversightAlertsTests",
+            dependencies: [
+                "OversightAlerts",
+                "OversightTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "OversightStoreTests", dependencies: ["OversightModel", "OversightStore"]),
         .testTarget(name: "OversightAgentTests", dependencies: ["OversightAgent", "OversightConfig", "OversightModel"]),
         .testTarget(
             name: "OversightCoordinatorTests",
             dependencies: [
-                "OversightCoordinator", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
+                "OversightAlerts", "OversightCoordinator", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -8,6 +8,7 @@ import ArgumentParser
 import Foundation
 import OversightConfig
 import OversightCoordinator
+import OversightAlerts
 import OversightStore
 
 extension CoordinatorSettings {
@@ -38,5 +39,21 @@ extension CoordinatorSettings {
         self.serverHostnames = configuration.certificates.serverHostnames
         self.synchronous = configuration.synchronous == .normal ? .normal : .full
         self.logLevel = configuration.logLevel.rawValue
+        self.contractsDirectory = configuration.contractsDirectory
+        self.alerts = configuration.alerts
+    }
+}
+
+extension CoordinatorSettings {
+    /// The alert settings for the server: receivers from the file, the database in the data directory.
+    var alertsConfiguration: AlertsConfiguration {
+        var result = AlertsConfiguration(databasePath: self.paths.directory + "/alerts.sqlite")
+        guard let alerts = self.alerts else { return result }
+        result.consoleURL = alerts.consoleURL
+        result.silentAfter = alerts.silentAfter
+        result.receivers =
+            alerts.alertmanagers.map { .alertmanager(name: $0.name, url: $0.url, resendInterval: $0.resendInterval) }
+            + alerts.webhooks.map { .webhook(name: $0.name, url: $0.url, secret: $0.secret, repeatInterval: $0.repeatInterval) }
+        return result
     }
 }

@@ -7,6 +7,7 @@
 
 import Foundation
 import OversightCoordinator
+import OversightConfig
 import OversightStore
 
 struct CoordinatorSettings {
@@ -15,6 +16,8 @@ struct CoordinatorSettings {
     var synchronous: SQLiteStore.Synchronous = .full
     var logLevel = "info"
     var serverHostnames: [String]?
+    var contractsDirectory: String?
+    var alerts: CoordinatorConfiguration.Alerts?
 
     static func load(file: String?, dataOverride: String?) throws -> CoordinatorSettings {
         var settings = CoordinatorSettings(paths: CoordinatorPaths(directory: dataOverride ?? CoordinatorPaths.defaultDirectory))

@@ -26,9 +26,11 @@ struct Serve: AsyncParsableCommand {
         if let port = self.port { settings.listener.port = port }
         if let level = self.logLevel { settings.logLevel = level }
         let logger = bootstrapLogging(label: "oversight.coordinator", level: settings.logLevel)
-        let server = CoordinatorServer(
-            paths: settings.paths, listener: settings.listener, synchronous: settings.synchronous, contractsDirectory: self.contracts
+        var server = CoordinatorServer(
+            paths: settings.paths, listener: settings.listener, synchronous: settings.synchronous,
+            contractsDirectory: self.contracts ?? settings.contractsDirectory
         )
+        server.alerts = settings.alertsConfiguration
         try await server.run(
             logger: logger,
             onBound: { address in logger.notice("coordinator ready", metadata: ["oversight.listen.port": "\(address.port ?? 0)"]) }

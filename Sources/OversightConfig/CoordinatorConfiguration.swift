@@ -101,6 +101,10 @@ package struct CoordinatorConfiguration: Sendable {
     package var certificates: Certificates = .init()
     /// Least severe level logged.
     package var logLevel: LogLevel = .info
+    /// Where alerts go (`alerts:`).
+    package var alerts: Alerts = .init()
+    /// Folder of `*.contract.yaml` files (`contracts:`); default `DATA/contracts`.
+    package var contractsDirectory: String?
 
     /// Creates a configuration with every default.
     package init() {}

@@ -35,6 +35,8 @@ package final class AgentListener: Service {
 
     /// Told about every ticket a committed batch changed (the SLA engine's feed).
     package let ticketObserver: (@Sendable ([TicketRecord]) async -> Void)?
+    /// Told about every security event (kind, agent if known, peer address, detail) — the alerts' feed.
+    package let securityObserver: (@Sendable (String, AgentRow?, String, String) async -> Void)?
 
     let handshakeBucket: TokenBucket
     let enrollmentBucket: TokenBucket
@@ -50,9 +52,11 @@ package final class AgentListener: Service {
         configuration: ListenerConfiguration, identity: CoordinatorIdentity, store: any CoordinatorStore, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         ticketObserver: (@Sendable ([TicketRecord]) async -> Void)? = nil,
+        securityObserver: (@Sendable (String, AgentRow?, String, String) async -> Void)? = nil,
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
         self.ticketObserver = ticketObserver
+        self.securityObserver = securityObserver
         self.configuration = configuration
         self.identity = identity
         self.store = store
@@ -162,6 +166,10 @@ package final class AgentListener: Service {
         try? await self.store.recordSecurityEvent(
             SecurityEvent(at: Date(), agentId: agentId, address: address, kind: kind, detail: detail)
         )
+        if let observer = self.securityObserver {
+            let agent: AgentRow? = if let agentId { try? await self.store.agent(id: agentId) } else { nil }
+            await observer(kind, agent, address, detail)
+        }
     }
 }
 

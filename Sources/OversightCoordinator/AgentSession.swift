@@ -213,7 +213,7 @@ struct AgentSession {
         logger: Logger
     ) async throws -> CoordinatorMessage? {
         let payloadBytes: Data
-        switch JWS.verify(jws, key: signingKey, expectedKid: agent.id, expectedType: JWS.batchType) {
+        switch JWS.verify(jws, key: signingKey, expectedKid: agent.id, expectedType: JWS.batchType, parsePayload: false) {
         case .valid(let payload): payloadBytes = payload
         case .invalid(let failure):
             throw SessionEnd(code: failure.code, message: "batch refused: \(failure.reason)", securityKind: failure.code.rawValue)

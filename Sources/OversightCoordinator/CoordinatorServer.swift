@@ -8,6 +8,7 @@
 import Foundation
 import Logging
 import NIOCore
+import OversightAlerts
 import OversightSLA
 import OversightStore
 import ServiceLifecycle
@@ -19,6 +20,8 @@ package struct CoordinatorServer: Sendable {
     package var synchronous: SQLiteStore.Synchronous
     /// Folder of `*.contract.yaml` files; default `DATA/contracts` when it exists.
     package var contractsDirectory: String?
+    /// Alert delivery; the alert database defaults to `DATA/alerts.sqlite`.
+    package var alerts: AlertsConfiguration?
 
     /// Creates the server description.
     package init(
@@ -53,14 +56,27 @@ package struct CoordinatorServer: Sendable {
             "contracts loaded",
             metadata: ["oversight.contracts": "\(contracts.keys.sorted().joined(separator: ","))", "oversight.contracts.folder": "\(contractsDirectory)"]
         )
-        let engine = SLAEngine(contracts: contracts, store: store, logger: logger, sink: slaSink)
+        let alerts = self.alerts ?? AlertsConfiguration(databasePath: self.paths.directory + "/alerts.sqlite")
+        let router = try await AlertRouter(configuration: alerts, logger: logger)
+        let engine = SLAEngine(
+            contracts: contracts, store: store, logger: logger,
+            sink: { event in
+                await router.slaEvent(event)
+                await slaSink(event)
+            },
+            settled: { tickets in await router.ticketsSettled(tickets) }
+        )
         try await engine.rebuild()
         let listener = AgentListener(
             configuration: self.listener, identity: identity, store: store, logger: logger,
-            ticketObserver: { tickets in await engine.observe(tickets) }, onBound: onBound
+            ticketObserver: { tickets in await engine.observe(tickets) },
+            securityObserver: { kind, agent, address, detail in await router.securityEvent(kind: kind, agent: agent, address: address, detail: detail) },
+            onBound: onBound
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: SLAService(engine: engine, logger: logger)),
+            .init(service: AlertDeliveryService(center: router.center, clock: ContinuousClock(), logger: logger)),
+            .init(service: AgentSilenceWatch(router: router, store: store, silentAfter: alerts.silentAfter)),
             .init(service: listener),
             .init(service: RevocationWatcher(listener: listener)),
         ]

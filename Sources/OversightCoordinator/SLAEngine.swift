@@ -20,6 +20,7 @@ package actor SLAEngine {
     private let store: any CoordinatorStore
     private let logger: Logger
     private let sink: @Sendable (SLAEventRow) async -> Void
+    private let settled: @Sendable ([TicketRecord]) async -> Void
     private var scheduler = DeadlineScheduler()
     private var sites: [TicketKey: String] = [:]
 
@@ -32,12 +33,14 @@ package actor SLAEngine {
     ///   - store: where evaluations and events are recorded.
     ///   - sink: told about every newly recorded event (alerts).
     package init(
-        contracts: [String: Contract], store: any CoordinatorStore, logger: Logger, sink: @escaping @Sendable (SLAEventRow) async -> Void = { _ in }
+        contracts: [String: Contract], store: any CoordinatorStore, logger: Logger, sink: @escaping @Sendable (SLAEventRow) async -> Void = { _ in },
+        settled: @escaping @Sendable ([TicketRecord]) async -> Void = { _ in }
     ) {
         self.contracts = contracts
         self.store = store
         self.logger = logger
         self.sink = sink
+        self.settled = settled
     }
 
     /// Loads contracts from every `*.contract.yaml` in `directory`, one provider per contract.
@@ -73,6 +76,8 @@ package actor SLAEngine {
     package func observe(_ tickets: [TicketRecord], now: Date = Date(), fromScheduler: Bool = false) async {
         var states: [TicketSLAState] = []
         var events: [SLAEventRow] = []
+        let settled = tickets.filter { !$0.status.isOpen }
+        if !settled.isEmpty { await self.settled(settled) }
         for ticket in tickets {
             let key = TicketKey(provider: ticket.provider, ticket: ticket.id)
             guard let terms = self.contracts[ticket.provider]?.terms(for: ticket) else {

@@ -27,8 +27,65 @@ public enum WireJSON {
 
     /// Parses an RFC 3339 timestamp with or without fractional seconds; `nil` if it is not one.
     public static func parseDate(_ text: String) -> Date? {
+        // The canonical shape is parsed strictly here (Foundation's parser would roll 02-30 over to 03-02).
+        if let canonical = Self.parseCanonical(text) { return canonical.date }
         if let date = try? Self.withFraction.parse(text) { return date }
         return try? Self.withoutFraction.parse(text)
+    }
+
+    /// Fast path for the form this encoder writes, `YYYY-MM-DDTHH:MM:SS.mmmZ` (or without `.mmm`): digits read
+    /// directly, days from the civil date (no formatter). Anything else goes to the general parser.
+    /// `nil` when `text` is not of the canonical shape; else the date, or `.invalid` for an impossible value.
+    static func parseCanonical(_ text: String) -> Canonical? {
+        let utf8 = text.utf8
+        return utf8.withContiguousStorageIfAvailable { bytes -> Canonical? in
+            let count = bytes.count
+            guard count == 20 || count == 24, bytes[count - 1] == UInt8(ascii: "Z"), bytes[4] == UInt8(ascii: "-"),
+                bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+                bytes[16] == UInt8(ascii: ":")
+            else { return nil }
+            return Canonical(date: Self.canonicalDate(bytes))
+        } ?? nil
+    }
+
+    /// A timestamp of the canonical shape and its value (`nil` when the value is impossible, like 02-30).
+    struct Canonical {
+        var date: Date?
+    }
+
+    private static func canonicalDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        do {
+            let count = bytes.count
+            func number(_ from: Int, _ length: Int) -> Int? {
+                var value = 0
+                for index in from..<(from + length) {
+                    let digit = Int(bytes[index]) - 48
+                    guard digit >= 0 && digit <= 9 else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                let minute = number(14, 2), let second = number(17, 2), (1...12).contains(month), (1...31).contains(day),
+                hour < 24, minute < 60, second < 60
+            else { return nil }
+            var millis = 0
+            if count == 24 {
+                guard bytes[19] == UInt8(ascii: "."), let fraction = number(20, 3) else { return nil }
+                millis = fraction
+            }
+            let monthDays = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            guard day <= monthDays[month - 1] else { return nil }
+            // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+            let y = month <= 2 ? year - 1 : year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yoe = y - era * 400
+            let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+            let days = era * 146_097 + doe - 719_468
+            let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second)
+            return Date(timeIntervalSince1970: seconds + Double(millis) / 1000)
+        }
     }
 
     /// A new encoder in the wire form.

@@ -433,10 +433,9 @@ package final class SQLiteStore: CoordinatorStore {
                     WHERE excluded.updated_at > ticket.updated_at
                     """
             )
-            let encoder = WireJSON.encoder()
             for ticket in batch.tickets {
-                let tags = String(decoding: try encoder.encode(ticket.tags), as: UTF8.self)
-                let changes = String(decoding: try encoder.encode(ticket.statusChanges), as: UTF8.self)
+                let tags = Self.jsonArray(ticket.tags)
+                let changes = Self.jsonStatusChanges(ticket.statusChanges)
                 try upsert.execute(arguments: [
                     provider, ticket.id, ticket.site, batch.agentId, batch.seq, ticket.channel.rawValue,
                     ticket.priority.rawValue, ticket.status.rawValue, ticket.createdAt.timeIntervalSince1970,
@@ -465,6 +464,47 @@ package final class SQLiteStore: CoordinatorStore {
             )
             return .committed(applied: applied, stale: batch.tickets.count - applied)
         }
+    }
+
+    /// `["a","b"]` — written by hand: a JSONEncoder per ticket cost more than the SQLite upsert itself.
+    static func jsonArray(_ strings: [String]) -> String {
+        var text = "["
+        for (index, string) in strings.enumerated() {
+            if index > 0 { text += "," }
+            Self.appendJSONString(string, to: &text)
+        }
+        return text + "]"
+    }
+
+    /// `[{"at":"…","status":"…"}]` in the wire form.
+    static func jsonStatusChanges(_ changes: [TicketRecord.StatusChange]) -> String {
+        var text = "["
+        for (index, change) in changes.enumerated() {
+            if index > 0 { text += "," }
+            text += #"{"at":""# + WireJSON.format(change.at) + #"","status":""# + change.status.rawValue + #""}"#
+        }
+        return text + "]"
+    }
+
+    static func appendJSONString(_ string: String, to text: inout String) {
+        text.append("\"")
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text.append("\\\"")
+            case "\\": text.append("\\\\")
+            case "\n": text.append("\\n")
+            case "\r": text.append("\\r")
+            case "\t": text.append("\\t")
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                } else {
+                    text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        text.append("\"")
     }
 
     package func batch(agentId: String, seq: Int64) async throws -> StoredBatch? {

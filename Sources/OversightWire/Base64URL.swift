@@ -18,19 +18,19 @@ package enum Base64URL {
 
     /// Decodes text; `nil` if it holds padding, whitespace or any character outside the base64url alphabet.
     package static func decode(_ text: String) -> Data? {
-        var base64 = ""
-        base64.reserveCapacity(text.utf8.count + 3)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count + 3)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                base64.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "-"): base64.append("+")
-            case UInt8(ascii: "_"): base64.append("/")
+                bytes.append(byte)
+            case UInt8(ascii: "-"): bytes.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): bytes.append(UInt8(ascii: "/"))
             default: return nil
             }
         }
-        if base64.utf8.count % 4 == 1 { return nil }
-        while base64.utf8.count % 4 != 0 { base64.append("=") }
-        return Data(base64Encoded: base64)
+        if bytes.count % 4 == 1 { return nil }
+        while bytes.count % 4 != 0 { bytes.append(UInt8(ascii: "=")) }
+        return Data(base64Encoded: Data(bytes))
     }
 }

@@ -58,8 +58,11 @@ package enum JWS {
     ///
     /// Accepts `alg` `Ed25519`, and `EdDSA` (the key is always Ed25519 here); rejects every other `alg`,
     /// any `crit` header, and payloads that are not UTF-8 JSON objects.
+    /// - Parameter parsePayload: parse the whole payload to check it is a JSON object. A caller that decodes the
+    ///   payload right after (the coordinator decoding a batch) passes `false`: the UTF-8 check and the object's
+    ///   delimiters are still checked here, and its own decoding refuses anything else.
     package static func verify(
-        _ jws: FlattenedJWS, key: Curve25519.Signing.PublicKey, expectedKid: String, expectedType: String
+        _ jws: FlattenedJWS, key: Curve25519.Signing.PublicKey, expectedKid: String, expectedType: String, parsePayload: Bool = true
     ) -> Verification {
         func fail(_ code: ProtocolErrorCode, _ reason: String) -> Verification {
             .invalid(Failure(code: code, reason: reason))
@@ -91,8 +94,15 @@ package enum JWS {
         guard String(validating: payload, as: UTF8.self) != nil else {
             return fail(.badMessage, "payload is not UTF-8")
         }
-        guard (try? JSONSerialization.jsonObject(with: payload)) is [String: Any] else {
-            return fail(.badMessage, "payload is not a JSON object")
+        if parsePayload {
+            guard (try? JSONSerialization.jsonObject(with: payload)) is [String: Any] else {
+                return fail(.badMessage, "payload is not a JSON object")
+            }
+        } else {
+            let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+            guard payload.first(where: { !isSpace($0) }) == UInt8(ascii: "{"), payload.last(where: { !isSpace($0) }) == UInt8(ascii: "}") else {
+                return fail(.badMessage, "payload is not a JSON object")
+            }
         }
         return .valid(payload: payload)
     }

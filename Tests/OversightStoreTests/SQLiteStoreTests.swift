@@ -126,3 +126,29 @@ import Testing
         #expect(later.providers.first?.agentsOnline == 0)
     }
 }
+
+@Suite struct StoredJSONTests {
+    @Test func handWrittenJSONRoundTripsThroughTheWireDecoder() throws {
+        let tags = ["plain", "quote \" and \\ backslash", "new\nline\ttab", "\u{01}control", "ünïcödé 🚀", ""]
+        let decodedTags = try WireJSON.decode([String].self, from: Data(SQLiteStore.jsonArray(tags).utf8))
+        #expect(decodedTags == tags)
+        #expect(SQLiteStore.jsonArray([]) == "[]")
+        let changes = [
+            TicketRecord.StatusChange(status: .onHold, at: Date(timeIntervalSince1970: 1_790_000_000.123)),
+            TicketRecord.StatusChange(status: .solved, at: Date(timeIntervalSince1970: 1_790_000_100)),
+        ]
+        let decodedChanges = try WireJSON.decode([TicketRecord.StatusChange].self, from: Data(SQLiteStore.jsonStatusChanges(changes).utf8))
+        #expect(decodedChanges.map(\.status) == changes.map(\.status))
+        #expect(decodedChanges.map { WireJSON.format($0.at) } == changes.map { WireJSON.format($0.at) })
+    }
+
+    @Test func canonicalTimestampsParseExactlyLikeTheGeneralParser() throws {
+        for text in ["2026-03-02T08:35:14.009Z", "2024-02-29T23:59:59.999Z", "1999-12-31T00:00:00Z", "2026-11-25T12:00:00.500Z"] {
+            let fast = try #require(WireJSON.parseDate(text))
+            #expect(WireJSON.format(fast) == (text.count == 20 ? text.replacingOccurrences(of: "Z", with: ".000Z") : text))
+        }
+        for text in ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00.000Z", "2026-01-01T24:00:00Z"] {
+            #expect(WireJSON.parseDate(text) == nil, "\(text) was parsed")
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Turns what the coordinator learns into alerts: SLA at-risk and breach moments, silent agents, security events;
+// and resolves them when the condition ends.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Logging
+import OversightAlerts
+import OversightModel
+import OversightStore
+import ServiceLifecycle
+
+/// Where alerts are kept and sent.
+package struct AlertsConfiguration: Sendable {
+    /// The alert database (its own SQLite file).
+    package var databasePath: String
+    package var consoleURL: String = "https://localhost:8443"
+    /// An agent not heard from for this long raises `agent_silent`.
+    package var silentAfter: Duration = .seconds(300)
+    package var receivers: [ReceiverConfiguration] = []
+    /// Creates a configuration.
+    package init(databasePath: String) { self.databasePath = databasePath }
+}
+
+/// Raises and resolves alerts from the coordinator's events.
+package actor AlertRouter {
+    package let center: AlertCenter
+    private let logger: Logger
+    /// Keys of open alerts this router manages, so settling a ticket costs nothing when it had no alert.
+    private var open: Set<String> = []
+
+    /// Opens the alert store and remembers which alerts are open.
+    package init(configuration: AlertsConfiguration, logger: Logger) async throws {
+        self.center = try AlertCenter(
+            store: try AlertStore(path: configuration.databasePath),
+            configuration: .init(consoleBaseURL: configuration.consoleURL, receivers: configuration.receivers)
+        )
+        self.logger = logger
+        self.open = Set(try await self.center.openAlerts().map(\.key))
+    }
+
+    private func raise(_ alert: NewAlert) async {
+        do {
+            _ = try await self.center.raise(alert)
+            self.open.insert(alert.key)
+        } catch {
+            self.logger.error("cannot record an alert", metadata: [LogKey.error: "\(error)"])
+        }
+    }
+
+    private func resolve(_ key: String, at: Date = Date()) async {
+        guard self.open.contains(key) else { return }
+        do {
+            _ = try await self.center.resolve(key: key, at: at)
+            self.open.remove(key)
+        } catch {
+            self.logger.error("cannot resolve an alert", metadata: [LogKey.error: "\(error)"])
+        }
+    }
+
+    private static func ticketSubject(provider: String, site: String, ticket: String, clock: String) -> AlertSubject {
+        AlertSubject(provider: provider, site: site, ticket: ticket, clock: clock)
+    }
+
+    /// An SLA moment: at-risk raises `ticket_at_risk`; a breach raises `ticket_breached` and resolves the at-risk alert.
+    package func slaEvent(_ event: SLAEventRow) async {
+        let subject = Self.ticketSubject(provider: event.provider, site: event.site, ticket: event.ticketId, clock: event.clock)
+        let clock = event.clock.replacingOccurrences(of: "_", with: " ")
+        let path = "/tickets/\(event.provider)/\(event.ticketId)"
+        if event.kind == "breach" {
+            await self.raise(
+                NewAlert(
+                    kind: .ticketBreached, subject: subject,
+                    summary: "\(event.provider)/\(event.site) ticket \(event.ticketId) missed its \(clock) target at \(WireJSON.format(event.at))"
+                        + (event.lateData ? " (found late: the data arrived after the deadline)" : ""),
+                    consolePath: path, startsAt: event.at
+                )
+            )
+            await self.resolve(NewAlert(kind: .ticketAtRisk, subject: subject, summary: "", consolePath: path).key, at: event.at)
+        } else {
+            await self.raise(
+                NewAlert(
+                    kind: .ticketAtRisk, subject: subject,
+                    summary: "\(event.provider)/\(event.site) ticket \(event.ticketId) is at risk of missing its \(clock) target",
+                    consolePath: path, startsAt: event.at
+                )
+            )
+        }
+    }
+
+    /// Tickets that are solved or closed: their ticket alerts end.
+    package func ticketsSettled(_ tickets: [TicketRecord]) async {
+        guard !self.open.isEmpty else { return }
+        for ticket in tickets {
+            for kind in [AlertKind.ticketAtRisk, .ticketBreached] {
+                for clock in ["first_reply", "resolution"] {
+                    let subject = Self.ticketSubject(provider: ticket.provider, site: ticket.site, ticket: ticket.id, clock: clock)
+                    await self.resolve(NewAlert(kind: kind, subject: subject, summary: "", consolePath: "").key, at: ticket.updatedAt)
+                }
+            }
+        }
+    }
+
+    /// A security event: one alert per agent (or peer) and kind; repeats update it.
+    package func securityEvent(kind: String, agent: AgentRow?, address: String, detail: String) async {
+        let subject = AlertSubject(
+            provider: agent?.provider ?? "unknown", site: agent?.site, agent: agent?.id ?? address, detail: kind
+        )
+        await self.raise(
+            NewAlert(
+                kind: .securityEvent, subject: subject,
+                summary: "security event \(kind) from \(agent.map { "agent \($0.id) (\($0.provider)/\($0.site))" } ?? "peer \(address)"): \(detail)",
+                consolePath: "/agents"
+            )
+        )
+    }
+
+    /// Raises `agent_silent` for agents not heard from within `silentAfter`, resolves it when they are back.
+    package func checkSilence(agents: [AgentRow], now: Date, silentAfter: Duration) async {
+        for agent in agents {
+            let subject = AlertSubject(provider: agent.provider, site: agent.site, agent: agent.id)
+            let key = NewAlert(kind: .agentSilent, subject: subject, summary: "", consolePath: "").key
+            let last = agent.lastHeartbeatAt ?? agent.lastBatchAt ?? agent.enrolledAt
+            let silent = agent.revokedAt == nil && now.timeIntervalSince(last) > silentAfter.seconds
+            if silent {
+                if !self.open.contains(key) {
+                    await self.raise(
+                        NewAlert(
+                            kind: .agentSilent, subject: subject,
+                            summary: "agent \(agent.id) of \(agent.provider)/\(agent.site) has been silent since \(WireJSON.format(last)): its feed is not arriving",
+                            consolePath: "/agents", startsAt: last.addingTimeInterval(silentAfter.seconds)
+                        )
+                    )
+                }
+            } else {
+                await self.resolve(key, at: now)
+            }
+        }
+    }
+}
+
+/// Checks agents' heartbeats for silence every `interval`.
+package struct AgentSilenceWatch: Service {
+    let router: AlertRouter
+    let store: any CoordinatorStore
+    let silentAfter: Duration
+    let interval: Duration
+
+    /// Creates the watch.
+    package init(router: AlertRouter, store: any CoordinatorStore, silentAfter: Duration, interval: Duration = .seconds(15)) {
+        self.router = router
+        self.store = store
+        self.silentAfter = silentAfter
+        self.interval = interval
+    }
+
+    package func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    if let agents = try? await self.store.agents() {
+                        await self.router.checkSilence(agents: agents, now: Date(), silentAfter: self.silentAfter)
+                    }
+                    try await Task.sleep(for: self.interval)
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+}
