@@ -130,6 +130,7 @@ let package = Package(
                 "OversightCoordinator",
                 "OversightModel",
                 "OversightSLA",
+                "OversightSimulator",
                 "OversightStore",
                 "OversightWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -187,6 +188,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
+        // Simulated provider sites for the demo: ticket exports, telephony intervals (Erlang C), QA evaluations.
+        .target(name: "OversightSimulator", dependencies: ["OversightModel"]),
         .testTarget(name: "OversightModelTests", dependencies: ["OversightModel"]),
         .testTarget(name: "OversightConfigTests", dependencies: ["OversightConfig", "OversightModel"]),
         .testTarget(
@@ -225,6 +228,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "OversightSimulatorTests",
+            dependencies: ["OversightConfig", "OversightConnectors", "OversightModel", "OversightSimulator"]
         ),
         .testTarget(name: "OversightStoreTests", dependencies: ["OversightModel", "OversightStore"]),
         .testTarget(name: "OversightAgentTests", dependencies: ["OversightAgent", "OversightConfig", "OversightModel"]),

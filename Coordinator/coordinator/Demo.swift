@@ -1,8 +1,9 @@
 //===----------------------------------------------------------------------===//
 //
 // This source file is part of the Oversight project.
-// `oversight-coordinator demo`: init, the coordinator, and real agent processes for two providers fed from
-// bundled sample exports, over real TLS. Runs until Ctrl-C/SIGTERM, then stops every process it started.
+// `oversight-coordinator demo`: init, the coordinator, and real agent processes for three simulated providers
+// (or two fed from bundled sample exports, `--feed samples`), over real TLS. Runs until Ctrl-C/SIGTERM, then
+// stops every process it started.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,12 +17,28 @@ import ServiceLifecycle
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run everything on embedded defaults: a coordinator and two providers' agents fed from sample exports."
+        abstract: "Run everything on embedded defaults: a coordinator and simulated providers' agents.",
+        discussion: """
+            The simulator (default) runs three provider sites that write export files every 2 s: acme-support is healthy, \
+            globex-care drifts into breaches, initech-help's export job and agent go silent for 30 s, 30 s in. --speed \
+            accelerates the simulated working day (arrival curve, telephony intervals), not the SLA clocks, which run on wall \
+            time against the tickets' timestamps. --feed samples copies the bundled sample exports once instead.
+            """
     )
     @Option(name: .long, help: "Data directory for the demo (default: a new temporary directory).") var data: String?
     @Option(name: .long, help: "TLS port for agents (default: a free port).") var port: Int = 0
     @Option(name: .long, help: "Path of the oversight-agent binary (default: next to this executable).") var agentBinary: String?
     @Option(name: .long, help: "Log level of the coordinator: trace … critical.") var logLevel: String = "warning"
+    @Option(name: .customLong("feed"), help: "Where export files come from: simulator (continuous) or samples (bundled files, once).")
+    var feedKind: String = "simulator"
+    @Option(name: .long, help: "Seed of the simulator: the same seed gives the same tickets.") var seed: UInt64 = 1
+    @Option(name: .long, help: "Simulated seconds per wall second of the simulated working day (SLA clocks stay on wall time).")
+    var speed: Double = 60
+
+    func validate() throws {
+        guard ["simulator", "samples"].contains(self.feedKind) else { throw ValidationError("--feed must be simulator or samples") }
+        guard self.speed > 0, self.speed <= 86_400 else { throw ValidationError("--speed must be above 0 and at most 86400") }
+    }
 
     func run() async throws {
         let directory = try self.data ?? Self.temporaryDirectory()
@@ -38,7 +55,14 @@ struct Demo: AsyncParsableCommand {
         listener.heartbeatInterval = .seconds(5)
         listener.offlineAfter = .seconds(15)
         let server = CoordinatorServer(paths: coordinatorPaths, listener: listener)
-        let feed = SampleExportFeed(directory: directory)
+        let feed: any DemoFeed
+        if self.feedKind == "samples" {
+            feed = SampleExportFeed(directory: directory)
+        } else {
+            let simulator = SimulatorFeed(seed: self.seed, speed: self.speed)
+            print(simulator.banner)
+            feed = simulator
+        }
         let runner = DemoRunner(directory: directory, coordinatorPaths: coordinatorPaths, agentBinary: agentBinary, feed: feed, logger: logger)
 
         print("Oversight demo — data in \(directory)")
@@ -83,11 +107,27 @@ struct DemoProvider: Sendable {
     var sourceYAML: String
 }
 
-/// Where a demo's provider export files come from. The bundled samples today; the simulator plugs in here.
+/// Where a demo's provider export files come from: the simulator (``SimulatorFeed``) or the bundled samples.
 protocol DemoFeed: Sendable {
     var providers: [DemoProvider] { get }
     /// Writes export files for `provider` into `folder`, as the provider's export job would.
     func feed(_ provider: DemoProvider, into folder: String) throws
+    /// Keeps writing export files for `provider` into `folder` until cancelled (or returns when there is no more);
+    /// `start` is the instant the run's schedule (``silentWindows(for:)``) counts from.
+    func run(_ provider: DemoProvider, into folder: String, start: Date) async throws
+    /// Windows, counted from the run's start, in which the provider's export job writes nothing; the runner stops the
+    /// provider's agent for each of them, so the coordinator sees the site go silent.
+    func silentWindows(for provider: DemoProvider) -> [Range<Duration>]
+}
+
+extension DemoFeed {
+    /// Feeds once.
+    func run(_ provider: DemoProvider, into folder: String, start: Date) async throws {
+        try self.feed(provider, into: folder)
+    }
+
+    /// Never silent.
+    func silentWindows(for provider: DemoProvider) -> [Range<Duration>] { [] }
 }
 
 /// Copies the bundled sample exports (Coordinator/coordinator/Samples) into each provider's export folder.

@@ -21,6 +21,8 @@ final class DemoRunner: Service, Sendable {
     private let port: AsyncStream<Int>
     private let portContinuation: AsyncStream<Int>.Continuation
     private let children = Mutex<[Process]>([])
+    /// Each provider's running agent, so a silent window can stop and restart it.
+    private let agentProcesses = Mutex<[String: Process]>([:])
 
     init(directory: String, coordinatorPaths: CoordinatorPaths, agentBinary: String, feed: any DemoFeed, logger: Logger) {
         self.directory = directory
@@ -39,6 +41,11 @@ final class DemoRunner: Service, Sendable {
             if event.kind == "breach" { counts.breaches += 1 } else { counts.atRisk += 1 }
             if event.lateData { counts.late += 1 }
             return event.kind == "breach" && counts.breaches == 1
+        }
+        if event.kind == "at-risk", self.slaEvents.withLock({ $0.atRisk == 1 }) {
+            print(
+                "SLA at risk: \(event.provider)/\(event.site) ticket \(event.ticketId), \(event.clock) target at risk since \(WireTime.format(event.at))"
+            )
         }
         if first {
             print(
@@ -73,6 +80,7 @@ final class DemoRunner: Service, Sendable {
         print("Coordinator listening for agents on 127.0.0.1:\(port) (TLS, CA \(identity.authority.fingerprint))")
 
         var expected = 0
+        var feeds: [(DemoProvider, String)] = []
         for provider in self.feed.providers {
             let agentDirectory = "\(self.directory)/agents/\(provider.provider)"
             let exports = "\(agentDirectory)/exports"
@@ -109,11 +117,14 @@ final class DemoRunner: Service, Sendable {
 
                 """
             try config.write(toFile: agentDirectory + "/agent.yaml", atomically: true, encoding: .utf8)
-            try self.start(["run", "--config", agentDirectory + "/agent.yaml"], log: agentDirectory + "/agent.log")
-            try self.feed.feed(provider, into: exports)
+            let agent = try self.start(["run", "--config", agentDirectory + "/agent.yaml"], log: agentDirectory + "/agent.log")
+            self.agentProcesses.withLock { $0[provider.provider] = agent }
+            feeds.append((provider, exports))
             expected += 1
         }
         print("Started \(expected) agent processes; their logs are in \(self.directory)/agents/*/agent.log")
+        // The feeds (and the silent windows they announce) run beside the reporting below until the demo stops.
+        async let feeding: Void = self.runFeeds(feeds, start: Date())
 
         // Wait until the agents' files are taken and acknowledged, then show what was synced.
         let deadline = ContinuousClock.now + .seconds(60)
@@ -150,29 +161,74 @@ final class DemoRunner: Service, Sendable {
         print("  oversight-agent status --data \(self.directory)/agents/\(self.feed.providers[0].provider)/data")
         print("Drop more export files into \(self.directory)/agents/*/exports to see them sync. Ctrl-C stops the demo.")
 
-        while true {
+        while !Task.isCancelled {
             try await Task.sleep(for: .seconds(30))
             let now = try await store.status(now: Date(), offlineAfter: .seconds(15))
             let line = now.providers.map { "\($0.provider): \($0.tickets) tickets, \($0.openTickets) open, agents \($0.agentsOnline)/\($0.agentsTotal)" }
             print("[\(WireTime.format(Date()))] " + line.joined(separator: " · "))
         }
+        try await feeding
     }
 
-    private func makeProcess(_ arguments: [String], log: String) throws -> Process {
+    /// Runs every provider's feed and honours its silent windows; a feed that fails is reported and stops alone.
+    private func runFeeds(_ feeds: [(DemoProvider, String)], start: Date) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            for (provider, exports) in feeds {
+                group.addTask {
+                    do {
+                        try await self.feed.run(provider, into: exports, start: start)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        print("The feed of \(provider.provider) stopped: \(error)")
+                    }
+                }
+                let windows = self.feed.silentWindows(for: provider)
+                if !windows.isEmpty {
+                    group.addTask { try await self.honourSilence(of: provider, windows: windows, start: start) }
+                }
+            }
+        }
+    }
+
+    /// Stops `provider`'s agent for each window and starts it again after, so the site goes silent end to end.
+    private func honourSilence(of provider: DemoProvider, windows: [Range<Duration>], start: Date) async throws {
+        let agentDirectory = "\(self.directory)/agents/\(provider.provider)"
+        for window in windows {
+            try await Task.sleep(for: .seconds(max(0, start.addingTimeInterval(Double(window.lowerBound.components.seconds)).timeIntervalSinceNow)))
+            if let agent = self.agentProcesses.withLock({ $0[provider.provider] }), agent.isRunning {
+                agent.terminate()
+                let deadline = Date().addingTimeInterval(10)
+                while agent.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+                if agent.isRunning { kill(agent.processIdentifier, SIGKILL) }
+            }
+            let length = (window.upperBound - window.lowerBound).components.seconds
+            print("\(provider.provider)/\(provider.site): export job silent and agent stopped for \(length) s (a simulated outage at the provider)")
+            try await Task.sleep(for: .seconds(max(0, start.addingTimeInterval(Double(window.upperBound.components.seconds)).timeIntervalSinceNow)))
+            let agent = try self.start(["run", "--config", agentDirectory + "/agent.yaml"], log: agentDirectory + "/agent.log", append: true)
+            self.agentProcesses.withLock { $0[provider.provider] = agent }
+            print("\(provider.provider)/\(provider.site): agent started again; it sends what changed during the silence")
+        }
+    }
+
+    private func makeProcess(_ arguments: [String], log: String, append: Bool = false) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: self.agentBinary)
         process.arguments = arguments
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        if !append || !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        if append { _ = try handle.seekToEnd() }
         process.standardOutput = handle
         process.standardError = handle
         return process
     }
 
-    private func start(_ arguments: [String], log: String) throws {
-        let process = try self.makeProcess(arguments, log: log)
+    @discardableResult
+    private func start(_ arguments: [String], log: String, append: Bool = false) throws -> Process {
+        let process = try self.makeProcess(arguments, log: log, append: append)
         try process.run()
         self.children.withLock { $0.append(process) }
+        return process
     }
 
     private func runToEnd(_ arguments: [String], log: String) async throws -> (Int32, String) {

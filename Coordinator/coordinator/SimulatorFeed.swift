@@ -1,0 +1,130 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The demo's default feed: simulated provider sites (OversightSimulator) writing export files as they run.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import OversightSimulator
+
+/// Feeds the demo's agents from three simulated provider sites (``ProviderProfile/demo``): acme-support/lisbon is
+/// healthy, globex-care/manila drifts into breaches, initech-help/dublin goes silent for a while.
+///
+/// Every ``exportEvery`` each site's export job writes a file of new and changed tickets into its agent's source
+/// folder (temporary name, then rename); telephony intervals and QA evaluations go to the sibling folders
+/// `intervals/` and `qa/`, which the agent does not read yet.
+///
+/// `speed` accelerates the *simulated working day* only — where each site is in its intraday curve, and the interval
+/// reports' clock. Ticket timestamps are wall time, and the SLA engine runs its clocks on wall time against them.
+struct SimulatorFeed: DemoFeed {
+    /// The run's seed: the same seed gives the same tickets.
+    let seed: UInt64
+    /// Simulated seconds per wall second.
+    let speed: Double
+    /// The simulated instant at which the run starts: 08:00 in Lisbon on the current working day.
+    let simulatedStart: Date
+    /// How often each site's export job writes.
+    let exportEvery: Duration = .seconds(2)
+    /// How often the feed prints a line per site.
+    let reportEvery: TimeInterval = 15
+    let profiles: [ProviderProfile] = ProviderProfile.demo
+
+    init(seed: UInt64, speed: Double, now: Date = Date()) {
+        self.seed = seed
+        self.speed = speed
+        self.simulatedStart = Self.workingDayMorning(of: now)
+    }
+
+    var providers: [DemoProvider] {
+        self.profiles.map { DemoProvider(provider: $0.provider, site: $0.site, sourceYAML: $0.format.sourceYAML) }
+    }
+
+    /// One export: the site's backlog as it stands now.
+    func feed(_ provider: DemoProvider, into folder: String) throws {
+        let now = Date()
+        var simulation = try self.simulation(for: provider, start: now)
+        try self.writer(for: simulation.profile, folder: folder).write(simulation.advance(to: now), sequence: 0)
+    }
+
+    func silentWindows(for provider: DemoProvider) -> [Range<Duration>] {
+        self.profiles.first { $0.provider == provider.provider }?.silence?.windows(until: .seconds(86_400)) ?? []
+    }
+
+    func run(_ provider: DemoProvider, into folder: String, start: Date) async throws {
+        var simulation = try self.simulation(for: provider, start: start)
+        let profile = simulation.profile
+        let writer = try self.writer(for: profile, folder: folder)
+        var sequence = 0
+        var created = 0
+        var updates = 0
+        var nextReport = start.addingTimeInterval(self.reportEvery)
+        var wasSilent = false
+        while true {
+            let now = Date()
+            let silent = profile.silence?.isSilent(atElapsed: .seconds(now.timeIntervalSince(start))) ?? false
+            if !silent {
+                let step = simulation.advance(to: now)
+                if !step.isEmpty {
+                    try writer.write(step, sequence: sequence)
+                    sequence += 1
+                }
+                if sequence == 1 && !step.isEmpty {
+                    let backlog = Int(profile.warmUp.components.seconds)
+                    print("\(profile.provider)/\(profile.site): first export carried \(step.tickets.count) tickets of the last \(backlog) s (its backlog)")
+                } else {
+                    created += step.newTickets
+                    updates += step.tickets.count - step.newTickets
+                }
+                if wasSilent {
+                    print("\(profile.provider)/\(profile.site): export job writing again; its first file carried \(step.tickets.count) tickets changed during the silence")
+                }
+            }
+            wasSilent = silent
+            if now >= nextReport {
+                nextReport = nextReport.addingTimeInterval(self.reportEvery)
+                let waiting = simulation.openTickets.filter { $0.createdAt <= now && $0.firstReplyAt > now }.count
+                let local = TimestampText.iso8601(simulation.simulated(now), timeZone: profile.timeZone).dropFirst(11).prefix(5)
+                var line = "[simulated \(local) local] \(profile.provider)/\(profile.site): \(simulation.ticketCount) tickets so far"
+                line += " (\(created) new, \(updates) updates exported in the last \(Int(self.reportEvery)) s), \(waiting) awaiting a first reply"
+                line += ", staffing \(Int((simulation.staffingShare(at: now) * 100).rounded())) % of need"
+                if silent { line += " — export job silent" }
+                print(line)
+                created = 0
+                updates = 0
+            }
+            try await Task.sleep(for: self.exportEvery)
+        }
+    }
+
+    /// A one-line description for the demo's banner.
+    var banner: String {
+        let start = TimestampText.iso8601(self.simulatedStart, timeZone: TimeZone(identifier: "Europe/Lisbon")!)
+        return "Simulator: seed \(self.seed), speed \(self.speed)× (the simulated working day starts \(start.prefix(16).replacingOccurrences(of: "T", with: " ")) Lisbon time). "
+            + "Ticket times and SLA clocks run on wall time; speed only moves the sites through their day."
+            + self.profiles.map { "\n  \($0.provider)/\($0.site): \($0.behaviour)" }.joined()
+    }
+
+    private func simulation(for provider: DemoProvider, start: Date) throws -> ProviderSimulation {
+        guard let profile = self.profiles.first(where: { $0.provider == provider.provider }) else {
+            throw DemoError("the simulator has no site for \(provider.provider)")
+        }
+        return ProviderSimulation(
+            profile: profile, configuration: .init(seed: self.seed, start: start, simulatedStart: self.simulatedStart, speed: self.speed)
+        )
+    }
+
+    private func writer(for profile: ProviderProfile, folder: String) throws -> ExportWriter {
+        let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
+        return try ExportWriter(profile: profile, tickets: folder, intervals: parent + "/intervals", evaluations: parent + "/qa")
+    }
+
+    /// 08:00 in Lisbon on `now`'s date there, moved to Monday when that date is a weekend.
+    static func workingDayMorning(of now: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Lisbon")!
+        var day = calendar.startOfDay(for: now)
+        while calendar.isDateInWeekend(day) { day = calendar.date(byAdding: .day, value: 1, to: day)! }
+        return calendar.date(bySettingHour: 8, minute: 0, second: 0, of: day)!
+    }
+}
