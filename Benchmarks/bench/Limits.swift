@@ -26,23 +26,8 @@ struct Limits: Sendable {
 }
 
 enum LimitsPart {
-    /// The upsert statement of `SQLiteStore.commit`, verbatim.
-    static let upsertSQL = """
-        INSERT INTO ticket (provider, id, site, agent_id, batch_seq, channel, priority, status, created_at,
-            updated_at, first_reply_at, solved_at, closed_at, reopen_count, assignee, queue, tags, csat,
-            contact_count, held_by, status_changes)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (provider, id) DO UPDATE SET
-            site = excluded.site, agent_id = excluded.agent_id, batch_seq = excluded.batch_seq,
-            channel = excluded.channel, priority = excluded.priority, status = excluded.status,
-            created_at = excluded.created_at, updated_at = excluded.updated_at,
-            first_reply_at = excluded.first_reply_at, solved_at = excluded.solved_at,
-            closed_at = excluded.closed_at, reopen_count = excluded.reopen_count,
-            assignee = excluded.assignee, queue = excluded.queue, tags = excluded.tags, csat = excluded.csat,
-            contact_count = excluded.contact_count, held_by = excluded.held_by,
-            status_changes = excluded.status_changes
-        WHERE excluded.updated_at > ticket.updated_at
-        """
+    /// The upsert statement of `SQLiteStore.commit`, the very same string.
+    static let upsertSQL = SQLiteStore.upsertTicketSQL
 
     static func run(quick: Bool, scratch: TemporaryDirectory, batchSize: Int) async throws -> (Limits, [Figure]) {
         var figures: [Figure] = [

@@ -1,0 +1,182 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Builds the console and API application.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import OversightAlerts
+import OversightStore
+
+/// Builds the head-office console and JSON API.
+///
+/// The result is a `Service`: add it to the coordinator's `ServiceGroup`.
+/// ```swift
+/// let users = try UserStore(path: dataDirectory + "/console.sqlite")
+/// let console = try buildApplication(
+///     configuration: ConsoleConfiguration(port: 8443, tls: .init(certificatePath: paths.serverCertificate, privateKeyPath: paths.serverKey)),
+///     store: store, alerts: alerts, users: users, logger: logger)
+/// services.append(console)
+/// ```
+/// - Parameters:
+///   - configuration: address, TLS and session settings.
+///   - store: the coordinator's store.
+///   - alerts: the alert center.
+///   - users: console users and sessions.
+///   - logger: the logger for requests.
+package func buildApplication(
+    configuration: ConsoleConfiguration,
+    store: SQLiteStore,
+    alerts: AlertCenter,
+    users: UserStore,
+    logger: Logger
+) throws -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, store: store, alerts: alerts, users: users, logger: logger)
+    let applicationConfiguration = ApplicationConfiguration(
+        address: .hostname(configuration.host, port: configuration.port), serverName: "oversight"
+    )
+    if let tls = configuration.tls {
+        let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+        var tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        tlsConfiguration.minimumTLSVersion = .tlsv12
+        return Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: tlsConfiguration), configuration: applicationConfiguration,
+            logger: logger
+        )
+    }
+    return Application(router: router, server: .http1(), configuration: applicationConfiguration, logger: logger)
+}
+
+/// The console's router (pages, API, OpenAPI, static files), without a server.
+package func buildRouter(
+    configuration: ConsoleConfiguration,
+    store: SQLiteStore,
+    alerts: AlertCenter,
+    users: UserStore,
+    logger: Logger
+) -> Router<ConsoleRequestContext> {
+    let router = Router(context: ConsoleRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info, includeHeaders: .all(), redactHeaders: [.authorization, .cookie]))
+    router.add(middleware: ErrorRenderingMiddleware())
+    if let publicDirectory = configuration.publicDirectory {
+        router.add(
+            middleware: FileMiddleware(
+                publicDirectory, urlBasePath: "/static", logger: logger
+            )
+        )
+    }
+    router.add(middleware: ConsoleAuthMiddleware(users: users, now: configuration.now))
+    let handlers = ConsoleHandlers(
+        configuration: configuration, store: store, alerts: alerts, users: users,
+        throttle: LoginThrottle(configuration: configuration.throttle)
+    )
+    handlers.addPublicRoutes(to: router)
+    handlers.addPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))
+    handlers.addAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
+    return router
+}
+
+/// The handlers: what each route reads and renders.
+package struct ConsoleHandlers: Sendable {
+    let configuration: ConsoleConfiguration
+    let store: SQLiteStore
+    let alerts: AlertCenter
+    let users: UserStore
+    let throttle: LoginThrottle
+
+    var now: Date { self.configuration.now() }
+
+    /// The status report reduced to what `user` may see.
+    func status(for user: ConsoleUser) async throws -> StatusReport {
+        var report = try await self.store.status(now: self.now, offlineAfter: self.configuration.offlineAfter)
+        report.providers = report.providers.filter { user.canSee(provider: $0.provider) }
+        return report
+    }
+
+    /// One provider's status, or 404 when it is unknown or out of scope.
+    func provider(_ name: String, for user: ConsoleUser) async throws -> StatusReport.Provider {
+        guard user.canSee(provider: name), let provider = try await self.status(for: user).providers.first(where: { $0.provider == name })
+        else { throw ConsoleError.notFound("no such provider") }
+        return provider
+    }
+
+    /// Agents `user` may see.
+    func agents(for user: ConsoleUser) async throws -> [AgentRow] {
+        try await self.store.agents().filter { user.canSee(provider: $0.provider) }
+    }
+
+    /// Open alerts `user` may see.
+    func openAlerts(for user: ConsoleUser) async throws -> [Alert] {
+        try await self.alerts.openAlerts().filter { user.canSee(provider: $0.subject.provider) }
+    }
+
+    /// A ticket with its SLA standing and batch, or 404 when it is unknown or out of scope.
+    func ticket(provider: String, id: String, for user: ConsoleUser) async throws -> TicketView {
+        guard user.canSee(provider: provider), let stored = try await self.store.ticket(provider: provider, id: id) else {
+            throw ConsoleError.notFound("no such ticket")
+        }
+        let sla = try await self.store.ticketSLA(provider: provider, id: id)
+        let batch = try await self.store.batch(agentId: stored.agentId, seq: stored.batchSeq)
+        return TicketView(
+            ticket: stored.record, sla: sla,
+            batch: .init(agentId: stored.agentId, seq: stored.batchSeq, hash: batch?.hash, receivedAt: batch?.receivedAt, recordCount: batch?.recordCount)
+        )
+    }
+
+    /// A page of SLA events, newest first, filtered by scope, provider and site.
+    func slaEvents(for user: ConsoleUser, provider: String?, site: String?, limit: Int, cursor: Int64?) async throws -> SLAEventPage {
+        if let provider, !user.canSee(provider: provider) { return SLAEventPage(events: [], nextCursor: nil) }
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let provider {
+            conditions.append("provider = ?")
+            arguments += [provider]
+        }
+        if let site {
+            conditions.append("site = ?")
+            arguments += [site]
+        }
+        if let cursor {
+            conditions.append("id < ?")
+            arguments += [cursor]
+        }
+        if user.role != .admin, !user.providers.isEmpty {
+            conditions.append("provider IN (\(user.providers.map { _ in "?" }.joined(separator: ",")))")
+            arguments += StatementArguments(user.providers)
+        } else if user.role == .provider {
+            return SLAEventPage(events: [], nextCursor: nil)
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = """
+            SELECT id, provider, site, ticket_id, clock, kind, at, detected_at, late_data FROM sla_event
+            \(whereClause) ORDER BY id DESC LIMIT \(limit + 1)
+            """
+        let statementArguments = arguments
+        let rows = try await self.store.writer.read { db in try Row.fetchAll(db, sql: sql, arguments: statementArguments) }
+        let events = rows.prefix(limit).map { row in
+            SLAEventView(
+                id: row["id"], provider: row["provider"], site: row["site"], ticketId: row["ticket_id"], clock: row["clock"],
+                kind: row["kind"], at: Date(timeIntervalSince1970: row["at"]), detectedAt: Date(timeIntervalSince1970: row["detected_at"]),
+                lateData: row["late_data"]
+            )
+        }
+        return SLAEventPage(events: Array(events), nextCursor: rows.count > limit ? events.last.map { String($0.id) } : nil)
+    }
+
+    /// Red, amber or green for a site or provider, as a word.
+    func rag(breached: Int, atRisk: Int, agentsOnline: Int, agentsTotal: Int, newestRecordAt: Date?) -> String {
+        if breached > 0 { return "red" }
+        let stale = newestRecordAt.map { self.now.timeIntervalSince($0) > Double(self.configuration.staleAfter.components.seconds) } ?? true
+        if atRisk > 0 || agentsOnline < agentsTotal || agentsTotal == 0 || stale { return "amber" }
+        return "green"
+    }
+}
+
+import GRDB

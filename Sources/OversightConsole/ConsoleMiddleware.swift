@@ -1,0 +1,109 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Security headers, error rendering and authentication.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Hummingbird
+import Logging
+
+/// Adds the security headers to every response.
+package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The Content-Security-Policy: no inline script, nothing framed, nothing from elsewhere.
+    package static var contentSecurityPolicy: String {
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    }
+
+    /// Creates the middleware.
+    package init() {}
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+        response.headers[.xFrameOptions] = "DENY"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.referrerPolicy] = "no-referrer"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
+
+/// Turns every thrown error into a response: `{"error":{"code","message"}}` under `/api/`, a small page elsewhere.
+/// Unknown errors become an opaque 500 and are logged without detail in the body.
+package struct ErrorRenderingMiddleware: RouterMiddleware {
+    package typealias Context = ConsoleRequestContext
+
+    /// Creates the middleware.
+    package init() {}
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let consoleError = ConsoleError.from(error)
+            if consoleError.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["oversight.console.error": "\(String(reflecting: type(of: error)))"])
+            }
+            let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.json"
+            if !isAPI, consoleError.status == .unauthorized {
+                return Response(status: .seeOther, headers: [.location: "/login"])
+            }
+            if isAPI {
+                var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+                if consoleError.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+                return Response(status: consoleError.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: consoleError.jsonBody)))
+            }
+            let page = HTML.page(
+                title: consoleError.status.reasonPhrase, identity: context.identity,
+                body: "<h1>\(HTML.escape(consoleError.status.reasonPhrase))</h1><p>\(HTML.escape(consoleError.message))</p>"
+            )
+            return HTML.response(page, status: consoleError.status)
+        }
+    }
+}
+
+/// Finds who is calling: a `Bearer` API token, or else the session cookie. It does not refuse anyone; routes do.
+package struct ConsoleAuthMiddleware: RouterMiddleware {
+    package typealias Context = ConsoleRequestContext
+    /// Name of the session cookie.
+    package static let sessionCookie = "ovc_session"
+
+    let users: UserStore
+    let now: @Sendable () -> Date
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                let user = try await self.users.user(apiToken: String(parts[1]), now: self.now())
+            else { throw ConsoleError(.unauthorized, status: .unauthorized, "invalid API token") }
+            context.identity = ConsoleIdentity(user: user, csrf: nil, sessionId: nil)
+        } else if let cookie = request.cookies[Self.sessionCookie]?.value, !cookie.isEmpty,
+            let (user, csrf) = try await self.users.session(id: cookie, now: self.now())
+        {
+            context.identity = ConsoleIdentity(user: user, csrf: csrf, sessionId: cookie)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Refuses requests without an identity (401; pages turn that into a redirect to `/login`).
+package struct RequireLoginMiddleware: RouterMiddleware {
+    package typealias Context = ConsoleRequestContext
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.identity != nil else { throw ConsoleError.unauthorized }
+        return try await next(request, context)
+    }
+}
+
+extension HTTPFields.Element.Name {
+    /// `X-Frame-Options`.
+    static var xFrameOptions: Self { .init("X-Frame-Options")! }
+    /// `Referrer-Policy`.
+    static var referrerPolicy: Self { .init("Referrer-Policy")! }
+}

@@ -1,0 +1,136 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The OpenAPI 3.1 document served at /openapi.json.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+
+/// The OpenAPI 3.1 description of the JSON API, built in code so that it cannot drift from a file.
+package enum OpenAPIDocument {
+    /// Every API route as `(path, summary, parameters, response schema)`.
+    package static var operations: [(path: String, id: String, summary: String, parameters: [[String: Any]], schema: [String: Any])] {
+        [
+        ("/api/v1/status", "getStatus", "Consolidated status per provider and site", [], ref("StatusReport")),
+        ("/api/v1/providers", "listProviders", "Providers the caller may see, with their sites", [], ["type": "array", "items": ref("Provider")]),
+        ("/api/v1/providers/{provider}", "getProvider", "One provider and its sites", [pathParameter("provider")], ref("Provider")),
+        (
+            "/api/v1/tickets/{provider}/{id}", "getTicket", "A ticket, its SLA standing and the batch it came in",
+            [pathParameter("provider"), pathParameter("id")], ref("TicketView")
+        ),
+        (
+            "/api/v1/sla-events", "listSLAEvents", "At-risk and breach events, newest first",
+            [
+                queryParameter("provider", ["type": "string"]), queryParameter("site", ["type": "string"]),
+                queryParameter("limit", ["type": "integer", "minimum": 1, "maximum": 500, "default": 50]),
+                queryParameter("cursor", ["type": "string", "pattern": "^[1-9][0-9]*$"]),
+            ], ref("SLAEventPage")
+        ),
+        ("/api/v1/alerts", "listAlerts", "Open alerts", [], ["type": "array", "items": ref("Alert")]),
+        ("/api/v1/agents", "listAgents", "Enrolled agents", [], ["type": "array", "items": ref("Agent")]),
+        ]
+    }
+
+    /// Every path the document describes.
+    package static var paths: [String] { self.operations.map(\.path) }
+
+    static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    static func pathParameter(_ name: String) -> [String: Any] {
+        ["name": name, "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]]
+    }
+    static func queryParameter(_ name: String, _ schema: [String: Any]) -> [String: Any] {
+        ["name": name, "in": "query", "required": false, "schema": schema]
+    }
+
+    static var string: [String: Any] { ["type": "string"] }
+    static var optionalString: [String: Any] { ["type": ["string", "null"]] }
+    static var time: [String: Any] { ["type": "string", "format": "date-time"] }
+    static var optionalTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
+    static var integer: [String: Any] { ["type": "integer"] }
+    static var optionalInteger: [String: Any] { ["type": ["integer", "null"]] }
+    static var number: [String: Any] { ["type": "number"] }
+    static var boolean: [String: Any] { ["type": "boolean"] }
+
+    static func object(_ properties: [String: [String: Any]], required: [String]? = nil) -> [String: Any] {
+        ["type": "object", "properties": properties, "required": required ?? properties.filter { !(($0.value["type"] as? [String])?.contains("null") ?? false) }.map(\.key).sorted()]
+    }
+
+    static var schemas: [String: Any] {
+        let site = object([
+            "site": string, "agentsOnline": integer, "agentsTotal": integer, "tickets": integer, "openTickets": integer,
+            "newestRecordAt": time, "atRisk": integer, "breached": integer,
+        ], required: ["site", "agentsOnline", "agentsTotal", "tickets", "openTickets", "atRisk", "breached"])
+        let provider = object([
+            "provider": string, "agentsOnline": integer, "agentsTotal": integer, "tickets": integer, "openTickets": integer,
+            "newestRecordAt": time, "atRisk": integer, "breached": integer, "sites": ["type": "array", "items": ref("Site")],
+        ], required: ["provider", "agentsOnline", "agentsTotal", "tickets", "openTickets", "atRisk", "breached", "sites"])
+        return [
+            "Error": object(["error": object(["code": string, "message": string])]),
+            "Site": site,
+            "Provider": provider,
+            "StatusReport": object(["generatedAt": time, "providers": ["type": "array", "items": ref("Provider")]]),
+            "TicketView": object(
+                ["ticket": ["type": "object"], "sla": ["type": ["object", "null"]], "batch": object(
+                    ["agentId": string, "seq": integer, "hash": string, "receivedAt": time, "recordCount": integer], required: ["agentId", "seq"]
+                )],
+                required: ["ticket", "batch"]
+            ),
+            "SLAEvent": object([
+                "id": integer, "provider": string, "site": string, "ticketId": string, "clock": string, "kind": string, "at": time,
+                "detectedAt": time, "lateData": boolean,
+            ]),
+            "SLAEventPage": object(["events": ["type": "array", "items": ref("SLAEvent")], "nextCursor": string], required: ["events"]),
+            "Alert": object(
+                ["id": integer, "key": string, "kind": string, "severity": string, "summary": string, "state": string, "consolePath": string,
+                 "subject": ["type": "object"], "startsAt": time],
+                required: ["id", "key", "kind", "severity", "summary", "state", "consolePath", "subject", "startsAt"]
+            ),
+            "Agent": object(
+                ["id": string, "provider": string, "site": string, "hostname": string, "version": string, "online": boolean, "connected": boolean,
+                 "revoked": boolean, "revokedAt": time, "lastSeq": integer, "lastBatchAt": time, "lastHeartbeatAt": time, "outboxDepth": integer,
+                 "certificateNotAfter": time, "enrolledAt": time],
+                required: ["id", "provider", "site", "hostname", "online", "connected", "revoked", "lastSeq", "certificateNotAfter", "enrolledAt"]
+            ),
+        ]
+    }
+
+    static func errorResponse(_ description: String) -> [String: Any] {
+        ["description": description, "content": ["application/json": ["schema": ref("Error")]]]
+    }
+
+    /// The document as a JSON object.
+    package static var document: [String: Any] {
+        var paths: [String: Any] = [:]
+        for operation in self.operations {
+            var responses: [String: Any] = [
+                "200": ["description": "OK", "content": ["application/json": ["schema": operation.schema]]],
+                "401": errorResponse("Not authenticated"),
+            ]
+            if !operation.parameters.isEmpty { responses["400"] = errorResponse("Bad parameter") }
+            if operation.path.contains("{") { responses["404"] = errorResponse("Unknown, or outside the caller's scope") }
+            var get: [String: Any] = ["operationId": operation.id, "summary": operation.summary, "responses": responses]
+            if !operation.parameters.isEmpty { get["parameters"] = operation.parameters }
+            paths[operation.path] = ["get": get]
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": "Oversight head-office API", "version": "1.0.0", "description": "Read-only JSON API of the Oversight console."],
+            "paths": paths,
+            "components": [
+                "schemas": self.schemas,
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (ovc_…) created for a console user."],
+                    "session": ["type": "apiKey", "in": "cookie", "name": "ovc_session"],
+                ],
+            ],
+            "security": [["bearer": []], ["session": []]],
+        ]
+    }
+
+    /// The document as JSON text.
+    package static let json: String = {
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }()
+}
