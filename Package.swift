@@ -146,6 +146,7 @@ let package = Package(
                 "oversight-agent",
                 "OversightAlerts",
                 "OversightConfig",
+                "OversightConsole",
                 "OversightCoordinator",
                 "OversightModel",
                 "OversightSLA",
@@ -157,7 +158,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Coordinator/coordinator",
-            resources: [.copy("Samples")]
+            resources: [.copy("Public"), .copy("Samples")]
         ),
         .executableTarget(
             name: "oversight-agent",

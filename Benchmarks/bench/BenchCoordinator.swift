@@ -73,7 +73,7 @@ final class BenchCoordinator: @unchecked Sendable {
     func start(timeout: Duration = .seconds(120)) async throws {
         self.starts += 1
         let arguments = [
-            "serve", "--data", self.paths.directory, "--config", self.configFile.path, "--host", "127.0.0.1", "--port", "\(self.port)",
+            "serve", "--data", self.paths.directory, "--config", self.configFile.path, "--host", "127.0.0.1", "--port", "\(self.port)", "--console-port", "0",
             "--log-level", "notice",
         ]
         let executable = try Binaries.coordinator()

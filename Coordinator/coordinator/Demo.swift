@@ -29,6 +29,7 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .long, help: "TLS port for agents (default: a free port).") var port: Int = 0
     @Option(name: .long, help: "Path of the oversight-agent binary (default: next to this executable).") var agentBinary: String?
     @Option(name: .long, help: "Log level of the coordinator: trace … critical.") var logLevel: String = "warning"
+    @Option(name: .long, help: "HTTPS port of the console (0 turns it off).") var consolePort: Int = 8443
     @Option(name: .customLong("feed"), help: "Where export files come from: simulator (continuous) or samples (bundled files, once).")
     var feedKind: String = "simulator"
     @Option(name: .long, help: "Seed of the simulator: the same seed gives the same tickets.") var seed: UInt64 = 1
@@ -68,6 +69,13 @@ struct Demo: AsyncParsableCommand {
         print("Oversight demo — data in \(directory)")
         try await server.run(
             logger: logger, extraServices: [runner], slaSink: { event in runner.slaEvent(event) },
+            makeServices: { [consolePort = self.consolePort] store, alerts in
+                guard consolePort > 0 else { return [] }
+                return try await ConsoleWiring.services(
+                    paths: coordinatorPaths, host: "127.0.0.1", port: consolePort, store: store, alerts: alerts, logger: logger,
+                    announce: { print($0) }
+                )
+            },
             onBound: { address in runner.coordinatorBound(port: address.port ?? 0) }
         )
         print("Demo stopped; every process it started has exited. Data kept in \(directory)")

@@ -17,7 +17,7 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
         commandName: "oversight-coordinator",
         abstract: "Oversight coordinator: receives signed ticket batches from provider agents over mutual TLS and stores them.",
         subcommands: [
-            Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, ContractsCommand.self,
+            Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self,
         ]
     )
 }

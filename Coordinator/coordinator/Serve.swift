@@ -19,6 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "TLS port for agents (overrides the config; 0 picks a free port).") var port: Int?
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
     @Option(name: .long, help: "Folder of *.contract.yaml files (default: DATA/contracts when it exists).") var contracts: String?
+    @Option(name: .long, help: "HTTPS port of the web console and JSON API (0 turns the console off).") var consolePort: Int = 8443
 
     func run() async throws {
         var settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
@@ -31,8 +32,18 @@ struct Serve: AsyncParsableCommand {
             contractsDirectory: self.contracts ?? settings.contractsDirectory
         )
         server.alerts = settings.alertsConfiguration
+        let paths = settings.paths
+        let consoleHost = settings.listener.host
+        let consolePort = self.consolePort
         try await server.run(
             logger: logger,
+            makeServices: { store, alerts in
+                guard consolePort > 0 else { return [] }
+                return try await ConsoleWiring.services(
+                    paths: paths, host: consoleHost, port: consolePort, store: store, alerts: alerts, logger: logger,
+                    announce: { logger.notice("\($0)") }
+                )
+            },
             onBound: { address in logger.notice("coordinator ready", metadata: ["oversight.listen.port": "\(address.port ?? 0)"]) }
         )
     }

@@ -8,6 +8,7 @@
 import Foundation
 import Logging
 import OversightConfig
+import OversightModel
 import OversightWire
 import ServiceLifecycle
 
@@ -95,11 +96,24 @@ package struct AgentStatusReport: Codable, Sendable {
     /// Reads the status from the data directory (works while the agent runs).
     package static func read(paths: AgentPaths) async throws -> AgentStatusReport {
         let credentials = try AgentCredentials.load(paths)
-        let outbox = try Outbox(path: paths.outbox)
-        return AgentStatusReport(
+        var report = AgentStatusReport(
             agentId: credentials.identity.agentId, provider: credentials.identity.provider, site: credentials.identity.site,
-            coordinator: credentials.identity.coordinator, connection: try await outbox.state("connection"),
-            outbox: try await outbox.stats(now: Date()), sources: try await outbox.sourceStatuses()
+            coordinator: credentials.identity.coordinator, connection: nil,
+            outbox: OutboxStats(
+                depth: 0, bytes: 0, oldestUnsentAgeSeconds: 0, sealedBatches: 0, lastAckedSeq: 0, lastAckedHash: genesisBatchHash, lastAckedAt: nil
+            ),
+            sources: []
         )
+        // Read-only: `status` may run while the agent runs, and must never race it to create or migrate the outbox.
+        guard FileManager.default.fileExists(atPath: paths.outbox), let outbox = try? Outbox(path: paths.outbox, readOnly: true),
+            let stats = try? await outbox.stats(now: Date())
+        else {
+            report.connection = "the agent has not run yet (no outbox)"
+            return report
+        }
+        report.connection = try? await outbox.state("connection")
+        report.outbox = stats
+        report.sources = (try? await outbox.sourceStatuses()) ?? []
+        return report
     }
 }

@@ -62,16 +62,20 @@ package enum RebaseOutcome: Sendable, Hashable {
 package final class Outbox: Sendable {
     let writer: any DatabaseWriter
 
-    /// Opens (creating if needed) the outbox at `path`.
-    package init(path: String) throws {
+    /// Opens (creating if needed) the outbox at `path`. With `readOnly` (the `status` command, which may run while
+    /// the agent does) it neither creates nor migrates anything.
+    package init(path: String, readOnly: Bool = false) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // Durable against power loss: a source file is marked done only after this commit.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        configuration.readonly = readOnly
+        if !readOnly {
+            configuration.prepareDatabase { db in
+                // Durable against power loss: a source file is marked done only after this commit.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
         }
         self.writer = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(self.writer)
+        if !readOnly { try Self.migrator.migrate(self.writer) }
     }
 
     static var migrator: DatabaseMigrator {

@@ -28,7 +28,7 @@ package struct ConsoleConfiguration: Sendable {
     package var port: Int = 8443
     /// HTTPS certificate and key; `nil` serves plain HTTP (tests and local development only).
     package var tls: TLS?
-    /// Folder of static assets (`Coordinator/Public`): served under `/static/`. `nil` serves none.
+    /// Folder of static assets (`Coordinator/coordinator/Public`): served under `/static/`. `nil` serves none.
     package var publicDirectory: String?
     /// How long a session lasts.
     package var sessionLifetime: Duration = .seconds(8 * 3600)

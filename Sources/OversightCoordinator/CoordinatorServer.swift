@@ -41,6 +41,7 @@ package struct CoordinatorServer: Sendable {
     package func run(
         logger: Logger, signals: Bool = true, extraServices: [any Service] = [],
         slaSink: @escaping @Sendable (SLAEventRow) async -> Void = { _ in },
+        makeServices: @Sendable (SQLiteStore, AlertCenter) async throws -> [any Service] = { _, _ in [] },
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) async throws {
         let identity = try CoordinatorIdentity.load(self.paths)
@@ -81,6 +82,7 @@ package struct CoordinatorServer: Sendable {
             .init(service: RevocationWatcher(listener: listener)),
         ]
         services += extraServices.map { .init(service: $0) }
+        services += try await makeServices(store, router.center).map { .init(service: $0) }
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.gracefulShutdownSignals = signals ? [.sigterm, .sigint] : []
         configuration.maximumGracefulShutdownDuration = self.listener.shutdownGracePeriod

@@ -48,7 +48,10 @@ package final class CoordinatorProcess: @unchecked Sendable {
         // A restart right after kill -9 may race the kernel releasing the port: retry a few times.
         for _ in 0..<5 {
             self.starts += 1
-            var arguments = ["serve", "--data", self.dataDirectory.path, "--host", "127.0.0.1", "--port", "\(self.port)"]
+            // The console is tested on its own (OversightConsoleTests); here it stays off so tests never contend for 8443.
+            var arguments = [
+                "serve", "--data", self.dataDirectory.path, "--host", "127.0.0.1", "--port", "\(self.port)", "--console-port", "0",
+            ]
             if let configFile { arguments += ["--config", configFile.path] }
             let child = try ChildProcess(
                 name: "coordinator#\(self.starts)", executable: try Binaries.coordinator(), arguments: arguments,

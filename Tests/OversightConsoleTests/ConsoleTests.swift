@@ -87,7 +87,7 @@ struct ConsoleFixture {
     func application(logger: Logger = Logger(label: "console-test")) throws -> some ApplicationProtocol {
         var configuration = ConsoleConfiguration(port: 0)
         configuration.publicDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Coordinator/Public").path
+            .deletingLastPathComponent().appendingPathComponent("Coordinator/coordinator/Public").path
         configuration.now = { [now] in now + 60 }
         return try buildApplication(
             configuration: configuration, store: self.store, alerts: self.alerts, users: self.users, logger: logger

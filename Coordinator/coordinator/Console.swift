@@ -1,0 +1,105 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The console's wiring into `serve` and `demo`, and the `users` commands.
+//
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import Foundation
+import Logging
+import OversightAlerts
+import OversightConsole
+import OversightCoordinator
+import OversightStore
+import ServiceLifecycle
+
+enum ConsoleWiring {
+    /// The console's static assets, bundled with the executable.
+    static var publicDirectory: String? { Bundle.module.resourceURL?.appendingPathComponent("Public").path }
+
+    /// Builds the console service; prints a one-time admin password when the console has no users yet.
+    static func services(
+        paths: CoordinatorPaths, host: String, port: Int, store: SQLiteStore, alerts: AlertCenter, logger: Logger,
+        announce: @Sendable (String) -> Void
+    ) async throws -> [any Service] {
+        let users = try UserStore(path: paths.directory + "/console.sqlite")
+        var configuration = ConsoleConfiguration(port: port, tls: .init(certificatePath: paths.serverCertificate, privateKeyPath: paths.serverKey))
+        configuration.host = host
+        configuration.publicDirectory = Self.publicDirectory
+        let shownHost = host == "0.0.0.0" ? "localhost" : host
+        if let password = try await users.ensureAdmin() {
+            announce("Console: https://\(shownHost):\(port)/ — sign in as admin with the one-time password \(password) (change it with `oversight-coordinator users set-password admin`)")
+        } else {
+            announce("Console: https://\(shownHost):\(port)/")
+        }
+        return [try buildApplication(configuration: configuration, store: store, alerts: alerts, users: users, logger: logger)]
+    }
+}
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Console users: add, list, disable, set-password.", subcommands: [Add.self, List.self, Disable.self, SetPassword.self]
+    )
+
+    static func store(_ data: DataOptions) throws -> UserStore { try UserStore(path: data.paths.directory + "/console.sqlite") }
+
+    /// Reads a password from standard input (one line), never from the command line.
+    static func readPassword() throws -> String {
+        FileHandle.standardError.write(Data("password (12–72 bytes, read from standard input): ".utf8))
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("no password on standard input") }
+        return line
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user; the password is read from standard input.")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "User name.") var username: String
+        @Option(help: "admin, supervisor, auditor, viewer or provider.") var role: String
+        @Option(parsing: .upToNextOption, help: "Providers the user is scoped to (a provider user needs exactly one).") var provider: [String] = []
+
+        func run() async throws {
+            guard let role = ConsoleRole(rawValue: self.role) else { throw ValidationError("--role must be admin, supervisor, auditor, viewer or provider") }
+            try await UsersCommand.store(self.data).add(username: self.username, password: try UsersCommand.readPassword(), role: role, providers: self.provider)
+            print("Added \(self.username) (\(role.rawValue)\(self.provider.isEmpty ? "" : ", providers \(self.provider.joined(separator: ","))")).")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users.")
+        @OptionGroup var data: DataOptions
+        func run() async throws {
+            let users = try await UsersCommand.store(self.data).list()
+            var table = TextTable(columns: ["USER", "ROLE", "PROVIDERS", "STATE"])
+            for user in users {
+                table.add([user.username, user.role.rawValue, user.providers.isEmpty ? "all" : user.providers.joined(separator: ","), user.disabled ? "disabled" : "active"])
+            }
+            print(users.isEmpty ? "No users yet: the console creates `admin` on its first start." : table.render())
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user (ends their sessions).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "User name.") var username: String
+        @Flag(help: "Enable the user again.") var enable = false
+        func run() async throws {
+            guard try await UsersCommand.store(self.data).disable(username: self.username, disabled: !self.enable) else {
+                throw ValidationError("no user \(self.username)")
+            }
+            print(self.enable ? "Enabled \(self.username)." : "Disabled \(self.username); their sessions ended.")
+        }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-password", abstract: "Set a user's password (read from standard input).")
+        @OptionGroup var data: DataOptions
+        @Argument(help: "User name.") var username: String
+        func run() async throws {
+            guard try await UsersCommand.store(self.data).setPassword(username: self.username, password: try UsersCommand.readPassword()) else {
+                throw ValidationError("no user \(self.username)")
+            }
+            print("Password of \(self.username) changed; their sessions ended.")
+        }
+    }
+}
