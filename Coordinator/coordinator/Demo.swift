@@ -61,24 +61,24 @@ struct Demo: AsyncParsableCommand {
             feed = SampleExportFeed(directory: directory)
         } else {
             let simulator = SimulatorFeed(seed: self.seed, speed: self.speed)
-            print(simulator.banner)
+            say(simulator.banner)
             feed = simulator
         }
         let runner = DemoRunner(directory: directory, coordinatorPaths: coordinatorPaths, agentBinary: agentBinary, feed: feed, logger: logger)
 
-        print("Oversight demo — data in \(directory)")
+        say("Oversight demo — data in \(directory)")
         try await server.run(
             logger: logger, extraServices: [runner], slaSink: { event in runner.slaEvent(event) },
             makeServices: { [consolePort = self.consolePort] store, alerts in
                 guard consolePort > 0 else { return [] }
                 return try await ConsoleWiring.services(
                     paths: coordinatorPaths, host: "127.0.0.1", port: consolePort, store: store, alerts: alerts, logger: logger,
-                    announce: { print($0) }
+                    announce: { say($0) }
                 )
             },
             onBound: { address in runner.coordinatorBound(port: address.port ?? 0) }
         )
-        print("Demo stopped; every process it started has exited. Data kept in \(directory)")
+        say("Demo stopped; every process it started has exited. Data kept in \(directory)")
     }
 
     /// Copies the bundled example contracts (the ones in deploy/contracts) unless the folder exists already.
@@ -220,4 +220,10 @@ struct SampleExportFeed: DemoFeed {
             try FileManager.default.moveItem(atPath: temporary, toPath: folder + "/" + file)
         }
     }
+}
+
+/// Writes a line to standard output at once (unbuffered), so the demo's lines show up as they happen even when its
+/// output goes to a file or another program.
+func say(_ line: String = "") {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

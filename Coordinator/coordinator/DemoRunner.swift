@@ -43,12 +43,12 @@ final class DemoRunner: Service, Sendable {
             return event.kind == "breach" && counts.breaches == 1
         }
         if event.kind == "at-risk", self.slaEvents.withLock({ $0.atRisk == 1 }) {
-            print(
+            say(
                 "SLA at risk: \(event.provider)/\(event.site) ticket \(event.ticketId), \(event.clock) target at risk since \(WireTime.format(event.at))"
             )
         }
         if first {
-            print(
+            say(
                 "SLA breach: \(event.provider)/\(event.site) ticket \(event.ticketId), \(event.clock) target missed at \(WireTime.format(event.at))"
                     + (event.lateData ? " (found late: the data arrived after the deadline)" : "")
             )
@@ -77,7 +77,7 @@ final class DemoRunner: Service, Sendable {
         guard let port = await iterator.next() else { return }
         let store = try SQLiteStore(path: self.coordinatorPaths.store)
         let identity = try CoordinatorIdentity.load(self.coordinatorPaths)
-        print("Coordinator listening for agents on 127.0.0.1:\(port) (TLS, CA \(identity.authority.fingerprint))")
+        say("Coordinator listening for agents on 127.0.0.1:\(port) (TLS, CA \(identity.authority.fingerprint))")
 
         var expected = 0
         var feeds: [(DemoProvider, String)] = []
@@ -95,7 +95,7 @@ final class DemoRunner: Service, Sendable {
                     log: agentDirectory + "/enroll.log"
                 )
                 guard status == 0 else { throw DemoError("enrolling \(provider.provider) failed: \(output)") }
-                print("Enrolled \(provider.provider)/\(provider.site): \(output.split(separator: "\n").first ?? "")")
+                say("Enrolled \(provider.provider)/\(provider.site): \(output.split(separator: "\n").first ?? "")")
             }
             let config = """
                 data: \(agentDirectory)/data
@@ -122,7 +122,7 @@ final class DemoRunner: Service, Sendable {
             feeds.append((provider, exports))
             expected += 1
         }
-        print("Started \(expected) agent processes; their logs are in \(self.directory)/agents/*/agent.log")
+        say("Started \(expected) agent processes; their logs are in \(self.directory)/agents/*/agent.log")
         // The feeds (and the silent windows they announce) run beside the reporting below until the demo stops.
         async let feeding: Void = self.runFeeds(feeds, start: Date())
 
@@ -140,32 +140,32 @@ final class DemoRunner: Service, Sendable {
             if !pending && everyone && outboxes && report.providers.allSatisfy({ $0.tickets > 0 }) { break }
             try await Task.sleep(for: .milliseconds(500))
         }
-        print("\nSynced, as stored at the coordinator:\n")
-        print(StatusRendering.table(report))
+        say("\nSynced, as stored at the coordinator:\n")
+        say(StatusRendering.table(report))
         let counts = self.slaEvents.withLock { $0 }
-        print("\nSLA engine: \(counts.breaches) breaches and \(counts.atRisk) at-risk moments recorded (\(counts.late) found late), by the contracts in \(self.coordinatorPaths.directory)/contracts")
+        say("\nSLA engine: \(counts.breaches) breaches and \(counts.atRisk) at-risk moments recorded (\(counts.late) found late), by the contracts in \(self.coordinatorPaths.directory)/contracts")
         let agents = try await store.agents()
-        print("")
+        say("")
         for agent in agents {
-            print("agent \(agent.id) \(agent.provider)/\(agent.site): last batch seq \(agent.lastSeq), outbox \(agent.outboxDepth ?? 0)")
+            say("agent \(agent.id) \(agent.provider)/\(agent.site): last batch seq \(agent.lastSeq), outbox \(agent.outboxDepth ?? 0)")
         }
         for provider in self.feed.providers {
             let rejects = "\(self.directory)/agents/\(provider.provider)/exports/rejects"
             if let files = try? FileManager.default.contentsOfDirectory(atPath: rejects), !files.isEmpty {
-                print("\(provider.provider): rows the agent rejected (with line and reason) are in \(rejects)")
+                say("\(provider.provider): rows the agent rejected (with line and reason) are in \(rejects)")
             }
         }
-        print("\nTry, in another terminal:")
-        print("  oversight-coordinator status --data \(self.coordinatorPaths.directory)")
-        print("  oversight-coordinator agents list --data \(self.coordinatorPaths.directory)")
-        print("  oversight-agent status --data \(self.directory)/agents/\(self.feed.providers[0].provider)/data")
-        print("Drop more export files into \(self.directory)/agents/*/exports to see them sync. Ctrl-C stops the demo.")
+        say("\nTry, in another terminal:")
+        say("  oversight-coordinator status --data \(self.coordinatorPaths.directory)")
+        say("  oversight-coordinator agents list --data \(self.coordinatorPaths.directory)")
+        say("  oversight-agent status --data \(self.directory)/agents/\(self.feed.providers[0].provider)/data")
+        say("Drop more export files into \(self.directory)/agents/*/exports to see them sync. Ctrl-C stops the demo.")
 
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(30))
             let now = try await store.status(now: Date(), offlineAfter: .seconds(15))
             let line = now.providers.map { "\($0.provider): \($0.tickets) tickets, \($0.openTickets) open, agents \($0.agentsOnline)/\($0.agentsTotal)" }
-            print("[\(WireTime.format(Date()))] " + line.joined(separator: " · "))
+            say("[\(WireTime.format(Date()))] " + line.joined(separator: " · "))
         }
         try await feeding
     }
@@ -180,7 +180,7 @@ final class DemoRunner: Service, Sendable {
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch {
-                        print("The feed of \(provider.provider) stopped: \(error)")
+                        say("The feed of \(provider.provider) stopped: \(error)")
                     }
                 }
                 let windows = self.feed.silentWindows(for: provider)
@@ -203,11 +203,11 @@ final class DemoRunner: Service, Sendable {
                 if agent.isRunning { kill(agent.processIdentifier, SIGKILL) }
             }
             let length = (window.upperBound - window.lowerBound).components.seconds
-            print("\(provider.provider)/\(provider.site): export job silent and agent stopped for \(length) s (a simulated outage at the provider)")
+            say("\(provider.provider)/\(provider.site): export job silent and agent stopped for \(length) s (a simulated outage at the provider)")
             try await Task.sleep(for: .seconds(max(0, start.addingTimeInterval(Double(window.upperBound.components.seconds)).timeIntervalSinceNow)))
             let agent = try self.start(["run", "--config", agentDirectory + "/agent.yaml"], log: agentDirectory + "/agent.log", append: true)
             self.agentProcesses.withLock { $0[provider.provider] = agent }
-            print("\(provider.provider)/\(provider.site): agent started again; it sends what changed during the silence")
+            say("\(provider.provider)/\(provider.site): agent started again; it sends what changed during the silence")
         }
     }
 
@@ -247,7 +247,7 @@ final class DemoRunner: Service, Sendable {
             while child.isRunning && Date() < deadline { usleep(50_000) }
             if child.isRunning { kill(child.processIdentifier, SIGKILL) }
         }
-        if !children.isEmpty { print("Stopped \(children.count) agent processes.") }
+        if !children.isEmpty { say("Stopped \(children.count) agent processes.") }
     }
 }
 

@@ -71,13 +71,13 @@ struct SimulatorFeed: DemoFeed {
                 }
                 if sequence == 1 && !step.isEmpty {
                     let backlog = Int(profile.warmUp.components.seconds)
-                    print("\(profile.provider)/\(profile.site): first export carried \(step.tickets.count) tickets of the last \(backlog) s (its backlog)")
+                    say("\(profile.provider)/\(profile.site): first export carried \(step.tickets.count) tickets of the last \(backlog) s (its backlog)")
                 } else {
                     created += step.newTickets
                     updates += step.tickets.count - step.newTickets
                 }
                 if wasSilent {
-                    print("\(profile.provider)/\(profile.site): export job writing again; its first file carried \(step.tickets.count) tickets changed during the silence")
+                    say("\(profile.provider)/\(profile.site): export job writing again; its first file carried \(step.tickets.count) tickets changed during the silence")
                 }
             }
             wasSilent = silent
@@ -89,7 +89,7 @@ struct SimulatorFeed: DemoFeed {
                 line += " (\(created) new, \(updates) updates exported in the last \(Int(self.reportEvery)) s), \(waiting) awaiting a first reply"
                 line += ", staffing \(Int((simulation.staffingShare(at: now) * 100).rounded())) % of need"
                 if silent { line += " — export job silent" }
-                print(line)
+                say(line)
                 created = 0
                 updates = 0
             }
