@@ -49,7 +49,7 @@ package struct AgentConfiguration: Sendable {
         /// Most records in one batch (1–5000).
         package var maxRecords: Int = 500
         /// Longest a record waits for its batch to fill before the batch is sent anyway (10ms–10m).
-        package var maxAge: Duration = .seconds(2)
+        package var maxAge: Duration = .milliseconds(500)
         /// Batches sent before waiting for acknowledgements (1–64).
         package var inFlight: Int = 4
 

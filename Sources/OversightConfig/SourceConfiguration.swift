@@ -46,9 +46,9 @@ package struct SourceConfiguration: Sendable {
     /// How files are read.
     package var format: Format = .auto
     /// How often the folder is listed.
-    package var pollInterval: Duration = .seconds(2)
+    package var pollInterval: Duration = .milliseconds(500)
     /// How long a file must stay unchanged (size and modification time) before it is read.
-    package var settleTime: Duration = .seconds(1)
+    package var settleTime: Duration = .milliseconds(500)
     /// Site that the records belong to; `nil` means the agent's enrolled site.
     package var site: String?
     /// CSV dialect.
