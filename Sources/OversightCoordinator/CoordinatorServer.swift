@@ -68,14 +68,15 @@ package struct CoordinatorServer: Sendable {
             settled: { tickets in await router.ticketsSettled(tickets) }
         )
         try await engine.rebuild()
+        let changes = TicketChangeQueue()
         let listener = AgentListener(
             configuration: self.listener, identity: identity, store: store, logger: logger,
-            ticketObserver: { tickets in await engine.observe(tickets) },
+            ticketObserver: { tickets in await changes.enqueue(tickets) },
             securityObserver: { kind, agent, address, detail in await router.securityEvent(kind: kind, agent: agent, address: address, detail: detail) },
             onBound: onBound
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: SLAService(engine: engine, logger: logger)),
+            .init(service: SLAService(engine: engine, changes: changes, logger: logger)),
             .init(service: AlertDeliveryService(center: router.center, clock: ContinuousClock(), logger: logger)),
             .init(service: AgentSilenceWatch(router: router, store: store, silentAfter: alerts.silentAfter)),
             .init(service: listener),

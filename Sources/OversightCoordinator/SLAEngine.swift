@@ -171,16 +171,23 @@ package actor SLAEngine {
     package func delay(now: Date = Date()) -> Duration? { self.scheduler.delay(now: now) }
 }
 
-/// Runs the SLA engine (rebuilt from the store before the listener starts): fires deadlines as they come due (polling at `tick`, so an
-/// event leaves within a tick of its moment; the cost per tick is O(1) when nothing is due).
+/// Runs the SLA engine (rebuilt from the store before the listener starts): evaluates the tickets sessions hand over through
+/// `changes` as soon as they arrive, and fires deadlines as they come due (polling at `tick`, so an event leaves within a tick of
+/// its moment; the cost per tick is O(1) when nothing is due).
 package struct SLAService: Service {
     let engine: SLAEngine
+    let changes: TicketChangeQueue?
     let tick: Duration
     let logger: Logger
 
     /// Creates the service.
-    package init(engine: SLAEngine, tick: Duration = .milliseconds(200), logger: Logger) {
+    /// - Parameters:
+    ///   - engine: the engine.
+    ///   - changes: where sessions put changed tickets; `nil` when tickets reach the engine some other way.
+    ///   - tick: the longest wait between deadline checks.
+    package init(engine: SLAEngine, changes: TicketChangeQueue? = nil, tick: Duration = .milliseconds(200), logger: Logger) {
         self.engine = engine
+        self.changes = changes
         self.tick = tick
         self.logger = logger
     }
@@ -188,10 +195,24 @@ package struct SLAService: Service {
     package func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    let delay = await self.engine.delay() ?? self.tick
-                    try await Task.sleep(for: min(delay, self.tick))
-                    await self.engine.fireDue()
+                try await withThrowingDiscardingTaskGroup { group in
+                    if let changes = self.changes {
+                        group.addTask {
+                            while !Task.isCancelled {
+                                let seen = changes.generation
+                                let tickets = changes.drain()
+                                if !tickets.isEmpty { await self.engine.observe(tickets) }
+                                await changes.waitForTickets(after: seen)
+                            }
+                        }
+                    }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            let delay = await self.engine.delay() ?? self.tick
+                            try await Task.sleep(for: min(delay, self.tick))
+                            await self.engine.fireDue()
+                        }
+                    }
                 }
             }
         } catch is CancellationError {
