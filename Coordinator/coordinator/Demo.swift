@@ -55,7 +55,13 @@ struct Demo: AsyncParsableCommand {
         listener.port = self.port
         listener.heartbeatInterval = .seconds(5)
         listener.offlineAfter = .seconds(15)
-        let server = CoordinatorServer(paths: coordinatorPaths, listener: listener)
+        var server = CoordinatorServer(paths: coordinatorPaths, listener: listener)
+        let alertReceiver = try await DemoAlertReceiver(logger: logger)
+        var alerts = AlertsConfiguration(databasePath: coordinatorPaths.directory + "/alerts.sqlite")
+        alerts.consoleURL = "https://127.0.0.1:\(self.consolePort > 0 ? self.consolePort : 8443)"
+        alerts.silentAfter = .seconds(20)
+        alerts.receivers = [alertReceiver.receiver]
+        server.alerts = alerts
         let feed: any DemoFeed
         if self.feedKind == "samples" {
             feed = SampleExportFeed(directory: directory)
@@ -67,8 +73,9 @@ struct Demo: AsyncParsableCommand {
         let runner = DemoRunner(directory: directory, coordinatorPaths: coordinatorPaths, agentBinary: agentBinary, feed: feed, logger: logger)
 
         say("Oversight demo — data in \(directory)")
+        say("Alert receiver (webhook, HMAC-signed) on http://127.0.0.1:\(alertReceiver.port)/alerts")
         try await server.run(
-            logger: logger, extraServices: [runner], slaSink: { event in runner.slaEvent(event) },
+            logger: logger, extraServices: [alertReceiver, runner], slaSink: { event in runner.slaEvent(event) },
             makeServices: { [consolePort = self.consolePort] store, alerts in
                 guard consolePort > 0 else { return [] }
                 return try await ConsoleWiring.services(
