@@ -6,7 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 /// A target on an aggregate figure per contract period, such as "service level (20 s) ≥ 80 % per
-/// day" or "CSAT ≥ 85 % per month". Parsed and validated today; computed in a later step.
+/// day" or "CSAT ≥ 85 % per month". The figures' formulas are in `AggregateTarget+Figures.swift`; a
+/// period's standing and projection come from ``assess(totals:period:at:calendar:recent:)``.
 package struct AggregateTarget: Hashable, Sendable {
     /// A figure of PRODUCT.md §5 with its formula variant and parameters.
     package enum Figure: Hashable, Sendable {

@@ -7,7 +7,7 @@
 
 /// Service credits: for each missed aggregate target, a share of the monthly fee, weighted, capped
 /// per month, and waived when the following periods meet the target again (earn-back).
-/// Parsed and validated today; computed at period close in a later step.
+/// ``statement(month:targets:results:monthlyFee:evidence:)`` computes a month's credits at its close.
 package struct ServiceCredits: Hashable, Sendable {
     /// One target that carries a credit when missed.
     package struct Rule: Hashable, Sendable {
