@@ -71,9 +71,51 @@ import Testing
                 let a = figure.reading(of: whole)
                 let b = figure.reading(of: split)
                 guard a == b else { return "\(figure): \(a) ≠ \(b)" }
+                // The figure's numerator and denominator are the sums of the reports' own.
+                let ratio = figure.ratio(in: whole)
+                let parts = testCase.reports.map { figure.ratio(in: $0) }
+                let numerator = parts.reduce(0) { $0 + $1.numerator }
+                let denominator = parts.reduce(0) { $0 + $1.denominator }
+                guard abs(ratio.numerator - numerator) <= 1e-9 * max(1, abs(numerator)), ratio.denominator == denominator else {
+                    return "\(figure): \(ratio) is not the sum of the reports' ratios (\(numerator) / \(denominator))"
+                }
             }
             return nil
         }
+    }
+
+    @Test func sumAddsEveryField() {
+        let a = AggregateTotals(
+            intervals: IntervalTotals(
+                intervals: 1, coveredTime: .seconds(2), staffedTime: .seconds(3), offered: 4, answered: 5, answeredWithinThreshold: 6, abandoned: 7,
+                shortAbandons: 8, totalAnswerDelay: .seconds(9), handled: 10, totalHandleTime: .seconds(11), csatResponses: 12, csatSatisfied: 13,
+                csatScoreSum: 14, fcrResponses: 15, fcrYes: 16
+            ),
+            tickets: TicketTotals(
+                firstReplyDue: 17, firstReplyMet: 18, resolutionDue: 19, resolutionMet: 20, solved: 21, solvedFirstContact: 22, csatAnswers: 23,
+                csatSatisfied: 24, csatScoreSum: 25
+            ),
+            qa: QATotals(evaluations: 26, scoreSum: 27, highImpact: 28)
+        )
+        let doubled = AggregateTotals(
+            intervals: IntervalTotals(
+                intervals: 2, coveredTime: .seconds(4), staffedTime: .seconds(6), offered: 8, answered: 10, answeredWithinThreshold: 12, abandoned: 14,
+                shortAbandons: 16, totalAnswerDelay: .seconds(18), handled: 20, totalHandleTime: .seconds(22), csatResponses: 24, csatSatisfied: 26,
+                csatScoreSum: 28, fcrResponses: 30, fcrYes: 32
+            ),
+            tickets: TicketTotals(
+                firstReplyDue: 34, firstReplyMet: 36, resolutionDue: 38, resolutionMet: 40, solved: 42, solvedFirstContact: 44, csatAnswers: 46,
+                csatSatisfied: 48, csatScoreSum: 50
+            ),
+            qa: QATotals(evaluations: 52, scoreSum: 54, highImpact: 56)
+        )
+        #expect(a + a == doubled)
+        var b = a
+        b += a
+        #expect(b == doubled)
+        #expect(a + .zero == a)
+        #expect(a.intervals.averageStaffedAgents == 1.5)
+        #expect(IntervalTotals.zero.averageStaffedAgents == nil)
     }
 
     /// The reason the sums matter: averaging the chunks' percentages gives another number.
