@@ -248,6 +248,7 @@ struct AgentSession {
         }
         var tickets: [TicketRecord] = []
         tickets.reserveCapacity(payload.records.count)
+        var intervals: [IntervalRecord] = []
         for (index, record) in payload.records.enumerated() {
             guard record.provider == agent.provider else {
                 throw SessionEnd(
@@ -262,18 +263,28 @@ struct AgentSession {
                     throw SessionEnd(code: .badRecord, message: "records[\(index)] (ticket \(ticket.id.prefix(64))): \(problem)", seq: payload.seq)
                 }
                 tickets.append(ticket)
+            case .interval(let interval):
+                if let problem = interval.validationProblem() {
+                    throw SessionEnd(
+                        code: .badRecord, message: "records[\(index)] (interval \(interval.key.prefix(64))): \(problem)", seq: payload.seq
+                    )
+                }
+                intervals.append(interval)
             }
         }
         let hash = JWS.sha256Hex(payloadBytes)
         let result = try await self.listener.store.commitReportingChanges(
-            IncomingBatch(agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: Date(), tickets: tickets)
+            IncomingBatch(
+                agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: Date(), tickets: tickets,
+                intervals: intervals
+            )
         )
         if !result.appliedTickets.isEmpty, let observer = self.listener.ticketObserver {
             await observer(result.appliedTickets)
         }
         switch result.outcome {
         case .committed(let applied, let stale):
-            logger.debug("batch committed", metadata: [LogKey.seq: "\(payload.seq)", "oversight.batch.records": "\(tickets.count)"])
+            logger.debug("batch committed", metadata: [LogKey.seq: "\(payload.seq)", "oversight.batch.records": "\(tickets.count + intervals.count)"])
             return .ack(.init(seq: payload.seq, hash: hash, status: "committed", applied: applied, stale: stale))
         case .duplicate:
             logger.info("duplicate batch acknowledged, not applied again", metadata: [LogKey.seq: "\(payload.seq)"])

@@ -9,14 +9,16 @@ import Foundation
 
 /// One synced record. On the wire it is a JSON object with a `kind` and the kind's fields.
 ///
-/// Only `ticket` exists today; interval metrics and audit samples will be further kinds.
+/// Kinds: `ticket` and `interval` (interval metrics); audit samples will be a further kind.
 public enum Record: Sendable, Hashable {
     case ticket(TicketRecord)
+    case interval(IntervalRecord)
 
     /// The record's kind as written on the wire.
     public var kind: String {
         switch self {
         case .ticket: "ticket"
+        case .interval: "interval"
         }
     }
 
@@ -24,13 +26,16 @@ public enum Record: Sendable, Hashable {
     public var provider: String {
         switch self {
         case .ticket(let ticket): ticket.provider
+        case .interval(let interval): interval.provider
         }
     }
 
-    /// A key unique per provider and kind (the ticket id for tickets).
+    /// A key unique per provider and kind: the ticket id for tickets; `queue|start` for intervals (unique per provider
+    /// and site).
     public var key: String {
         switch self {
         case .ticket(let ticket): ticket.id
+        case .interval(let interval): interval.key
         }
     }
 }
@@ -45,6 +50,8 @@ extension Record: Codable {
         switch kind {
         case "ticket":
             self = .ticket(try TicketRecord(from: decoder))
+        case "interval":
+            self = .interval(try IntervalRecord(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .kind, in: container, debugDescription: "unknown record kind '\(kind.prefix(40))'"
@@ -58,6 +65,7 @@ extension Record: Codable {
         try container.encode(self.kind, forKey: .kind)
         switch self {
         case .ticket(let ticket): try ticket.encode(to: encoder)
+        case .interval(let interval): try interval.encode(to: encoder)
         }
     }
 }

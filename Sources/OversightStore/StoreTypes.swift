@@ -80,9 +80,12 @@ package struct IncomingBatch: Sendable {
     package var jws: FlattenedJWS
     package var receivedAt: Date
     package var tickets: [TicketRecord]
+    /// Interval metric records, stored in the same transaction as the tickets.
+    package var intervals: [IntervalRecord]
     /// Creates a batch to store.
     package init(
-        agentId: String, seq: Int64, hash: String, prev: String, jws: FlattenedJWS, receivedAt: Date, tickets: [TicketRecord]
+        agentId: String, seq: Int64, hash: String, prev: String, jws: FlattenedJWS, receivedAt: Date, tickets: [TicketRecord],
+        intervals: [IntervalRecord] = []
     ) {
         self.agentId = agentId
         self.seq = seq
@@ -91,6 +94,7 @@ package struct IncomingBatch: Sendable {
         self.jws = jws
         self.receivedAt = receivedAt
         self.tickets = tickets
+        self.intervals = intervals
     }
 }
 
@@ -129,6 +133,8 @@ package struct StatusReport: Sendable, Codable, Hashable {
         package var newestRecordAt: Date?
         package var atRisk: Int = 0
         package var breached: Int = 0
+        /// Interval reports stored (filled by ``SQLiteStore/addingIntervalCounts(to:)``).
+        package var intervals: Int = 0
         package var sites: [Site]
     }
 
@@ -246,7 +252,7 @@ package struct SLAEventRow: Sendable, Hashable, Codable {
 }
 
 /// The coordinator's storage. The SQLite implementation is ``SQLiteStore``.
-package protocol CoordinatorStore: Sendable {
+package protocol CoordinatorStore: IntervalMetricStore {
     func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws
     func token(hash: String) async throws -> TokenRow?
     /// Marks the token used and registers the agent in one transaction; fails if the token is unknown, used or expired.

@@ -54,12 +54,12 @@ import Testing
 
     @Test func unknownKindIsAnError() throws {
         let ticket = String(decoding: try WireJSON.encode(Record.ticket(Self.ticket())), as: UTF8.self)
-        let other = ticket.replacingOccurrences(of: #""kind":"ticket""#, with: #""kind":"interval""#)
+        let other = ticket.replacingOccurrences(of: #""kind":"ticket""#, with: #""kind":"audit""#)
         do {
             _ = try WireJSON.decode(Record.self, from: Data(other.utf8))
             Issue.record("an unknown kind decoded")
         } catch DecodingError.dataCorrupted(let context) {
-            #expect(context.debugDescription.contains("unknown record kind 'interval'"))
+            #expect(context.debugDescription.contains("unknown record kind 'audit'"))
             #expect(context.codingPath.map(\.stringValue) == ["kind"])
         }
         let missing = ticket.replacingOccurrences(of: #""kind":"ticket","#, with: "")
