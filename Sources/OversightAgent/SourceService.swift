@@ -36,7 +36,13 @@ package struct SourceService: Service {
         let folders = self.sources.map { FolderSource(configuration: $0, pseudonymKey: self.credentials.pseudonymKey) }
         let interval = self.sources.map(\.pollInterval).min() ?? .seconds(2)
         for source in self.sources {
-            self.logger.info("watching source folder", metadata: ["oversight.source": "\(source.name)", "oversight.source.path": "\(source.path)"])
+            self.logger.info(
+                "watching source folder",
+                metadata: [
+                    "oversight.source": "\(source.name)", "oversight.source.kind": "\(source.kind.rawValue)",
+                    "oversight.source.path": "\(source.path)",
+                ]
+            )
         }
         do {
             try await cancelWhenGracefulShutdown {

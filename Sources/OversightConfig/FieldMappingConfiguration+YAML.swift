@@ -54,13 +54,7 @@ extension FieldMappingConfiguration {
             if let format = try dates.optional("format") {
                 self.dateFormat = try Self.dateFormat(format)
             }
-            if let zoneNode = try dates.optional("time_zone") {
-                let name = try zoneNode.string(maxLength: 64)
-                guard let zone = TimeZone(identifier: name) else {
-                    throw zoneNode.invalid(expected: "an IANA time zone such as UTC, Europe/Paris or America/New_York")
-                }
-                self.timeZone = zone
-            }
+            if let zoneNode = try dates.optional("time_zone") { self.timeZone = try Self.timeZone(zoneNode) }
         }
         if let statuses = try node.optional("statuses") { self.statuses = try Self.valueMap(statuses, TicketStatus.self) }
         if let channels = try node.optional("channels") { self.channels = try Self.valueMap(channels, ContactChannel.self) }
@@ -83,7 +77,17 @@ extension FieldMappingConfiguration {
         }
     }
 
-    private static func dateFormat(_ node: ConfigNode) throws(ConfigError) -> DateFormat {
+    /// Reads an IANA time zone name (`mapping.dates.time_zone`).
+    static func timeZone(_ node: ConfigNode) throws(ConfigError) -> TimeZone {
+        let name = try node.string(maxLength: 64)
+        guard let zone = TimeZone(identifier: name) else {
+            throw node.invalid(expected: "an IANA time zone such as UTC, Europe/Paris or America/New_York")
+        }
+        return zone
+    }
+
+    /// Reads `mapping.dates.format`: `iso8601`, `unix`, `unix_ms` or a date pattern (shared by every source kind).
+    static func dateFormat(_ node: ConfigNode) throws(ConfigError) -> DateFormat {
         let text = try node.string(maxLength: 64)
         switch text {
         case "iso8601": return .iso8601
@@ -99,7 +103,7 @@ extension FieldMappingConfiguration {
     }
 
     /// Reads `provider value: oversight value` pairs; keys are lower-cased for case-insensitive matching.
-    private static func valueMap<Value: RawRepresentable & CaseIterable>(
+    static func valueMap<Value: RawRepresentable & CaseIterable>(
         _ node: ConfigNode, _ type: Value.Type
     ) throws(ConfigError) -> [String: Value] where Value.RawValue == String {
         var result: [String: Value] = [:]

@@ -8,7 +8,9 @@
 extension SourceConfiguration {
     /// Reads one item of `sources`.
     ///
-    /// Keys: `name` and `path` and `mapping` (required), `kind`, `format`, `poll_interval`, `settle_time`, `site`, `csv`.
+    /// Keys: `name` and `path` (required), `kind` (`tickets`, the default, or `intervals`), `mapping` (required for
+    /// tickets; optional for intervals, whose default is the reference export's columns), `format`, `poll_interval`,
+    /// `settle_time`, `site`, `csv`.
     /// - Throws: ``ConfigError`` naming the file, line and key of the first problem.
     package init(node: ConfigNode) throws(ConfigError) {
         try node.rejectUnknownKeys(allowed: [
@@ -21,10 +23,14 @@ extension SourceConfiguration {
             throw nameNode.invalid(expected: "a name of 1 to 64 characters from A-Z a-z 0-9 _ . -")
         }
         let path = try node.required("path").string()
-        let mapping = try FieldMappingConfiguration(node: node.required("mapping"))
-        self.init(name: name, path: path, mapping: mapping)
-
-        if let kind = try node.optional("kind") { self.kind = try kind.choice(Kind.self) }
+        let kind = try node.optional("kind").map { node throws(ConfigError) in try node.choice(Kind.self) } ?? .tickets
+        switch kind {
+        case .tickets:
+            self.init(name: name, path: path, mapping: try FieldMappingConfiguration(node: node.required("mapping")))
+        case .intervals:
+            let mapping = try node.optional("mapping").map { node throws(ConfigError) in try IntervalMappingConfiguration(node: node) }
+            self.init(name: name, path: path, intervalMapping: mapping ?? IntervalMappingConfiguration())
+        }
         if let format = try node.optional("format") { self.format = try format.choice(Format.self) }
         if let poll = try node.optional("poll_interval") {
             self.pollInterval = try poll.duration(in: .milliseconds(100) ... .seconds(3_600))

@@ -11,6 +11,8 @@ package struct SourceConfiguration: Sendable {
     package enum Kind: String, Sendable, CaseIterable {
         /// Ticket exports, mapped to ``OversightModel/TicketRecord``.
         case tickets
+        /// Interval reports (counts and sums per queue and interval), mapped to ``OversightModel/IntervalRecord``.
+        case intervals
     }
 
     /// How files in the folder are read.
@@ -53,10 +55,12 @@ package struct SourceConfiguration: Sendable {
     package var site: String?
     /// CSV dialect.
     package var csv: CSVOptions = .init()
-    /// How columns become ticket fields.
+    /// How columns become ticket fields (a `tickets` source).
     package var mapping: FieldMappingConfiguration
+    /// How columns become interval fields (an `intervals` source); the reference export's columns by default.
+    package var intervalMapping: IntervalMappingConfiguration = .init()
 
-    /// Creates a source configuration with defaults for everything but its name, folder and mapping.
+    /// Creates a `tickets` source configuration with defaults for everything but its name, folder and mapping.
     /// - Parameters:
     ///   - name: Unique name of the source.
     ///   - path: The folder to watch.
@@ -65,5 +69,18 @@ package struct SourceConfiguration: Sendable {
         self.name = name
         self.path = path
         self.mapping = mapping
+    }
+
+    /// Creates an `intervals` source configuration with defaults for everything but its name, folder and mapping.
+    /// - Parameters:
+    ///   - name: Unique name of the source.
+    ///   - path: The folder to watch.
+    ///   - intervalMapping: How columns become interval fields.
+    package init(name: String, path: String, intervalMapping: IntervalMappingConfiguration) {
+        self.name = name
+        self.kind = .intervals
+        self.path = path
+        self.mapping = FieldMappingConfiguration(fields: [:])
+        self.intervalMapping = intervalMapping
     }
 }

@@ -190,6 +190,8 @@ struct FileStatus {
     var isRegular: Bool
     /// The later of the modification and status-change times, in seconds since 1970.
     var lastChange: Double
+    /// The modification time, in seconds since 1970.
+    var modified: Double = 0
 }
 
 /// `stat(2)` of a path (following symbolic links); `nil` if it does not exist or cannot be examined.
@@ -203,7 +205,7 @@ func fileStatus(_ path: String) -> FileStatus? {
     let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
     let changed = Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9
     #endif
-    return FileStatus(size: Int(info.st_size), isRegular: (info.st_mode & S_IFMT) == S_IFREG, lastChange: max(modified, changed))
+    return FileStatus(size: Int(info.st_size), isRegular: (info.st_mode & S_IFMT) == S_IFREG, lastChange: max(modified, changed), modified: modified)
 }
 
 /// The size of a file in bytes, if it exists.

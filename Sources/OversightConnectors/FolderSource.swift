@@ -1,7 +1,7 @@
 //===----------------------------------------------------------------------===//
 //
 // This source file is part of the Oversight project.
-// A folder into which a provider's export jobs drop ticket files.
+// A folder into which a provider's export jobs drop ticket or interval files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,16 +36,25 @@ package struct FolderSource: Sendable {
     package let folder: URL
     /// Caps on file size and rows.
     package var limits: Limits = .init()
-    private let mapper: TicketRowMapper
+    private let mapper: Mapper
+
+    /// The mapper of the source's kind.
+    private enum Mapper: Sendable {
+        case tickets(TicketRowMapper)
+        case intervals(IntervalRowMapper)
+    }
 
     /// Creates a folder source.
     /// - Parameters:
-    ///   - configuration: The source's configuration.
+    ///   - configuration: The source's configuration; its `kind` chooses the record kind and mapping.
     ///   - pseudonymKey: The agent's secret key for pseudonymising fields (HMAC-SHA256).
     package init(configuration: SourceConfiguration, pseudonymKey: [UInt8]) {
         self.configuration = configuration
         self.folder = URL(fileURLWithPath: configuration.path, isDirectory: true)
-        self.mapper = TicketRowMapper(mapping: configuration.mapping, pseudonymKey: pseudonymKey)
+        switch configuration.kind {
+        case .tickets: self.mapper = .tickets(TicketRowMapper(mapping: configuration.mapping, pseudonymKey: pseudonymKey))
+        case .intervals: self.mapper = .intervals(IntervalRowMapper(mapping: configuration.intervalMapping))
+        }
     }
 
     /// How a file is parsed.
@@ -95,25 +104,51 @@ package struct FolderSource: Sendable {
         }
         let fingerprint = SHA256.hash(data: data).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
         let site = self.configuration.site ?? site
+        let fileDate = Date(timeIntervalSince1970: fileStatus(path)?.modified ?? Date().timeIntervalSince1970)
         var result = FileReadResult(records: [], rejects: [], rows: 0, fingerprint: fingerprint)
-        switch format {
-        case .csv: try self.readCSV(Array(data), path: path, provider: provider, site: site, into: &result)
-        case .jsonLines: try self.readJSONLines(Array(data), path: path, provider: provider, site: site, into: &result)
+        let bytes = Array(data)
+        switch self.mapper {
+        case .tickets(let mapper):
+            let context = RowContext(mapper: mapper, provider: provider, site: site, fileDate: fileDate)
+            try self.read(bytes, format: format, path: path, context: context, into: &result)
+        case .intervals(let mapper):
+            let context = RowContext(mapper: mapper, provider: provider, site: site, fileDate: fileDate)
+            try self.read(bytes, format: format, path: path, context: context, into: &result)
         }
         return result
     }
 
+    private func read<Mapper: RowMapper>(
+        _ bytes: [UInt8], format: FileFormat, path: String, context: RowContext<Mapper>, into result: inout FileReadResult
+    ) throws(ConnectorError) {
+        switch format {
+        case .csv: try self.readCSV(bytes, path: path, context: context, into: &result)
+        case .jsonLines: try self.readJSONLines(bytes, path: path, context: context, into: &result)
+        }
+    }
+
+    /// What every row of a file is mapped with.
+    private struct RowContext<Mapper: RowMapper> {
+        var mapper: Mapper
+        var provider: String
+        var site: String
+        var fileDate: Date
+    }
+
     // MARK: - CSV
 
-    private func readCSV(_ bytes: [UInt8], path: String, provider: String, site: String, into result: inout FileReadResult) throws(ConnectorError) {
+    private func readCSV<Mapper: RowMapper>(
+        _ bytes: [UInt8], path: String, context: RowContext<Mapper>, into result: inout FileReadResult
+    ) throws(ConnectorError) {
         var reader = CSVReader(bytes: bytes, delimiter: self.configuration.csv.delimiter, quote: self.configuration.csv.quote)
         guard let header = reader.next() else { return }
         let names = header.fields.map { $0.trimmingWhitespace() }
 
         // Every mapped column must be in the header exactly once, or no row can be trusted.
-        var indexes: [TicketField: Int] = [:]
+        let columns = context.mapper.columns
+        var indexes: [Mapper.Field: Int] = [:]
         var headerProblem = header.problem.map { "the header row is malformed: \($0)" }
-        for (field, column) in self.configuration.mapping.fields.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where headerProblem == nil {
+        for (field, column) in columns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where headerProblem == nil {
             let matches = names.indices.filter { names[$0] == column }
             if matches.count == 1 {
                 indexes[field] = matches[0]
@@ -145,12 +180,12 @@ package struct FolderSource: Sendable {
                 continue
             }
             do {
-                let record = try self.mapper.record(
-                    provider: provider, site: site,
+                let record = try context.mapper.mapRecord(
+                    provider: context.provider, site: context.site, fileDate: context.fileDate,
                     cell: { field in indexes[field].map { .string(row.fields[$0]) } },
-                    label: { field in "column \"\(self.configuration.mapping.fields[field] ?? field.rawValue)\"" }
+                    label: { field in "column \"\(columns[field] ?? field.rawValue)\"" }
                 )
-                result.records.append(.ticket(record))
+                result.records.append(record)
             } catch {
                 reject(error.message)
             }
@@ -162,8 +197,8 @@ package struct FolderSource: Sendable {
 
     // MARK: - JSON Lines
 
-    private func readJSONLines(
-        _ bytes: [UInt8], path: String, provider: String, site: String, into result: inout FileReadResult
+    private func readJSONLines<Mapper: RowMapper>(
+        _ bytes: [UInt8], path: String, context: RowContext<Mapper>, into result: inout FileReadResult
     ) throws(ConnectorError) {
         let decoder = JSONDecoder()
         var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -194,14 +229,14 @@ package struct FolderSource: Sendable {
                 reject("expected a JSON object on the line")
                 continue
             }
-            let fields = self.configuration.mapping.fields
+            let fields = context.mapper.columns
             do {
-                let record = try self.mapper.record(
-                    provider: provider, site: site,
+                let record = try context.mapper.mapRecord(
+                    provider: context.provider, site: context.site, fileDate: context.fileDate,
                     cell: { field in fields[field].flatMap { value.value(at: $0) } },
                     label: { field in "key \"\(fields[field] ?? field.rawValue)\"" }
                 )
-                result.records.append(.ticket(record))
+                result.records.append(record)
             } catch {
                 reject(error.message)
             }

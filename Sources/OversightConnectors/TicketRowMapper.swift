@@ -20,10 +20,7 @@ package struct TicketRowMapper: Sendable {
     private let pseudonymiser: Pseudonymiser
 
     /// Why a row cannot become a record.
-    package struct Problem: Error, Sendable, Hashable {
-        /// `column "Created": '31/02/2026' does not match date format dd/MM/yyyy`.
-        package var message: String
-    }
+    package typealias Problem = RowProblem
 
     /// Creates a mapper.
     /// - Parameters:

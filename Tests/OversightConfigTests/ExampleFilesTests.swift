@@ -17,7 +17,13 @@ import Testing
     @Test func agentExampleLoads() throws {
         let path = Self.repositoryRoot.appendingPathComponent("deploy/examples/agent.yaml").path
         let configuration = try AgentConfiguration.load(file: path)
-        #expect(configuration.sources.count == 1)
+        #expect(configuration.sources.count == 2)
+        #expect(configuration.sources.map(\.kind) == [.tickets, .intervals])
+        let intervals = configuration.sources[1].intervalMapping
+        #expect(intervals.fields.count == 16)
+        #expect(intervals.fields[.answeredWithinThreshold] == "Answered in SL")
+        #expect(intervals.defaultMinutes == 15 && intervals.defaultThresholdSeconds == 20 && intervals.defaultShortAbandonSeconds == 5)
+        #expect(intervals.channels["webchat"] == .chat)
         let mapping = try #require(configuration.sources.first?.mapping)
         #expect(mapping.fields.count == 16)
         #expect(mapping.statuses["awaiting customer"] == .pending)
