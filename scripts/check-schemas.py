@@ -26,7 +26,7 @@ from referencing import Registry, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"
-NAMES = ["ticket-record", "batch-payload", "jws", "agent-message", "coordinator-message"]
+NAMES = ["ticket-record", "interval-record", "batch-payload", "jws", "agent-message", "coordinator-message"]
 
 GENESIS = "0" * 64
 HASH = "9f2c5e0b7a1d4c3e8f6a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4"
@@ -48,6 +48,16 @@ TICKET = {
 FULL_TICKET = dict(
     TICKET, firstReplyAt="2026-03-02T08:31:07.000Z", solvedAt="2026-03-02T09:41:58.000Z", closedAt="2026-03-02T10:00:00.000Z",
     assignee="ps_6f1c2a9e41b7", queue="billing", csat=5, heldBy="provider", status="closed",
+)
+INTERVAL = {
+    "kind": "interval", "provider": "acme-bpo", "site": "manila-1", "queue": "billing", "start": "2026-03-02T08:30:00.000Z", "minutes": 15,
+    "thresholdSeconds": 20, "offered": 40, "answered": 34, "answeredWithinThreshold": 28, "abandoned": 6, "shortAbandons": 2,
+    "totalAnswerDelaySeconds": 412, "totalHandleTimeSeconds": 9876.5, "csatResponses": 0, "csatSatisfied": 0, "fcrResponses": 0, "fcrYes": 0,
+    "updatedAt": "2026-03-02T09:00:00.250Z",
+}
+FULL_INTERVAL = dict(
+    INTERVAL, channel="chat", handled=33, shortAbandonSeconds=5, csatResponses=10, csatSatisfied=8, csatScoreSum=42, fcrResponses=9, fcrYes=7,
+    agentsStaffed=12,
 )
 PAYLOAD = {
     "agentId": AGENT, "prev": GENESIS, "provider": "acme-bpo", "records": [TICKET, FULL_TICKET], "sealedAt": "2026-03-02T09:40:14.750Z",
@@ -93,7 +103,23 @@ SAMPLES = [
     ("ticket-record", "snake_case key", changed(without(TICKET, "contactCount"), contact_count=1), False),
     ("ticket-record", "65 tags", changed(TICKET, tags=["t"] * 65), False),
     ("ticket-record", "empty id", changed(TICKET, id=""), False),
+    ("interval-record", "interval with the required fields", INTERVAL, True),
+    ("interval-record", "interval with every optional field", FULL_INTERVAL, True),
+    ("interval-record", "a ticket", TICKET, False),
+    ("interval-record", "missing kind", without(INTERVAL, "kind"), False),
+    ("interval-record", "missing offered", without(INTERVAL, "offered"), False),
+    ("interval-record", "negative abandoned", changed(INTERVAL, abandoned=-1), False),
+    ("interval-record", "count as a string", changed(INTERVAL, offered="40"), False),
+    ("interval-record", "fractional count", changed(INTERVAL, answered=33.5), False),
+    ("interval-record", "minutes 0", changed(INTERVAL, minutes=0), False),
+    ("interval-record", "minutes 1441", changed(INTERVAL, minutes=1441), False),
+    ("interval-record", "a service level percentage instead of counts", changed(INTERVAL, serviceLevel=0.82), False),
+    ("interval-record", "snake_case key", changed(without(INTERVAL, "shortAbandons"), short_abandons=2), False),
+    ("interval-record", "empty queue", changed(INTERVAL, queue=""), False),
+    ("interval-record", "start as epoch seconds", changed(INTERVAL, start=1772440200), False),
     ("batch-payload", "payload with two tickets", PAYLOAD, True),
+    ("batch-payload", "payload with tickets and intervals", changed(PAYLOAD, records=[TICKET, INTERVAL, FULL_INTERVAL]), True),
+    ("batch-payload", "a bad interval inside", changed(PAYLOAD, records=[TICKET, without(INTERVAL, "queue")]), False),
     ("batch-payload", "payload without records", changed(PAYLOAD, records=[]), True),
     ("batch-payload", "seq 0", changed(PAYLOAD, seq=0), False),
     ("batch-payload", "v 2", changed(PAYLOAD, v=2), False),
