@@ -207,7 +207,7 @@ extension AggregateTarget {
         let state: AggregateAssessment.State = certain ? .missed : (self.isMet(by: projected) ? .onTrack : .atRisk)
         var summary: String
         if remaining <= 0 {
-            summary = "no \(noun) business time left: the \(noun) ends at \(self.figure.format(soFar)), \(targetText)"
+            summary = "no business time left this \(noun): the \(noun) ends at \(self.figure.format(soFar)), \(targetText)"
         } else if certain {
             let bestEnd = (ratio.numerator + best * remaining) / (ratio.denominator + remaining)
             summary =

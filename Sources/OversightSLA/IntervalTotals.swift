@@ -80,6 +80,36 @@ package struct IntervalTotals: Hashable, Sendable {
         return BusinessCalendar.seconds(self.staffedTime) / BusinessCalendar.seconds(self.coveredTime)
     }
 
+    /// What is inconsistent in these counts, for people ("answered 950 > offered 940"); empty when
+    /// they are consistent. Figures computed from inconsistent counts can leave their range (a
+    /// service level above 100 %), so a caller should refuse such a report where it enters.
+    package var problems: [String] {
+        var problems: [String] = []
+        func check(_ holds: Bool, _ text: @autoclosure () -> String) { if !holds { problems.append(text()) } }
+        let counts: [(String, Int)] = [
+            ("intervals", self.intervals), ("offered", self.offered), ("answered", self.answered),
+            ("answered within threshold", self.answeredWithinThreshold), ("abandoned", self.abandoned), ("short abandons", self.shortAbandons),
+            ("handled", self.handled), ("CSAT responses", self.csatResponses), ("CSAT satisfied", self.csatSatisfied),
+            ("CSAT score sum", self.csatScoreSum), ("FCR responses", self.fcrResponses), ("FCR yes", self.fcrYes),
+        ]
+        for (name, value) in counts { check(value >= 0, "\(name) \(value) is negative") }
+        let durations: [(String, Duration)] = [
+            ("covered time", self.coveredTime), ("staffed time", self.staffedTime), ("total answer delay", self.totalAnswerDelay),
+            ("total handle time", self.totalHandleTime),
+        ]
+        for (name, value) in durations { check(value >= .zero, "\(name) \(value) is negative") }
+        check(self.answered + self.abandoned <= self.offered, "answered \(self.answered) + abandoned \(self.abandoned) > offered \(self.offered)")
+        check(self.answeredWithinThreshold <= self.answered, "answered within threshold \(self.answeredWithinThreshold) > answered \(self.answered)")
+        check(self.shortAbandons <= self.abandoned, "short abandons \(self.shortAbandons) > abandoned \(self.abandoned)")
+        check(self.csatSatisfied <= self.csatResponses, "CSAT satisfied \(self.csatSatisfied) > CSAT responses \(self.csatResponses)")
+        check(
+            self.csatScoreSum >= self.csatResponses && self.csatScoreSum <= 5 * self.csatResponses,
+            "CSAT score sum \(self.csatScoreSum) is not between 1 and 5 per response (\(self.csatResponses) responses)"
+        )
+        check(self.fcrYes <= self.fcrResponses, "FCR yes \(self.fcrYes) > FCR responses \(self.fcrResponses)")
+        return problems
+    }
+
     /// Field-by-field sum.
     package static func + (lhs: IntervalTotals, rhs: IntervalTotals) -> IntervalTotals {
         IntervalTotals(

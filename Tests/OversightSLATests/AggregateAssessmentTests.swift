@@ -96,7 +96,7 @@ import Testing
         let assessment = target.assess(totals: Self.totals(within: 780), period: week, at: saturday, calendar: calendar)
         #expect(assessment.elapsedShare == 1)
         #expect(assessment.state == .missed)
-        #expect(assessment.summary == "no week business time left: the week ends at 79.6 %, target ≥ 80.0 %")
+        #expect(assessment.summary == "no business time left this week: the week ends at 79.6 %, target ≥ 80.0 %")
         #expect(target.assess(totals: Self.totals(within: 800), period: week, at: saturday, calendar: calendar).state == .onTrack)
     }
 

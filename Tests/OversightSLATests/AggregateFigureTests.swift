@@ -125,6 +125,25 @@ import Testing
         #expect(!target(.aht, 360).isMet(by: AggregateTarget.Figure.aht.value(in: Self.totals)!))
     }
 
+    @Test func inconsistentCountsAreNamed() {
+        #expect(Self.day.problems.isEmpty)
+        #expect(IntervalTotals.zero.problems.isEmpty)
+        var bad = Self.day
+        bad.answered = 990
+        bad.answeredWithinThreshold = 995
+        bad.shortAbandons = 70
+        bad.csatScoreSum = 2_100
+        bad.fcrYes = 721
+        bad.handled = -1
+        #expect(
+            bad.problems == [
+                "handled -1 is negative", "answered 990 + abandoned 60 > offered 1000", "answered within threshold 995 > answered 990",
+                "short abandons 70 > abandoned 60", "CSAT score sum 2100 is not between 1 and 5 per response (400 responses)",
+                "FCR yes 721 > FCR responses 720",
+            ]
+        )
+    }
+
     @Test func formatting() {
         #expect(AggregateTarget.Figure.asa.format(59.96) == "60.0 s")
         #expect(AggregateTarget.Figure.asa.format(61) == "1 m 01 s")
