@@ -140,6 +140,45 @@ package actor AlertRouter {
             }
         }
     }
+
+    /// An aggregate target's standing: `at risk` raises `aggregate_at_risk`; `missed` (certain, or the period closed
+    /// short) raises `aggregate_missed` and ends the at-risk alert; `on track` and `met` end the at-risk alert. One alert
+    /// per provider, target and period; an open alert is not raised again on every evaluation.
+    package func aggregateStanding(_ row: AggregateStandingRow, contract: String?, now: Date) async {
+        let subject = AlertSubject(
+            provider: row.provider, contract: contract, figure: row.figure, period: row.periodLabel, detail: row.targetId
+        )
+        let path = "/providers/\(row.provider)"
+        let atRisk = NewAlert(kind: .aggregateAtRisk, subject: subject, summary: "", consolePath: path)
+        let missed = NewAlert(kind: .aggregateMissed, subject: subject, summary: "", consolePath: path)
+        let name = "\(row.provider) \(row.targetId) (\(row.figure.replacingOccurrences(of: "_", with: " "))"
+            + (row.variant.map { ", \($0.replacingOccurrences(of: "_", with: " "))" } ?? "") + ")"
+        switch row.state {
+        case "at risk":
+            if !self.open.contains(atRisk.key) {
+                await self.raise(
+                    NewAlert(
+                        kind: .aggregateAtRisk, subject: subject, summary: "\(name) is projected to miss its target: \(row.summary)",
+                        consolePath: path, startsAt: now
+                    )
+                )
+            }
+        case "missed":
+            if !self.open.contains(missed.key) {
+                await self.raise(
+                    NewAlert(
+                        kind: .aggregateMissed, subject: subject, summary: "\(name) missed its target for \(row.periodLabel): \(row.summary)",
+                        consolePath: path, startsAt: now
+                    )
+                )
+            }
+            await self.resolve(atRisk.key, at: now)
+        case "met", "on track":
+            await self.resolve(atRisk.key, at: now)
+        default:
+            break
+        }
+    }
 }
 
 /// Checks agents' heartbeats for silence every `interval`.

@@ -22,6 +22,8 @@ package struct CoordinatorServer: Sendable {
     package var contractsDirectory: String?
     /// Alert delivery; the alert database defaults to `DATA/alerts.sqlite`.
     package var alerts: AlertsConfiguration?
+    /// How often aggregate targets are evaluated (standings recorded, aggregate alerts raised).
+    package var aggregateInterval: Duration = .seconds(30)
 
     /// Creates the server description.
     package init(
@@ -79,6 +81,12 @@ package struct CoordinatorServer: Sendable {
             .init(service: SLAService(engine: engine, changes: changes, logger: logger)),
             .init(service: AlertDeliveryService(center: router.center, clock: ContinuousClock(), logger: logger)),
             .init(service: AgentSilenceWatch(router: router, store: store, silentAfter: alerts.silentAfter)),
+            .init(
+                service: AggregateWatch(
+                    evaluator: AggregateEvaluator(store: store, contracts: contracts), router: router, interval: self.aggregateInterval,
+                    logger: logger
+                )
+            ),
             .init(service: listener),
             .init(service: RevocationWatcher(listener: listener)),
         ]

@@ -158,6 +158,7 @@ package final class SQLiteStore: CoordinatorStore {
             )
         }
         migrator.registerMigration("v3-interval-metric", migrate: Self.migrateIntervals)
+        migrator.registerMigration("v4-aggregate-standing", migrate: Self.migrateAggregates)
         return migrator
     }
 

@@ -1,0 +1,214 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Aggregate targets at the coordinator: each contract target's figure in its current period (and the one just
+// closed), computed from the stored interval reports and tickets (sums, never averaged percentages), projected to the
+// period's end, recorded for the console and `status`, and raised as alerts; and the month's credit statement.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Logging
+import OversightModel
+import OversightSLA
+import OversightStore
+import ServiceLifecycle
+
+/// Computes contract aggregate figures from the store.
+package struct AggregateEvaluator: Sendable {
+    let store: SQLiteStore
+    let contracts: [String: Contract]
+    /// How far back the Erlang C projection looks for the recent arrival rate, handle time and staffing.
+    package var recentWindow: Duration = .seconds(3600)
+
+    /// Creates an evaluator.
+    package init(store: SQLiteStore, contracts: [String: Contract]) {
+        self.store = store
+        self.contracts = contracts
+    }
+
+    /// The summed records of `provider` in `[from, to)` within a target's `match`.
+    package func totals(provider: String, match: ScopeMatch = ScopeMatch(), from: Date, to: Date) async throws -> AggregateTotals {
+        let scope = Self.scope(match)
+        let intervals = try await self.store.intervalTotals(provider: provider, scope: scope, from: from, to: to)
+        let tickets = try await self.store.periodTicketCounts(provider: provider, scope: scope, from: from, to: to)
+        return AggregateTotals(intervals: Self.intervalTotals(intervals), tickets: Self.ticketTotals(tickets))
+    }
+
+    static func scope(_ match: ScopeMatch) -> RecordScope {
+        RecordScope(
+            sites: match.sites, queues: match.queues, channels: match.channels.map { Set($0.map(\.rawValue)) },
+            priorities: match.priorities.map { Set($0.map(\.rawValue)) }
+        )
+    }
+
+    static func intervalTotals(_ sums: IntervalMetricTotals) -> IntervalTotals {
+        IntervalTotals(
+            intervals: sums.intervals, coveredTime: .seconds(sums.minutes * 60), staffedTime: .seconds(sums.staffedMinutes * 60),
+            offered: sums.offered, answered: sums.answered, answeredWithinThreshold: sums.answeredWithinThreshold, abandoned: sums.abandoned,
+            shortAbandons: sums.shortAbandons, totalAnswerDelay: Self.duration(sums.totalAnswerDelaySeconds),
+            handled: sums.handled, totalHandleTime: Self.duration(sums.totalHandleTimeSeconds),
+            csatResponses: sums.csatResponses, csatSatisfied: sums.csatSatisfied, csatScoreSum: sums.csatScoreSum,
+            fcrResponses: sums.fcrResponses, fcrYes: sums.fcrYes
+        )
+    }
+
+    static func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
+
+    static func ticketTotals(_ counts: PeriodTicketCounts) -> TicketTotals {
+        TicketTotals(
+            firstReplyDue: counts.firstReplyDue, firstReplyMet: counts.firstReplyMet, resolutionDue: counts.resolutionDue,
+            resolutionMet: counts.resolutionMet, solved: counts.solved, solvedFirstContact: counts.solvedFirstContact,
+            csatAnswers: counts.csatAnswers, csatSatisfied: counts.csatSatisfied, csatScoreSum: counts.csatScoreSum
+        )
+    }
+
+    /// Every aggregate target of every contract in the period containing `now` and in the period just before it (so a
+    /// period's final standing is recorded once it closes).
+    package func standings(at now: Date) async throws -> [(row: AggregateStandingRow, contract: String?)] {
+        var result: [(row: AggregateStandingRow, contract: String?)] = []
+        for provider in self.contracts.keys.sorted() {
+            guard let contract = self.contracts[provider], let version = contract.version(at: now), !version.aggregates.isEmpty else { continue }
+            let calendar = version.calendar
+            struct CacheKey: Hashable {
+                var period: ContractPeriod
+                var match: ScopeMatch
+            }
+            var cache: [CacheKey: AggregateTotals] = [:]
+            let recentStart = now.addingTimeInterval(-Double(self.recentWindow.components.seconds))
+            for target in version.aggregates {
+                let current = ContractPeriod(target.period, containing: now, in: calendar.timeZone)
+                let recent = Self.intervalTotals(
+                    try await self.store.intervalTotals(provider: provider, scope: Self.scope(target.match), from: recentStart, to: now)
+                )
+                for period in [current.previous, current] {
+                    let totals: AggregateTotals
+                    let key = CacheKey(period: period, match: target.match)
+                    if let cached = cache[key] {
+                        totals = cached
+                    } else {
+                        totals = try await self.totals(provider: provider, match: target.match, from: period.start, to: period.end)
+                        cache[key] = totals
+                    }
+                    let assessment = target.assess(
+                        totals: totals, period: period, at: now, calendar: calendar, recent: period == current ? recent : nil
+                    )
+                    result.append((Self.row(provider: provider, target: target, assessment: assessment, now: now), contract.name))
+                }
+            }
+        }
+        return result
+    }
+
+    static func row(provider: String, target: AggregateTarget, assessment: AggregateAssessment, now: Date) -> AggregateStandingRow {
+        var summary = assessment.summary
+        if assessment.state == .noData, summary.isEmpty { summary = "no data" }
+        let reading = assessment.soFar
+        return AggregateStandingRow(
+            provider: provider, targetId: target.id, figure: target.figure.name, variant: target.figure.variantName,
+            periodKind: assessment.period.kind.rawValue, periodLabel: assessment.period.description, periodStart: assessment.period.start,
+            periodEnd: assessment.period.end, value: reading.value, referenceValue: reading.referenceValue,
+            referenceVariant: reading.reference.variantName, projected: assessment.projected, target: target.target,
+            comparison: target.comparison.rawValue, unit: Self.unitName(target.figure.unit), state: assessment.state.rawValue,
+            summary: summary, elapsedShare: assessment.elapsedShare, evaluatedAt: now
+        )
+    }
+
+    package static func unitName(_ unit: AggregateTarget.Unit) -> String {
+        switch unit {
+        case .percentage: "percentage"
+        case .duration: "duration"
+        case .score: "score"
+        }
+    }
+
+    /// The credit statement of `provider` for `month` (`YYYY-MM`, in the contract's time zone), with the evidence: the
+    /// tickets that breached and the interval reports of the month, each with the signed batch that carried it.
+    package func creditStatement(provider: String, month: String, now: Date = Date()) async throws -> CreditStatement {
+        guard let contract = self.contracts[provider] else {
+            throw CoordinatorError(.invalidArgument, "no contract is loaded for provider '\(provider.prefix(64))'")
+        }
+        let parts = month.split(separator: "-")
+        guard parts.count == 2, let year = Int(parts[0]), let number = Int(parts[1]), (1...12).contains(number), (2000...2200).contains(year)
+        else { throw CoordinatorError(.invalidArgument, "month '\(month.prefix(20))' is not YYYY-MM") }
+        let firstDay = CivilDate(year: year, month: number, day: 1)
+        // The version in force on the month's first day decides the targets and credits.
+        guard let probe = contract.versions.last(where: { $0.effectiveFrom <= firstDay }) ?? contract.versions.first else {
+            throw CoordinatorError(.invalidArgument, "the contract of \(provider) has no version")
+        }
+        guard let credits = probe.credits else {
+            throw CoordinatorError(.invalidArgument, "the contract of \(provider) in force in \(month) has no service credits")
+        }
+        let zone = probe.calendar.timeZone
+        let period = ContractPeriod(.month, containing: firstDay, in: zone)
+        var results: [TargetResult] = []
+        for target in probe.aggregates where credits.rules.contains(where: { $0.target == target.id }) {
+            var periods = period.periods(target.period)
+            // The periods after the month decide earn-back; only those already over count as known.
+            var next = periods.last?.next
+            for _ in 0..<credits.earnBackPeriods {
+                guard let candidate = next, candidate.isClosed(at: now) else { break }
+                periods.append(candidate)
+                next = candidate.next
+            }
+            // A period still running has no result yet: its line stays open until it closes.
+            for item in periods where item.isClosed(at: now) {
+                let totals = try await self.totals(provider: provider, match: target.match, from: item.start, to: item.end)
+                results.append(TargetResult(targetID: target.id, period: item, value: target.figure.value(in: totals)))
+            }
+        }
+        let evidence = try await self.store.evidence(provider: provider, from: period.start, to: period.end).map { row in
+            EvidenceRef(kind: EvidenceRef.Kind(rawValue: row.kind), key: row.key, agent: row.agentId, seq: row.batchSeq)
+        }
+        do {
+            return try credits.statement(month: period, targets: probe.aggregates, results: results, evidence: evidence)
+        } catch {
+            throw CoordinatorError(.invalidArgument, "cannot compute the credit statement: \(error)")
+        }
+    }
+}
+
+/// Evaluates every contract's aggregate targets every `interval`: records the standings and raises or ends aggregate
+/// alerts. Its cost is one summing query per provider and period, whatever the number of stored records per period
+/// (the sums use the `(provider, start)` index of interval reports and the time indexes of tickets).
+package struct AggregateWatch: Service {
+    let evaluator: AggregateEvaluator
+    let router: AlertRouter
+    let interval: Duration
+    let logger: Logger
+
+    /// Creates the watch.
+    package init(evaluator: AggregateEvaluator, router: AlertRouter, interval: Duration = .seconds(30), logger: Logger) {
+        self.evaluator = evaluator
+        self.router = router
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// One evaluation: records standings, raises and ends alerts.
+    package func evaluate(now: Date = Date()) async throws {
+        let standings = try await self.evaluator.standings(at: now)
+        try await self.evaluator.store.recordAggregateStandings(standings.map(\.row))
+        for (row, contract) in standings {
+            await self.router.aggregateStanding(row, contract: contract, now: now)
+        }
+    }
+
+    package func run() async throws {
+        guard !self.evaluator.contracts.values.allSatisfy({ $0.versions.allSatisfy(\.aggregates.isEmpty) }) else { return }
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    do {
+                        try await self.evaluate()
+                    } catch {
+                        self.logger.error("cannot evaluate aggregate targets", metadata: [LogKey.error: "\(error)"])
+                    }
+                    try await Task.sleep(for: self.interval)
+                }
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+}

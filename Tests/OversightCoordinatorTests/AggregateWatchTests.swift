@@ -1,0 +1,201 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Logging
+import OversightAlerts
+import OversightModel
+import OversightSLA
+import OversightStore
+import OversightWire
+import Testing
+
+@testable import OversightCoordinator
+
+/// Aggregate targets evaluated from stored interval reports and tickets: standings recorded, alerts raised and ended,
+/// and the month's credit statement with its evidence.
+@Suite struct AggregateWatchTests {
+    /// 24/7 in UTC. Phone service level (20 s, ÷ offered − short abandons) ≥ 80 % per day; chat service level is scoped to
+    /// chat (no chat intervals here: no data); CSAT top-2 box ≥ 85 % per month from tickets. Credits: 1 % of 10,000 per
+    /// missed day of phone service level, 5 % per missed month of CSAT, capped at 3 %.
+    static let contractYAML = """
+        provider: acme
+        calendars:
+          always:
+            time_zone: UTC
+            hours: 24/7
+        versions:
+          - effective_from: 2026-01-01
+            calendar: always
+            targets:
+              first_reply: 1h
+            aggregates:
+              - id: phone-sl
+                figure: service_level
+                match: {channel: phone}
+                period: day
+                target: 80%
+                threshold: 20s
+              - id: chat-sl
+                figure: service_level
+                match: {channel: chat}
+                period: day
+                target: 80%
+                threshold: 20s
+                variant: answered
+              - id: csat
+                figure: csat
+                period: month
+                target: 85%
+            credits:
+              monthly_fee: 10000
+              currency: EUR
+              monthly_cap: 3%
+              per_miss:
+                - {target: phone-sl, share: 1%}
+                - {target: csat, share: 5%}
+        """
+
+    let store: SQLiteStore
+    let directory: URL
+    let router: AlertRouter
+    let watch: AggregateWatch
+    /// 2026-11-10 00:00 UTC.
+    let day = Date(timeIntervalSince1970: 1_794_268_800)
+
+    init() async throws {
+        self.store = try SQLiteStore()
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-aggregates-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        let contract = try Contract(yaml: Self.contractYAML, file: "acme.contract.yaml", baseDirectory: "/")
+        self.router = try await AlertRouter(
+            configuration: AlertsConfiguration(databasePath: self.directory.appendingPathComponent("alerts.sqlite").path), logger: Logger(label: "test")
+        )
+        self.watch = AggregateWatch(
+            evaluator: AggregateEvaluator(store: self.store, contracts: ["acme": contract]), router: self.router, logger: Logger(label: "test")
+        )
+    }
+
+    /// Enrols agent `agt` for acme and commits one batch per call.
+    func commit(seq: Int64, intervals: [IntervalRecord] = [], tickets: [TicketRecord] = []) async throws {
+        if seq == 1 {
+            try await self.store.createToken(hash: "t", provider: "acme", site: "paris", createdAt: self.day - 86_400, expiresAt: self.day)
+            _ = try await self.store.consumeToken(
+                hash: "t", agent: NewAgent(id: "agt", hostname: "h", signingKey: "x", certificateSerial: "1", certificateNotAfter: self.day),
+                now: self.day - 86_400
+            )
+        }
+        let previous = seq == 1 ? genesisBatchHash : "h\(seq - 1)"
+        _ = try await self.store.commit(
+            IncomingBatch(
+                agentId: "agt", seq: seq, hash: "h\(seq)", prev: previous, jws: FlattenedJWS(protected: "p", payload: "p", signature: "s"),
+                receivedAt: self.day, tickets: tickets, intervals: intervals
+            )
+        )
+    }
+
+    /// One hour of the phone queue: 300 s handle time per answered call, `agents` staffed.
+    func interval(_ hour: Int, offered: Int, within: Int, shortAbandons: Int = 0, abandoned: Int = 0, agents: Int = 20) -> IntervalRecord {
+        IntervalRecord(
+            provider: "acme", site: "paris", queue: "billing", channel: .phone, start: self.day + Double(hour) * 3600, minutes: 60,
+            thresholdSeconds: 20, offered: offered, answered: offered - abandoned, answeredWithinThreshold: within, abandoned: abandoned,
+            shortAbandons: shortAbandons, totalAnswerDelaySeconds: 100, totalHandleTimeSeconds: Double(offered - abandoned) * 300,
+            agentsStaffed: agents,
+            updatedAt: self.day + Double(hour + 1) * 3600
+        )
+    }
+
+    @Test func serviceLevelIsSummedFromCountsAndProjectedWithAnAlertWhenAtRisk() async throws {
+        // Hour 0: 100 offered (10 short abandons, 10 abandoned in all), 81 within 20 s → 81 / 90 = 90 %.
+        // Hour 1: 300 offered, 150 within → the day so far 231 / 390 = 59.2 % (averaging the hours' percentages would say 70 %).
+        try await self.commit(seq: 1, intervals: [self.interval(0, offered: 100, within: 81, shortAbandons: 10, abandoned: 10), self.interval(1, offered: 300, within: 150)])
+        let now = self.day + 2 * 3600
+        try await self.watch.evaluate(now: now)
+
+        let standings = try await self.store.aggregateStandings(provider: "acme", containing: now)
+        let phone = try #require(standings.first { $0.targetId == "phone-sl" })
+        #expect(abs((phone.value ?? 0) - 231.0 / 390.0) < 1e-9)
+        #expect(phone.variant == "offered_minus_short_abandons")
+        // Head office's reference variant is the same here; the chat target's own variant (÷ answered) differs from it.
+        #expect(abs((phone.referenceValue ?? 0) - 231.0 / 390.0) < 1e-9)
+        #expect(phone.periodLabel == "2026-11-10")
+        // 300 calls an hour at 300 s is 25 Erlangs: 20 agents cannot keep up (Erlang C: everyone waits), so the rest of
+        // the day is projected short too.
+        #expect(phone.state == "at risk", "\(phone.summary)")
+        #expect(phone.summary.contains("80"))
+        let chat = try #require(standings.first { $0.targetId == "chat-sl" })
+        #expect(chat.value == nil)
+        #expect(chat.state == "no data")
+        #expect(chat.referenceVariant == "offered_minus_short_abandons")
+
+        let open = try await self.router.center.openAlerts()
+        let atRisk = try #require(open.first { $0.kind == .aggregateAtRisk })
+        #expect(atRisk.subject.detail == "phone-sl")
+        #expect(atRisk.subject.period == "2026-11-10")
+        #expect(!open.contains { $0.subject.detail == "chat-sl" })
+
+        // Evaluating again raises nothing new.
+        try await self.watch.evaluate(now: now + 30)
+        #expect(try await self.router.center.openAlerts().filter { $0.kind == .aggregateAtRisk }.count == 1)
+
+        // A good rest of the day puts it back on track: the at-risk alert ends.
+        try await self.commit(seq: 2, intervals: (2..<12).map { self.interval($0, offered: 300, within: 295, agents: 32) })
+        try await self.watch.evaluate(now: self.day + 12 * 3600)
+        let later = try #require(try await self.store.aggregateStandings(provider: "acme", containing: self.day + 12 * 3600).first { $0.targetId == "phone-sl" })
+        #expect(later.state == "on track")
+        #expect(try await self.router.center.openAlerts().filter { $0.kind == .aggregateAtRisk }.isEmpty)
+    }
+
+    @Test func aClosedDayThatMissedRaisesAggregateMissed() async throws {
+        try await self.commit(seq: 1, intervals: [self.interval(0, offered: 100, within: 50)])
+        // The next day: the 10th is closed at 50 %.
+        try await self.watch.evaluate(now: self.day + 86_400 + 60)
+        let closed = try #require(
+            try await self.store.aggregateStandings(provider: "acme").first { $0.targetId == "phone-sl" && $0.periodLabel == "2026-11-10" }
+        )
+        #expect(closed.state == "missed")
+        #expect(closed.value == 0.5)
+        let missed = try await self.router.center.openAlerts().filter { $0.kind == .aggregateMissed }
+        #expect(missed.map(\.subject.period) == ["2026-11-10"])
+    }
+
+    @Test func theMonthsCreditStatementCountsMissedDaysCapsAndCarriesEvidence() async throws {
+        // Four days with data in November: two miss phone service level (1 % each), two meet it.
+        try await self.commit(
+            seq: 1,
+            intervals: [
+                self.interval(0, offered: 100, within: 50), self.interval(24, offered: 100, within: 90),
+                self.interval(48, offered: 100, within: 10), self.interval(72, offered: 100, within: 95),
+            ],
+            tickets: [
+                // CSAT from solved tickets: 1 of 2 satisfied = 50 % → the month misses 85 % (5 %), capped at 3 % in all.
+                TicketRecord(
+                    provider: "acme", site: "paris", id: "T-1", status: .solved, createdAt: self.day, updatedAt: self.day + 600,
+                    firstReplyAt: self.day + 60, solvedAt: self.day + 600, csat: 5
+                ),
+                TicketRecord(
+                    provider: "acme", site: "paris", id: "T-2", status: .solved, createdAt: self.day, updatedAt: self.day + 600,
+                    firstReplyAt: self.day + 60, solvedAt: self.day + 600, csat: 2
+                ),
+            ]
+        )
+        let evaluator = AggregateEvaluator(store: self.store, contracts: self.watch.evaluator.contracts)
+        let statement = try await evaluator.creditStatement(provider: "acme", month: "2026-11", now: self.day + 40 * 86_400)
+        let owedDays = statement.lines.filter { $0.targetID == "phone-sl" && $0.state == .owed }.map(\.period.description)
+        #expect(owedDays == ["2026-11-10", "2026-11-12"])
+        #expect(statement.lines.contains { $0.targetID == "csat" && $0.state == .owed })
+        #expect(statement.uncappedOwedShare > 0.069 && statement.uncappedOwedShare < 0.071)
+        #expect(statement.owedShare == 0.03)
+        #expect(statement.capped)
+        #expect(statement.owedAmount == 300)
+        // The evidence names every interval report of the month with the signed batch that carried it.
+        #expect(statement.evidence.filter { $0.kind == .interval }.count == 4)
+        #expect(statement.evidence.allSatisfy { $0.agent == "agt" && $0.seq == 1 })
+
+        await #expect(throws: CoordinatorError.self) { try await evaluator.creditStatement(provider: "acme", month: "2026-13") }
+        await #expect(throws: CoordinatorError.self) { try await evaluator.creditStatement(provider: "nobody", month: "2026-11") }
+    }
+}
