@@ -42,6 +42,8 @@ package struct ConsoleConfiguration: Sendable {
     package var enrollmentTokenTTL: Duration = .seconds(24 * 3600)
     /// Login throttling.
     package var throttle: LoginThrottle.Configuration = .init()
+    /// Contracts in force by provider (targets, time zone, credits); figures without a contract show no target.
+    package var contracts: [String: ConsoleContract] = [:]
     /// The wall clock (injected in tests).
     package var now: @Sendable () -> Date = { Date() }
 

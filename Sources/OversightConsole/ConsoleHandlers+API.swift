@@ -9,6 +9,7 @@ import Foundation
 import Hummingbird
 import OversightAlerts
 import OversightStore
+import OversightWire
 
 extension ConsoleHandlers {
     static let encoder: JSONEncoder = {
@@ -69,5 +70,121 @@ extension ConsoleHandlers {
                 }
             )
         }
+        self.addFigureAPIRoutes(to: group)
+        self.addWriteAPIRoutes(to: group)
     }
+
+    /// Figures: the overview rows, a provider's figures by period, the monthly scorecard.
+    func addFigureAPIRoutes(to group: RouterGroup<ConsoleRequestContext>) {
+        group.get("figures/overview") { request, context in
+            let query = request.uri.queryParameters
+            let user = try context.requireUser()
+            let provider = query.get("provider")
+            if let provider, !user.canSee(provider: provider) { return try Self.json([OverviewRow]()) }
+            return try Self.json(try await self.overviewRows(for: user, provider: provider, site: query.get("site")))
+        }
+        group.get("figures/providers/:provider") { request, context in
+            let query = request.uri.queryParameters
+            return try Self.json(
+                try await self.providerFigures(
+                    try context.parameters.require("provider"), site: query.get("site"), period: try Self.period(query.get("period")),
+                    for: try context.requireUser()
+                )
+            )
+        }
+        group.get("scorecards/:provider") { request, context in
+            try Self.json(
+                try await self.scorecard(
+                    provider: try context.parameters.require("provider"), month: request.uri.queryParameters.get("month"), for: try context.requireUser()
+                )
+            )
+        }
+    }
+
+    /// The body of a write request as JSON (at most 64 KiB; an empty body reads as `{}`).
+    static func jsonBody<T: Decodable>(_ request: Request, as type: T.Type) async throws -> T {
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        let data = buffer.readableBytes == 0 ? Data("{}".utf8) : Data(buffer.readableBytesView)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw ConsoleError.badRequest("the request body is not the JSON object this route takes")
+        }
+    }
+
+    /// The caller of a write: an API token needs nothing more; a session cookie must send its CSRF token in
+    /// `X-CSRF-Token` (a cross-site page cannot read it). Viewers may not write.
+    func checkAPIWrite(_ request: Request, context: ConsoleRequestContext) throws -> ConsoleUser {
+        guard let identity = context.identity else { throw ConsoleError.unauthorized }
+        if identity.sessionId != nil {
+            guard let expected = identity.csrf, let given = request.headers[.csrfToken], Secrets.constantTimeEquals(given, expected) else {
+                throw ConsoleError(.csrf, status: .forbidden, "a request with the session cookie must carry the CSRF token in X-CSRF-Token")
+            }
+        }
+        guard identity.user.role.canPost else { throw ConsoleError.forbidden() }
+        return identity.user
+    }
+
+    /// Acknowledge an alert, create an enrollment token, revoke an agent.
+    func addWriteAPIRoutes(to group: RouterGroup<ConsoleRequestContext>) {
+        group.post("alerts/:id/acknowledge") { request, context in
+            let user = try self.checkAPIWrite(request, context: context)
+            guard let id = Int64(try context.parameters.require("id")) else { throw ConsoleError.notFound("no such open alert") }
+            let body = try await Self.jsonBody(request, as: AcknowledgeRequest.self)
+            guard let alert = try await self.openAlerts(for: user).first(where: { $0.id == id }) else { throw ConsoleError.notFound("no such open alert") }
+            guard user.role.canAcknowledge else { throw ConsoleError.forbidden() }
+            let comment = body.comment.flatMap { $0.isEmpty ? nil : String($0.prefix(1000)) }
+            return try Self.json(try await self.alerts.acknowledge(key: alert.key, by: user.username, comment: comment))
+        }
+        group.post("enrollment-tokens") { request, context in
+            let user = try self.checkAPIWrite(request, context: context)
+            guard user.role.canManageAgents else { throw ConsoleError.forbidden() }
+            let body = try await Self.jsonBody(request, as: EnrollmentTokenRequest.self)
+            let provider = body.provider.trimmingCharacters(in: .whitespaces)
+            let site = body.site.trimmingCharacters(in: .whitespaces)
+            guard !provider.isEmpty, !site.isEmpty, provider.count <= 128, site.count <= 128 else {
+                throw ConsoleError.badRequest("provider and site are required (1–128 characters each)")
+            }
+            let token = Secrets.random(prefix: "ovt_")
+            let now = self.now
+            let expiresAt = now.addingTimeInterval(Double(self.configuration.enrollmentTokenTTL.components.seconds))
+            try await self.store.createToken(hash: JWS.sha256Hex(Data(token.utf8)), provider: provider, site: site, createdAt: now, expiresAt: expiresAt)
+            var response = try Self.json(EnrollmentTokenResponse(token: token, provider: provider, site: site, expiresAt: expiresAt))
+            response.status = .created
+            return response
+        }
+        group.post("agents/:id/revoke") { request, context in
+            let user = try self.checkAPIWrite(request, context: context)
+            let id = try context.parameters.require("id")
+            guard let agent = try await self.store.agent(id: id), user.canSee(provider: agent.provider) else { throw ConsoleError.notFound("no such agent") }
+            guard user.role.canManageAgents else { throw ConsoleError.forbidden() }
+            _ = try await self.store.revoke(agentId: id, now: self.now)
+            let revoked = try await self.store.agent(id: id) ?? agent
+            return try Self.json(AgentView(revoked, now: self.now, offlineAfter: self.configuration.offlineAfter))
+        }
+    }
+}
+
+/// `POST /api/v1/alerts/{id}/acknowledge`.
+struct AcknowledgeRequest: Decodable {
+    var comment: String?
+}
+
+/// `POST /api/v1/enrollment-tokens`.
+struct EnrollmentTokenRequest: Decodable {
+    var provider: String
+    var site: String
+}
+
+/// The new enrollment token, shown once.
+struct EnrollmentTokenResponse: Encodable {
+    var token: String
+    var provider: String
+    var site: String
+    var expiresAt: Date
+}
+
+extension HTTPFields.Element.Name {
+    /// `X-CSRF-Token`: the session's CSRF token on API writes made with the session cookie.
+    static var csrfToken: Self { .init("X-CSRF-Token")! }
 }

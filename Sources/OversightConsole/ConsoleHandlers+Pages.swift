@@ -116,14 +116,16 @@ extension ConsoleHandlers {
 
     /// The pages behind the login.
     func addPageRoutes(to group: RouterGroup<ConsoleRequestContext>) {
-        group.get("/") { _, context in try await self.overviewPage(context: context) }
-        group.get("/providers/:provider") { _, context in
-            try await self.providerPage(try context.parameters.require("provider"), context: context)
+        group.get("/") { request, context in try await self.overviewPage(request: request, context: context) }
+        group.get("/providers/:provider") { request, context in
+            try await self.providerPage(try context.parameters.require("provider"), request: request, context: context)
         }
+        group.get("/scorecard") { request, context in try await self.scorecardPage(request: request, context: context) }
+        group.get("/scorecard.csv") { request, context in try await self.scorecardCSV(request: request, context: context) }
         group.get("/tickets/:provider/:id") { _, context in
             try await self.ticketPage(provider: try context.parameters.require("provider"), id: try context.parameters.require("id"), context: context)
         }
-        group.get("/alerts") { _, context in try await self.alertsPage(context: context, notice: nil) }
+        group.get("/alerts") { request, context in try await self.alertsPage(request: request, context: context) }
         group.post("/alerts/acknowledge") { request, context in
             let form = try await Self.form(request)
             let user = try self.checkPost(form, context: context)
@@ -134,7 +136,7 @@ extension ConsoleHandlers {
             _ = try await self.alerts.acknowledge(key: key, by: user.username, comment: comment)
             return Response(status: .seeOther, headers: [.location: "/alerts"])
         }
-        group.get("/agents") { _, context in try await self.agentsPage(context: context, issued: nil) }
+        group.get("/agents") { request, context in try await self.agentsPage(request: request, context: context, issued: nil) }
         group.post("/agents/:id/revoke") { request, context in
             let form = try await Self.form(request)
             let user = try self.checkPost(form, context: context)
@@ -158,72 +160,8 @@ extension ConsoleHandlers {
             try await self.store.createToken(
                 hash: JWS.sha256Hex(Data(token.utf8)), provider: provider, site: site, createdAt: self.now, expiresAt: expiresAt
             )
-            return try await self.agentsPage(context: context, issued: (token, provider, site, expiresAt))
+            return try await self.agentsPage(request: request, context: context, issued: (token, provider, site, expiresAt))
         }
-    }
-
-    func overviewPage(context: ConsoleRequestContext) async throws -> Response {
-        let user = try context.requireUser()
-        let report = try await self.status(for: user)
-        var rows = ""
-        for provider in report.providers {
-            for site in provider.sites {
-                let rag = self.rag(
-                    breached: site.breached, atRisk: site.atRisk, agentsOnline: site.agentsOnline, agentsTotal: site.agentsTotal,
-                    newestRecordAt: site.newestRecordAt
-                )
-                rows += """
-                    <tr><td><a href="/providers/\(HTML.path(provider.provider))">\(HTML.escape(provider.provider))</a></td>
-                    <td>\(HTML.escape(site.site))</td><td class="rag \(rag)">\(rag.uppercased())</td>
-                    <td class="num">\(site.agentsOnline)/\(site.agentsTotal)</td><td class="num">\(site.tickets)</td>
-                    <td class="num">\(site.openTickets)</td><td class="num">\(site.atRisk)</td><td class="num">\(site.breached)</td>
-                    <td>\(HTML.age(site.newestRecordAt, now: report.generatedAt))</td>
-                    <td>\(HTML.sparkline(open: site.openTickets, atRisk: site.atRisk, breached: site.breached))</td></tr>
-                    """
-            }
-        }
-        if rows.isEmpty { rows = "<tr><td colspan=\"10\">No data yet.</td></tr>" }
-        let body = """
-            <h1>Overview</h1><p class="meta">Generated \(HTML.time(report.generatedAt))</p>
-            <table class="grid"><thead><tr><th>Provider</th><th>Site</th><th>Status</th><th>Agents online</th><th>Tickets</th>
-            <th>Open</th><th>At risk</th><th>Breached</th><th>Newest record age</th><th>Trend</th></tr></thead><tbody>\(rows)</tbody></table>
-            """
-        return HTML.response(HTML.page(title: "Overview", identity: context.identity, body: body))
-    }
-
-    func providerPage(_ name: String, context: ConsoleRequestContext) async throws -> Response {
-        let user = try context.requireUser()
-        let provider = try await self.provider(name, for: user)
-        var rows = ""
-        for site in provider.sites {
-            let rag = self.rag(
-                breached: site.breached, atRisk: site.atRisk, agentsOnline: site.agentsOnline, agentsTotal: site.agentsTotal,
-                newestRecordAt: site.newestRecordAt
-            )
-            rows += """
-                <tr><td>\(HTML.escape(site.site))</td><td class="rag \(rag)">\(rag.uppercased())</td>
-                <td class="num">\(site.agentsOnline)/\(site.agentsTotal)</td><td class="num">\(site.tickets)</td><td class="num">\(site.openTickets)</td>
-                <td class="num">\(site.atRisk)</td><td class="num">\(site.breached)</td><td>\(HTML.age(site.newestRecordAt, now: self.now))</td></tr>
-                """
-        }
-        let events = try await self.slaEvents(for: user, provider: name, site: nil, limit: 50, cursor: nil).events
-        var eventRows = ""
-        for event in events {
-            eventRows += """
-                <tr><td>\(HTML.time(event.at))</td><td>\(HTML.escape(event.site))</td>
-                <td><a href="/tickets/\(HTML.path(event.provider))/\(HTML.path(event.ticketId))">\(HTML.escape(event.ticketId))</a></td>
-                <td>\(HTML.escape(event.clock))</td><td>\(HTML.escape(event.kind))</td><td>\(event.lateData ? "late data" : "")</td></tr>
-                """
-        }
-        if eventRows.isEmpty { eventRows = "<tr><td colspan=\"6\">No SLA events.</td></tr>" }
-        let body = """
-            <h1>\(HTML.escape(name))</h1>
-            <h2>Sites</h2><table class="grid"><thead><tr><th>Site</th><th>Status</th><th>Agents online</th><th>Tickets</th><th>Open</th>
-            <th>At risk</th><th>Breached</th><th>Newest record age</th></tr></thead><tbody>\(rows)</tbody></table>
-            <h2>Recent SLA events</h2><table class="grid"><thead><tr><th>At</th><th>Site</th><th>Ticket</th><th>Clock</th><th>Event</th>
-            <th>Note</th></tr></thead><tbody>\(eventRows)</tbody></table>
-            """
-        return HTML.response(HTML.page(title: name, identity: context.identity, body: body))
     }
 
     func ticketPage(provider: String, id: String, context: ConsoleRequestContext) async throws -> Response {
@@ -266,74 +204,77 @@ extension ConsoleHandlers {
         return HTML.response(HTML.page(title: "Ticket \(ticket.id)", identity: context.identity, body: body))
     }
 
-    func alertsPage(context: ConsoleRequestContext, notice: String?) async throws -> Response {
+    func alertsPage(request: Request, context: ConsoleRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let alerts = try await self.openAlerts(for: user)
-        var rows = ""
+        var open = ConsoleTable(
+            id: "open", columns: ["Severity", "Kind", "Summary", "Provider", "Since", "Acknowledgement"], empty: "No open alerts."
+        )
         for alert in alerts {
-            var action = ""
+            var action = ConsoleTable.Cell.text("open")
             if let ack = alert.acknowledgement {
-                action = "acknowledged by \(HTML.escape(ack.by))\(ack.comment.map { ": " + HTML.escape($0) } ?? "")"
+                action = .text("acknowledged by \(ack.by)\(ack.comment.map { ": " + $0 } ?? "")")
             } else if user.role.canAcknowledge {
-                action = """
+                action = .html(
+                    """
                     <form method="post" action="/alerts/acknowledge">\(HTML.csrfField(context.identity))
                     <input type="hidden" name="key" value="\(HTML.escape(alert.key))">
                     <input name="comment" placeholder="comment" maxlength="1000" aria-label="comment">
                     <button type="submit">Acknowledge</button></form>
-                    """
-            } else {
-                action = "open"
+                    """,
+                    text: "open"
+                )
             }
-            rows += """
-                <tr><td class="sev \(alert.severity.rawValue)">\(alert.severity.rawValue.uppercased())</td><td>\(HTML.escape(alert.kind.rawValue))</td>
-                <td><a href="\(HTML.escape(alert.consolePath))">\(HTML.escape(alert.summary))</a></td><td>\(HTML.escape(alert.subject.provider))</td>
-                <td>\(HTML.time(alert.startsAt))</td><td>\(action)</td></tr>
-                """
+            open.rows.append([
+                .text(alert.severity.rawValue.uppercased(), class: "sev \(alert.severity.rawValue)"), .text(alert.kind.rawValue),
+                .link(alert.summary, alert.consolePath), .text(alert.subject.provider), .text(HTML.time(alert.startsAt)), action,
+            ])
         }
-        if rows.isEmpty { rows = "<tr><td colspan=\"6\">No open alerts.</td></tr>" }
-        var historyRows = ""
+        var history = ConsoleTable(
+            id: "history", title: "History", columns: ["Started", "State", "Summary", "Provider", "Ended", "Acknowledged"], empty: "No alerts yet."
+        )
         for alert in try await self.alerts.history(limit: 200).filter({ user.canSee(provider: $0.subject.provider) }).prefix(50) {
-            historyRows += """
-                <tr><td>\(HTML.time(alert.startsAt))</td><td>\(HTML.escape(alert.state.rawValue))</td><td>\(HTML.escape(alert.summary))</td>
-                <td>\(HTML.escape(alert.subject.provider))</td><td>\(HTML.time(alert.endsAt))</td>
-                <td>\(alert.acknowledgement.map { HTML.escape($0.by + ($0.comment.map { ": " + $0 } ?? "")) } ?? "")</td></tr>
-                """
+            history.rows.append([
+                .text(HTML.time(alert.startsAt)), .text(alert.state.rawValue), .text(alert.summary), .text(alert.subject.provider),
+                .text(HTML.time(alert.endsAt)), .text(alert.acknowledgement.map { $0.by + ($0.comment.map { ": " + $0 } ?? "") } ?? ""),
+            ])
         }
-        let body = """
-            <h1>Alerts</h1>
-            <table class="grid"><thead><tr><th>Severity</th><th>Kind</th><th>Summary</th><th>Provider</th><th>Since</th><th>Acknowledgement</th></tr>
-            </thead><tbody>\(rows)</tbody></table>
-            <h2>History</h2>
-            <table class="grid"><thead><tr><th>Started</th><th>State</th><th>Summary</th><th>Provider</th><th>Ended</th><th>Acknowledged</th></tr>
-            </thead><tbody>\(historyRows)</tbody></table>
-            """
-        return HTML.response(HTML.page(title: "Alerts", identity: context.identity, body: body))
+        var page = ConsolePage(title: "Alerts", name: "alerts")
+        page.add("<h1>Alerts</h1>")
+        page.add(open)
+        page.add(history)
+        return try page.response(for: request, identity: context.identity)
     }
 
-    func agentsPage(context: ConsoleRequestContext, issued: (token: String, provider: String, site: String, expiresAt: Date)?) async throws
-        -> Response
-    {
+    func agentsPage(
+        request: Request, context: ConsoleRequestContext, issued: (token: String, provider: String, site: String, expiresAt: Date)?
+    ) async throws -> Response {
         let user = try context.requireUser()
         let now = self.now
-        var rows = ""
+        var table = ConsoleTable(
+            id: "agents",
+            columns: ["Agent", "Provider", "Site", "Host", "Version", "State", "Last seq", "Outbox", "Certificate expires", "Last heard", ""],
+            empty: "No agents enrolled."
+        )
         for agent in try await self.agents(for: user) {
             let online = agent.isOnline(now: now, offlineAfter: self.configuration.offlineAfter)
-            var action = ""
+            var action = ConsoleTable.Cell.text("")
             if user.role.canManageAgents, agent.revokedAt == nil {
-                action = """
+                action = .html(
+                    """
                     <form method="post" action="/agents/\(HTML.path(agent.id))/revoke" class="confirm">\(HTML.csrfField(context.identity))
                     <button type="submit">Revoke</button></form>
-                    """
+                    """,
+                    text: ""
+                )
             }
-            rows += """
-                <tr><td>\(HTML.escape(agent.id))</td><td>\(HTML.escape(agent.provider))</td><td>\(HTML.escape(agent.site))</td>
-                <td>\(HTML.escape(agent.hostname))</td><td>\(HTML.escape(agent.version ?? "—"))</td>
-                <td>\(agent.revokedAt != nil ? "REVOKED" : online ? "online" : "OFFLINE")</td><td class="num">\(agent.lastSeq)</td>
-                <td class="num">\(agent.outboxDepth.map(String.init) ?? "—")</td><td>\(HTML.time(agent.certificateNotAfter))</td>
-                <td>\(HTML.age(agent.lastHeartbeatAt ?? agent.lastBatchAt, now: now))</td><td>\(action)</td></tr>
-                """
+            table.rows.append([
+                .text(agent.id), .text(agent.provider), .text(agent.site), .text(agent.hostname), .text(agent.version ?? "—"),
+                .text(agent.revokedAt != nil ? "REVOKED" : online ? "online" : "OFFLINE"), .text(String(agent.lastSeq), class: "num"),
+                .text(agent.outboxDepth.map(String.init) ?? "—", class: "num"), .text(HTML.time(agent.certificateNotAfter)),
+                .text(HTML.age(agent.lastHeartbeatAt ?? agent.lastBatchAt, now: now)), action,
+            ])
         }
-        if rows.isEmpty { rows = "<tr><td colspan=\"11\">No agents enrolled.</td></tr>" }
         var tokenSection = ""
         if user.role.canManageAgents {
             if let issued {
@@ -348,12 +289,11 @@ extension ConsoleHandlers {
                 <button type="submit">Create token</button></form>
                 """
         }
-        let body = """
-            <h1>Agents</h1>\(tokenSection)
-            <table class="grid"><thead><tr><th>Agent</th><th>Provider</th><th>Site</th><th>Host</th><th>Version</th><th>State</th><th>Last seq</th>
-            <th>Outbox</th><th>Certificate expires</th><th>Last heard</th><th></th></tr></thead><tbody>\(rows)</tbody></table>
-            """
-        var response = HTML.response(HTML.page(title: "Agents", identity: context.identity, body: body))
+        var page = ConsolePage(title: "Agents", name: "agents")
+        page.path = "/agents"
+        page.add("<h1>Agents</h1>\(tokenSection)")
+        page.add(table)
+        var response = try page.response(for: request, identity: context.identity)
         if issued != nil { response.headers[.cacheControl] = "no-store" }
         return response
     }

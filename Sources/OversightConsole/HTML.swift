@@ -37,7 +37,7 @@ package enum HTML {
         var nav = ""
         if let identity {
             nav = """
-                <nav><a href="/">Overview</a> <a href="/alerts">Alerts</a> <a href="/agents">Agents</a>
+                <nav><a href="/">Overview</a> <a href="/alerts">Alerts</a> <a href="/agents">Agents</a> <a href="/scorecard">Scorecards</a>
                 <span class="who">\(Self.escape(identity.user.username)) (\(identity.user.role.rawValue))</span>
                 <form method="post" action="/logout" class="inline">\(Self.csrfField(identity))<button type="submit">Log out</button></form></nav>
                 """
@@ -85,17 +85,5 @@ package enum HTML {
         if seconds < 3600 { return "\(seconds / 60)m" }
         if seconds < 86400 { return "\(seconds / 3600)h \(seconds % 3600 / 60)m" }
         return "\(seconds / 86400)d \(seconds % 86400 / 3600)h"
-    }
-
-    /// A small inline SVG bar chart of open, at-risk and breached tickets (no script, no colour needed to read the title).
-    package static func sparkline(open: Int, atRisk: Int, breached: Int) -> String {
-        let values = [("open", open), ("at risk", atRisk), ("breached", breached)]
-        let top = max(1, values.map(\.1).max() ?? 1)
-        var bars = ""
-        for (index, (name, value)) in values.enumerated() {
-            let height = max(1, value * 16 / top)
-            bars += "<rect class=\"bar-\(index)\" x=\"\(index * 12)\" y=\"\(18 - height)\" width=\"10\" height=\"\(height)\"><title>\(name): \(value)</title></rect>"
-        }
-        return "<svg class=\"spark\" width=\"36\" height=\"18\" viewBox=\"0 0 36 18\" role=\"img\" aria-label=\"open \(open), at risk \(atRisk), breached \(breached)\">\(bars)</svg>"
     }
 }

@@ -33,7 +33,9 @@ package enum OpenAPIDocument {
     }
 
     /// Every path the document describes.
-    package static var paths: [String] { self.operations.map(\.path) }
+    package static var paths: [String] {
+        self.operations.map(\.path) + self.figureOperations.map(\.path) + self.writeOperations.map(\.path)  // figure and write routes: OpenAPIDocument+Figures.swift
+    }
 
     static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
     static func pathParameter(_ name: String) -> [String: Any] {
@@ -102,7 +104,7 @@ package enum OpenAPIDocument {
     /// The document as a JSON object.
     package static var document: [String: Any] {
         var paths: [String: Any] = [:]
-        for operation in self.operations {
+        for operation in self.operations + self.figureOperations {
             var responses: [String: Any] = [
                 "200": ["description": "OK", "content": ["application/json": ["schema": operation.schema]]],
                 "401": errorResponse("Not authenticated"),
@@ -113,12 +115,13 @@ package enum OpenAPIDocument {
             if !operation.parameters.isEmpty { get["parameters"] = operation.parameters }
             paths[operation.path] = ["get": get]
         }
+        paths.merge(self.writePathItems) { get, _ in get }  // write routes: OpenAPIDocument+Figures.swift
         return [
             "openapi": "3.1.0",
-            "info": ["title": "Oversight head-office API", "version": "1.0.0", "description": "Read-only JSON API of the Oversight console."],
+            "info": ["title": "Oversight head-office API", "version": "1.0.0", "description": "JSON API of the Oversight console: the figures of every page, and writes (acknowledge, enrollment tokens, revoke) with the caller's role."],
             "paths": paths,
             "components": [
-                "schemas": self.schemas,
+                "schemas": self.schemas.merging(self.figureSchemas) { own, _ in own },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (ovc_…) created for a console user."],
                     "session": ["type": "apiKey", "in": "cookie", "name": "ovc_session"],
