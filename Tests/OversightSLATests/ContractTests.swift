@@ -43,8 +43,11 @@ import Testing
         #expect(calendar.hours.secondsPerWeek == 5 * 12 * 3600)
 
         let current = contract.versions[1]
-        #expect(current.aggregates.count == 9)
-        #expect(current.aggregates.first?.figure == .serviceLevel(threshold: .seconds(20), variant: .offeredMinusShortAbandons))
+        #expect(current.aggregates.count == 11)
+        #expect(current.aggregates.first?.id == "phone-service-level")
+        #expect(current.aggregates.first?.match.channels == [.phone])
+        #expect(current.aggregates.first(where: { $0.id == "chat-service-level" })?.figure == .serviceLevel(threshold: .seconds(20), variant: .offeredMinusShortAbandons))
+        #expect(current.aggregates.first(where: { $0.id == "phone-abandonment" })?.figure == .abandonment(shortAbandon: .seconds(5)))
         #expect(current.aggregates.first(where: { $0.id == "chat-asa" })?.comparison == .atMost)
         #expect(current.aggregates.first(where: { $0.id == "chat-asa" })?.target == 30)
         #expect(current.aggregates.first(where: { $0.id == "fcr" })?.reopenWindow == .seconds(7 * 86_400))
