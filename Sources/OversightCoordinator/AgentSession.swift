@@ -220,7 +220,7 @@ struct AgentSession {
         }
         let payload: BatchPayload
         do {
-            payload = try WireJSON.decode(BatchPayload.self, from: payloadBytes)
+            payload = try BatchPayloadDecoder.decode(payloadBytes)
         } catch let error as DecodingError {
             throw SessionEnd(code: .badMessage, message: "batch payload: \(MessageCodec.describe(error))", securityKind: "bad_message")
         }
