@@ -28,9 +28,13 @@ package struct ConsoleContract: Sendable, Hashable, Codable {
         package var target: Double
         /// `percentage`, `duration` or `score`.
         package var unit: String
+        /// The tickets or queues it applies to, in words (`channel chat`), or `nil` for all.
+        package var match: String?
 
         /// Creates a target.
-        package init(id: String, figure: String, detail: String? = nil, period: String, atMost: Bool = false, target: Double, unit: String) {
+        package init(
+            id: String, figure: String, detail: String? = nil, period: String, atMost: Bool = false, target: Double, unit: String, match: String? = nil
+        ) {
             self.id = id
             self.figure = figure
             self.detail = detail
@@ -38,6 +42,7 @@ package struct ConsoleContract: Sendable, Hashable, Codable {
             self.atMost = atMost
             self.target = target
             self.unit = unit
+            self.match = match
         }
     }
 

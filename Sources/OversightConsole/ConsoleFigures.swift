@@ -109,6 +109,8 @@ package struct FigureValue: Sendable, Hashable, Codable {
     package var standing: String
     /// `green` (met), `amber` (missed by at most 5 points, or 10 % for durations and scores), `red`, or `none`.
     package var rag: String
+    /// The SLA engine's sentence about the period ("at the current rate the month ends at 76.4 %…"), when it evaluated it.
+    package var summary: String?
 
     /// Compares `value` with `target`.
     package init(value: Double?, sample: Int, target: Double?, atMost: Bool = false, unit: String = "percentage") {
@@ -135,6 +137,33 @@ package struct FigureValue: Sendable, Hashable, Codable {
 
     /// No data.
     package static let none = FigureValue(value: nil, sample: 0, target: nil)
+
+    /// The figure of an aggregate standing the SLA engine recorded.
+    package init(_ standing: AggregateStandingRow) {
+        self.init(value: standing.value, sample: 0, target: standing.target, atMost: standing.comparison == "<=", unit: standing.unit)
+        self.summary = standing.summary
+    }
+}
+
+/// The aggregate standings the SLA engine recorded (one row per provider, target and period).
+package struct Standings: Sendable {
+    package var rows: [AggregateStandingRow]
+
+    /// The standing of target `id` for the period of kind `kind` that starts in `[from, to)`.
+    package func row(target id: String, kind: String, from: Date, to: Date) -> AggregateStandingRow? {
+        self.rows.first { $0.targetId == id && $0.periodKind == kind && $0.periodStart >= from.addingTimeInterval(-1) && $0.periodStart < to }
+    }
+
+    /// The standings of target `id` for periods of kind `kind` starting in `[from, to)`.
+    package func rows(target id: String, kind: String, from: Date, to: Date) -> [AggregateStandingRow] {
+        self.rows.filter { $0.targetId == id && $0.periodKind == kind && $0.periodStart >= from.addingTimeInterval(-1) && $0.periodStart < to }
+    }
+
+    /// The current standing of the first target of `figure` (of variant `variant`, if given) of `provider`.
+    package func current(provider: String, figure: String, variant: String? = nil) -> AggregateStandingRow? {
+        self.rows.filter { $0.provider == provider && $0.figure == figure && (variant == nil || $0.variant == variant) }
+            .min { $0.targetId < $1.targetId }
+    }
 }
 
 /// How figures are written.
@@ -370,6 +399,7 @@ extension ConsoleHandlers {
         }
         let data = try await self.ticketFigures(from: earliest, provider: filterProvider)
         let backlog = try await self.store.backlog(now: now, provider: filterProvider)
+        let current = Standings(rows: try await self.store.aggregateStandings(provider: filterProvider, containing: now, limit: 10_000))
         var rows: [OverviewRow] = []
         for provider in providers {
             let contract = self.configuration.contracts[provider.provider]
@@ -398,11 +428,13 @@ extension ConsoleHandlers {
                         attainmentMonth: monthFigure, atRisk: site.atRisk, breached: site.breached, tickets: site.tickets,
                         backlog: site.openTickets,
                         oldestAgeSeconds: open?.oldestCreatedAt.map { max(0, now.timeIntervalSince($0)) }, medianAgeSeconds: open?.medianAgeSeconds,
-                        p90AgeSeconds: open?.p90AgeSeconds, serviceLevel: .none,
-                        csat: FigureValue(
-                            value: csat.responses > 0 ? Double(csat.satisfied) / Double(csat.responses) : nil, sample: csat.responses, target: csatTarget
-                        ),
-                        qa: .none, agentsOnline: site.agentsOnline, agentsTotal: site.agentsTotal, newestRecordAt: site.newestRecordAt,
+                        p90AgeSeconds: open?.p90AgeSeconds,
+                        serviceLevel: current.current(provider: provider.provider, figure: "service_level").map(FigureValue.init) ?? .none,
+                        csat: current.current(provider: provider.provider, figure: "csat", variant: "top2_box").map(FigureValue.init)
+                            ?? FigureValue(
+                                value: csat.responses > 0 ? Double(csat.satisfied) / Double(csat.responses) : nil, sample: csat.responses, target: csatTarget
+                            ),
+                        qa: current.current(provider: provider.provider, figure: "qa_score").map(FigureValue.init) ?? .none, agentsOnline: site.agentsOnline, agentsTotal: site.agentsTotal, newestRecordAt: site.newestRecordAt,
                         trend: days.map { attainment($0.days).value }, trendDays: days.map(\.firstDay)
                     )
                 )
@@ -435,17 +467,25 @@ extension ConsoleHandlers {
         let calendar = PeriodCalendar(timeZone: self.timeZone(of: name))
         let periods = calendar.periods(period, count: Self.periodCount(period), endingAt: now)
         let data = try await self.ticketFigures(from: periods[0].from, provider: name)
+        let standings = Standings(rows: site == nil ? try await self.store.aggregateStandings(provider: name, limit: 100_000) : [])
         var series: [FigureSeries] = []
         for target in self.figureTargets(provider: name) {
             let goal: Double? = target.target.isNaN ? nil : target.target
-            let available = data.value(figure: target.figure, detail: target.detail, provider: name, site: nil, days: "0"..."0") != nil
+            // Ticket figures are computed here for targets over every ticket; scoped and interval figures come from the engine.
+            let fromTickets = target.match == nil
+                && data.value(figure: target.figure, detail: target.detail, provider: name, site: nil, days: "0"..."0") != nil
             let points = periods.map { item in
-                let (value, sample) = data.value(figure: target.figure, detail: target.detail, provider: name, site: site, days: item.days) ?? (nil, 0)
+                if let standing = standings.row(target: target.id, kind: period, from: item.from, to: item.to) {
+                    return FigureSeries.Point(period: item.key, label: item.label, from: item.from, to: item.to, figure: FigureValue(standing))
+                }
+                let (value, sample) = fromTickets
+                    ? data.value(figure: target.figure, detail: target.detail, provider: name, site: site, days: item.days) ?? (nil, 0) : (nil, 0)
                 return FigureSeries.Point(
                     period: item.key, label: item.label, from: item.from, to: item.to,
                     figure: FigureValue(value: value, sample: sample, target: goal, atMost: target.atMost, unit: target.unit)
                 )
             }
+            let available = fromTickets || points.contains { $0.figure.summary != nil }
             series.append(
                 FigureSeries(
                     id: target.id, name: FigureFormat.name(figure: target.figure, detail: target.detail), figure: target.figure, detail: target.detail,
@@ -482,15 +522,20 @@ extension ConsoleHandlers {
         async let attainment = self.store.dailyAttainment(from: months[0].from, to: to, provider: name, timeZones: self.timeZones)
         async let csat = self.store.dailyCSAT(from: months[0].from, to: to, provider: name, timeZones: self.timeZones)
         let data = TicketFigureData(attainment: try await attainment, csat: try await csat)
+        let standings = Standings(rows: try await self.store.aggregateStandings(provider: name, limit: 100_000))
         let contract = self.configuration.contracts[name]
         var rows: [Scorecard.Row] = []
         for target in self.figureTargets(provider: name) {
             let goal: Double? = target.target.isNaN ? nil : target.target
-            func figure(_ days: ClosedRange<String>) -> FigureValue {
-                let (value, sample) = data.value(figure: target.figure, detail: target.detail, provider: name, site: nil, days: days) ?? (nil, 0)
+            let fromTickets = target.match == nil
+            /// The figure over `period`: the engine's standing when it recorded one for this target and period, else from tickets.
+            func figure(_ period: PeriodCalendar.Period, kind: String) -> FigureValue {
+                if let standing = standings.row(target: target.id, kind: kind, from: period.from, to: period.to) { return FigureValue(standing) }
+                let (value, sample) =
+                    fromTickets ? data.value(figure: target.figure, detail: target.detail, provider: name, site: nil, days: period.days) ?? (nil, 0) : (nil, 0)
                 return FigureValue(value: value, sample: sample, target: goal, atMost: target.atMost, unit: target.unit)
             }
-            let actual = figure(month.days)
+            let actual = figure(month, kind: "month")
             var periodsMet: Int?
             var periodsWithData: Int?
             var result = actual.standing
@@ -499,8 +544,10 @@ extension ConsoleHandlers {
                 var met = 0
                 var withData = 0
                 while sub.from < month.to {
-                    let clipped = max(sub.firstDay, month.firstDay)...min(sub.lastDay, month.lastDay)
-                    let value = figure(clipped)
+                    var clipped = sub
+                    clipped.firstDay = max(sub.firstDay, month.firstDay)
+                    clipped.lastDay = min(sub.lastDay, month.lastDay)
+                    let value = figure(clipped, kind: target.period)
                     if value.value != nil {
                         withData += 1
                         if value.standing == "met" { met += 1 }
@@ -512,7 +559,7 @@ extension ConsoleHandlers {
                 result = withData == 0 ? "no_data" : met == withData ? "met" : "missed"
             }
             let trend = months.map { item in
-                FigureSeries.Point(period: item.key, label: item.label, from: item.from, to: item.to, figure: figure(item.days))
+                FigureSeries.Point(period: item.key, label: item.label, from: item.from, to: item.to, figure: figure(item, kind: "month"))
             }
             rows.append(
                 Scorecard.Row(

@@ -104,6 +104,54 @@ func postJSON(_ client: some TestClientProtocol, _ uri: String, token: String?, 
         }
     }
 
+    @Test func intervalFiguresComeFromTheEngineStandings() async throws {
+        let fixture = try await ConsoleFixture()
+        // The console's clock is 2026-09-21 14:14:20 UTC (16:14 in Paris).
+        let paris = try #require(TimeZone(identifier: "Europe/Paris"))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = paris
+        func day(_ number: Int) -> Date { calendar.date(from: DateComponents(year: 2026, month: 9, day: number))! }
+        func standing(_ id: String, _ figure: String, _ variant: String?, kind: String, from: Date, to: Date, value: Double, target: Double, state: String)
+            -> AggregateStandingRow
+        {
+            AggregateStandingRow(
+                provider: "acme", targetId: id, figure: figure, variant: variant, periodKind: kind, periodLabel: "x", periodStart: from, periodEnd: to,
+                value: value, referenceValue: value, referenceVariant: variant, projected: nil, target: target, comparison: ">=", unit: "percentage",
+                state: state, summary: "\(id) \(state)", elapsedShare: 1, evaluatedAt: fixture.now
+            )
+        }
+        try await fixture.store.recordAggregateStandings([
+            standing("chat-service-level", "service_level", "offered_minus_short_abandons", kind: "day", from: day(20), to: day(21), value: 0.85, target: 0.8, state: "met"),
+            standing("chat-service-level", "service_level", "offered_minus_short_abandons", kind: "day", from: day(19), to: day(20), value: 0.7, target: 0.8, state: "missed"),
+            standing("chat-service-level", "service_level", "offered_minus_short_abandons", kind: "day", from: day(21), to: day(22), value: 0.78, target: 0.8, state: "at risk"),
+            standing("csat", "csat", "top2_box", kind: "month", from: day(1), to: calendar.date(from: DateComponents(year: 2026, month: 10, day: 1))!, value: 0.9, target: 0.85, state: "on track"),
+        ])
+        try await fixture.application(contracts: ["acme": ConsoleFixture.acmeContract]).test(.router) { client in
+            let token = fixture.tokens["admin"]
+            let overview = try await client.execute(uri: "/api/v1/figures/overview?provider=acme", method: .get, headers: bearer(token))
+            let row = try #require((try JSONSerialization.jsonObject(with: Data(buffer: overview.body)) as? [[String: Any]])?.first)
+            let serviceLevel = try #require(row["serviceLevel"] as? [String: Any])
+            #expect(serviceLevel["value"] as? Double == 0.78 && serviceLevel["rag"] as? String == "amber")
+            #expect((row["csat"] as? [String: Any])?["value"] as? Double == 0.9)
+            #expect((row["qa"] as? [String: Any])?["standing"] as? String == "no_data")
+
+            let card = try await client.execute(uri: "/api/v1/scorecards/acme?month=2026-09", method: .get, headers: bearer(token))
+            let rows = try #require((try JSONSerialization.jsonObject(with: Data(buffer: card.body)) as? [String: Any])?["rows"] as? [[String: Any]])
+            let level = try #require(rows.first { $0["id"] as? String == "chat-service-level" })
+            // Three days with a standing: the 20th met, the 19th and the 21st (so far) below 80 %.
+            #expect(level["periodsMet"] as? Int == 1 && level["periodsWithData"] as? Int == 3 && level["result"] as? String == "missed")
+            let csat = try #require(rows.first { $0["id"] as? String == "csat" })
+            #expect((csat["actual"] as? [String: Any])?["value"] as? Double == 0.9 && csat["result"] as? String == "met")
+
+            let figures = try await client.execute(uri: "/api/v1/figures/providers/acme?period=day", method: .get, headers: bearer(token))
+            let series = try #require((try JSONSerialization.jsonObject(with: Data(buffer: figures.body)) as? [String: Any])?["series"] as? [[String: Any]])
+            let levelSeries = try #require(series.first { $0["id"] as? String == "chat-service-level" })
+            #expect(levelSeries["available"] as? Bool == true)
+            let values = (levelSeries["points"] as? [[String: Any]] ?? []).compactMap { ($0["figure"] as? [String: Any])?["value"] as? Double }
+            #expect(values == [0.7, 0.85, 0.78])
+        }
+    }
+
     @Test func providerPageShowsFiguresAndCountdowns() async throws {
         let fixture = try await ConsoleFixture()
         try await fixture.application(contracts: ["acme": ConsoleFixture.acmeContract]).test(.router) { client in
