@@ -122,8 +122,10 @@ extension ConsoleHandlers {
         }
         group.get("/scorecard") { request, context in try await self.scorecardPage(request: request, context: context) }
         group.get("/scorecard.csv") { request, context in try await self.scorecardCSV(request: request, context: context) }
-        group.get("/tickets/:provider/:id") { _, context in
-            try await self.ticketPage(provider: try context.parameters.require("provider"), id: try context.parameters.require("id"), context: context)
+        group.get("/tickets/:provider/:id") { request, context in
+            try await self.ticketPage(
+                provider: try context.parameters.require("provider"), id: try context.parameters.require("id"), request: request, context: context
+            )
         }
         group.get("/alerts") { request, context in try await self.alertsPage(request: request, context: context) }
         group.post("/alerts/acknowledge") { request, context in
@@ -164,21 +166,23 @@ extension ConsoleHandlers {
         }
     }
 
-    func ticketPage(provider: String, id: String, context: ConsoleRequestContext) async throws -> Response {
+    func ticketPage(provider: String, id: String, request: Request, context: ConsoleRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let view = try await self.ticket(provider: provider, id: id, for: user)
         let ticket = view.ticket
-        let fields: [(String, String)] = [
+        func pairs(_ id: String, _ title: String, _ rows: [(String, String)], empty: String = "None.") -> ConsoleTable {
+            var table = ConsoleTable(id: id, title: title, columns: ["Field", "Value"], rows: rows.map { [.text($0.0, class: "name"), .text($0.1)] }, empty: empty)
+            table.className = "fields"
+            return table
+        }
+        let fields = pairs("fields", "Fields", [
             ("Provider", ticket.provider), ("Site", ticket.site), ("Status", ticket.status.rawValue), ("Priority", ticket.priority.rawValue),
             ("Channel", ticket.channel.rawValue), ("Created", HTML.time(ticket.createdAt)), ("Updated", HTML.time(ticket.updatedAt)),
             ("First reply", HTML.time(ticket.firstReplyAt)), ("Solved", HTML.time(ticket.solvedAt)), ("Closed", HTML.time(ticket.closedAt)),
             ("Reopened", String(ticket.reopenCount)), ("Queue", ticket.queue ?? "—"), ("Held by", ticket.heldBy ?? "—"),
             ("CSAT", ticket.csat.map(String.init) ?? "—"),
-        ]
-        let fieldRows = fields.map { "<tr><th>\($0.0)</th><td>\(HTML.escape($0.1))</td></tr>" }.joined()
-        var timeline = ticket.statusChanges.map { "<li><time>\(HTML.time($0.at))</time> \(HTML.escape($0.status.rawValue))</li>" }.joined()
-        if timeline.isEmpty { timeline = "<li>No status history.</li>" }
-        var slaRows = "<tr><td colspan=\"2\">Not evaluated yet.</td></tr>"
+        ])
+        var slaRows: [(String, String)] = []
         if let sla = view.sla {
             slaRows = [
                 ("State", sla.state.replacingOccurrences(of: "_", with: " ")), ("First reply due", HTML.time(sla.firstReplyDue)),
@@ -186,22 +190,26 @@ extension ConsoleHandlers {
                 ("Late data", sla.lateData ? "yes" : "no"), ("Held by provider", HTML.duration(Int(sla.providerSeconds))),
                 ("Held by client", HTML.duration(Int(sla.clientSeconds))), ("Held by customer", HTML.duration(Int(sla.customerSeconds))),
                 ("Evaluated", HTML.time(sla.evaluatedAt)),
-            ].map { "<tr><th>\($0.0)</th><td>\(HTML.escape($0.1))</td></tr>" }.joined()
+            ]
         }
+        var timeline = ConsoleTable(id: "timeline", title: "Status timeline", columns: ["At", "Status"], empty: "No status history.")
+        timeline.rows = ticket.statusChanges.map { [.text(HTML.time($0.at)), .text($0.status.rawValue)] }
         let batch = view.batch
-        let body = """
-            <h1>Ticket \(HTML.escape(ticket.id))</h1>
-            <p><a href="/providers/\(HTML.path(provider))">\(HTML.escape(provider))</a></p>
-            <div class="columns"><section><h2>Fields</h2><table class="fields">\(fieldRows)</table></section>
-            <section><h2>SLA</h2><table class="fields">\(slaRows)</table></section></div>
-            <h2>Status timeline</h2><ol class="timeline">\(timeline)</ol>
-            <h2>Signed batch</h2><table class="fields"><tr><th>Agent</th><td>\(HTML.escape(batch.agentId))</td></tr>
-            <tr><th>Sequence</th><td>\(batch.seq)</td></tr><tr><th>Hash</th><td><code>\(HTML.escape(batch.hash ?? "—"))</code></td></tr>
-            <tr><th>Received</th><td>\(HTML.time(batch.receivedAt))</td></tr>
-            <tr><th>Records</th><td>\(batch.recordCount.map(String.init) ?? "—")</td></tr>
-            <tr><th>Signature</th><td>verified when received (batches that fail verification are never stored)</td></tr></table>
-            """
-        return HTML.response(HTML.page(title: "Ticket \(ticket.id)", identity: context.identity, body: body))
+        var page = ConsolePage(title: "Ticket \(ticket.id)", name: "ticket-\(provider)-\(ticket.id)")
+        page.add("<h1>Ticket \(HTML.escape(ticket.id))</h1><p><a href=\"/providers/\(HTML.path(provider))\">\(HTML.escape(provider))</a></p>")
+        page.add("<div class=\"columns\"><section>")
+        page.add(fields)
+        page.add("</section><section>")
+        page.add(pairs("sla", "SLA", slaRows, empty: "Not evaluated yet."))
+        page.add("</section></div>")
+        page.add(timeline)
+        page.add(
+            pairs("batch", "Signed batch", [
+                ("Agent", batch.agentId), ("Sequence", String(batch.seq)), ("Hash", batch.hash ?? "—"), ("Received", HTML.time(batch.receivedAt)),
+                ("Records", batch.recordCount.map(String.init) ?? "—"), ("Signature", "verified when received (batches that fail verification are never stored)"),
+            ])
+        )
+        return try page.response(for: request, identity: context.identity)
     }
 
     func alertsPage(request: Request, context: ConsoleRequestContext) async throws -> Response {

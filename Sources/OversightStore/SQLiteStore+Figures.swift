@@ -89,15 +89,14 @@ package struct AtRiskTicket: Sendable, Hashable, Codable {
 }
 
 extension SQLiteStore {
-    /// Indexes the figure queries use. Register after the store's own migrations:
-    /// `SQLiteStore.registerFigureMigrations(&migrator)`.
-    package static func registerFigureMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v3-figures") { db in
-            try Self.createFigureIndexes(db)
-        }
+    /// Indexes the figure queries use, as a migration after the store's own:
+    /// `migrator.registerMigration("v5-figures", migrate: Self.migrateFigures)`. Idempotent: until it is registered,
+    /// the figure queries create the indexes themselves (``ensureFigureIndexes()``).
+    static func migrateFigures(_ db: Database) throws {
+        try Self.createFigureIndexes(db)
     }
 
-    /// Creates the figure indexes if missing (idempotent; also used on stores migrated before the figures existed).
+    /// Creates the figure indexes if missing.
     static func createFigureIndexes(_ db: Database) throws {
         try db.execute(
             sql: """

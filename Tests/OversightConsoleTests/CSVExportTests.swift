@@ -45,7 +45,8 @@ import Testing
                     "/?format=csv", "/providers/acme?format=csv&table=sites", "/providers/acme?format=csv&table=breaches",
                     "/providers/acme?format=csv&table=sla-events", "/providers/acme?format=csv&table=figures", "/alerts?format=csv",
                     "/alerts?format=csv&table=history", "/agents?format=csv", "/scorecard?format=csv", "/scorecard?provider=acme&format=csv",
-                    "/scorecard.csv?provider=acme",
+                    "/scorecard.csv?provider=acme", "/tickets/acme/T1?format=csv", "/tickets/acme/T1?format=csv&table=sla",
+                    "/tickets/acme/T1?format=csv&table=timeline", "/tickets/acme/T1?format=csv&table=batch",
                 ] {
                     let response = try await browser.get(client, uri)
                     #expect(response.status == .ok, "\(username) \(uri)")
@@ -58,6 +59,7 @@ import Testing
                 }
                 #expect(try await browser.get(client, "/providers/globex?format=csv").status == (seesGlobex ? .ok : .notFound))
                 #expect(try await browser.get(client, "/scorecard.csv?provider=globex").status == (seesGlobex ? .ok : .notFound))
+                #expect(try await browser.get(client, "/tickets/globex/G1?format=csv").status == (seesGlobex ? .ok : .notFound))
                 #expect(try await browser.get(client, "/?format=pdf").status == .badRequest)
                 #expect(try await browser.get(client, "/?format=csv&table=nope").status == .notFound)
             }
