@@ -62,6 +62,7 @@ struct Demo: AsyncParsableCommand {
         alerts.silentAfter = .seconds(20)
         alerts.receivers = [alertReceiver.receiver]
         server.alerts = alerts
+        server.aggregateInterval = .seconds(5)
         let feed: any DemoFeed
         if self.feedKind == "samples" {
             feed = SampleExportFeed(directory: directory)
