@@ -21,7 +21,7 @@ enum ConsoleWiring {
     /// Builds the console service; prints a one-time admin password when the console has no users yet.
     static func services(
         paths: CoordinatorPaths, host: String, port: Int, store: SQLiteStore, alerts: AlertCenter, logger: Logger,
-        announce: @Sendable (String) -> Void
+        events: LiveEventBroadcaster? = nil, announce: @Sendable (String) -> Void
     ) async throws -> [any Service] {
         let users = try UserStore(path: paths.directory + "/console.sqlite")
         var configuration = ConsoleConfiguration(port: port, tls: .init(certificatePath: paths.serverCertificate, privateKeyPath: paths.serverKey))
@@ -33,13 +33,29 @@ enum ConsoleWiring {
         } else {
             announce("Console: https://\(shownHost):\(port)/")
         }
-        return [try buildApplication(configuration: configuration, store: store, alerts: alerts, users: users, logger: logger)]
+        return [
+            try buildApplication(
+                configuration: configuration, store: store, alerts: alerts, users: users, logger: logger, events: events.map(Self.feed)
+            )
+        ]
+    }
+
+    /// The console's live-event feed over the coordinator's broadcaster.
+    static func feed(_ broadcaster: LiveEventBroadcaster) -> ConsoleEventFeed {
+        ConsoleEventFeed { (deliver: @escaping @Sendable (ConsoleLiveEvent) -> Void, end: @escaping @Sendable () -> Void) -> (@Sendable () -> Void)? in
+            let forward: @Sendable (LiveEvent) -> Void = { event in
+                deliver(ConsoleLiveEvent(kind: event.kind.rawValue, provider: event.provider, site: event.site, ticket: event.ticket, detail: event.detail))
+            }
+            guard let id = broadcaster.subscribe(deliver: forward, end: end) else { return nil }
+            return { broadcaster.cancel(id) }
+        }
     }
 }
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Console users: add, list, disable, set-password.", subcommands: [Add.self, List.self, Disable.self, SetPassword.self]
+        commandName: "users", abstract: "Console users: add, list, disable, set-password, token.",
+        subcommands: [Add.self, List.self, Disable.self, SetPassword.self, Token.self]
     )
 
     static func store(_ data: DataOptions) throws -> UserStore { try UserStore(path: data.paths.directory + "/console.sqlite") }
@@ -100,6 +116,25 @@ struct UsersCommand: AsyncParsableCommand {
                 throw ValidationError("no user \(self.username)")
             }
             print("Password of \(self.username) changed; their sessions ended.")
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an API token for a user (printed once; stored only as its SHA-256).",
+            discussion: "Use it as `Authorization: Bearer ovc_…` on the JSON API; it carries the user's role and scope."
+        )
+        @OptionGroup var data: DataOptions
+        @Argument(help: "User name.") var username: String
+        @Option(help: "A label for the token.") var name = "api"
+        @Option(help: "Valid for this many days (default: until the user is disabled).") var days: Int?
+
+        func run() async throws {
+            let users = try UsersCommand.store(self.data)
+            guard try await users.user(username: self.username) != nil else { throw ValidationError("no user \(self.username)") }
+            if let days = self.days, days < 1 { throw ValidationError("--days must be at least 1") }
+            let expiresAt = self.days.map { Date().addingTimeInterval(Double($0) * 86400) }
+            print(try await users.createAPIToken(username: self.username, name: self.name, expiresAt: expiresAt))
         }
     }
 }

@@ -77,10 +77,10 @@ struct Demo: AsyncParsableCommand {
         say("Alert receiver (webhook, HMAC-signed) on http://127.0.0.1:\(alertReceiver.port)/alerts")
         try await server.run(
             logger: logger, extraServices: [alertReceiver, runner], slaSink: { event in runner.slaEvent(event) },
-            makeServices: { [consolePort = self.consolePort] store, alerts in
+            makeServices: { [consolePort = self.consolePort, events = server.events] store, alerts in
                 guard consolePort > 0 else { return [] }
                 return try await ConsoleWiring.services(
-                    paths: coordinatorPaths, host: "127.0.0.1", port: consolePort, store: store, alerts: alerts, logger: logger,
+                    paths: coordinatorPaths, host: "127.0.0.1", port: consolePort, store: store, alerts: alerts, logger: logger, events: events,
                     announce: { say($0) }
                 )
             },

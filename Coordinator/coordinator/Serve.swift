@@ -37,10 +37,10 @@ struct Serve: AsyncParsableCommand {
         let consolePort = self.consolePort
         try await server.run(
             logger: logger,
-            makeServices: { store, alerts in
+            makeServices: { [events = server.events] store, alerts in
                 guard consolePort > 0 else { return [] }
                 return try await ConsoleWiring.services(
-                    paths: paths, host: consoleHost, port: consolePort, store: store, alerts: alerts, logger: logger,
+                    paths: paths, host: consoleHost, port: consolePort, store: store, alerts: alerts, logger: logger, events: events,
                     announce: { logger.notice("\($0)") }
                 )
             },

@@ -29,14 +29,16 @@ import OversightStore
 ///   - alerts: the alert center.
 ///   - users: console users and sessions.
 ///   - logger: the logger for requests.
+///   - events: live events for `GET /events` (the coordinator's broadcaster); `nil` leaves the route out.
 package func buildApplication(
     configuration: ConsoleConfiguration,
     store: SQLiteStore,
     alerts: AlertCenter,
     users: UserStore,
-    logger: Logger
+    logger: Logger,
+    events: ConsoleEventFeed? = nil
 ) throws -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, alerts: alerts, users: users, logger: logger)
+    let router = buildRouter(configuration: configuration, store: store, alerts: alerts, users: users, logger: logger, events: events)
     let applicationConfiguration = ApplicationConfiguration(
         address: .hostname(configuration.host, port: configuration.port), serverName: "oversight"
     )
@@ -53,18 +55,20 @@ package func buildApplication(
     return Application(router: router, server: .http1(), configuration: applicationConfiguration, logger: logger)
 }
 
-/// The console's router (pages, API, OpenAPI, static files), without a server.
+/// The console's router (pages, API, OpenAPI, static files, live events), without a server.
 package func buildRouter(
     configuration: ConsoleConfiguration,
     store: SQLiteStore,
     alerts: AlertCenter,
     users: UserStore,
-    logger: Logger
+    logger: Logger,
+    events: ConsoleEventFeed? = nil
 ) -> Router<ConsoleRequestContext> {
     let router = Router(context: ConsoleRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info, includeHeaders: .all(), redactHeaders: [.authorization, .cookie]))
     router.add(middleware: ErrorRenderingMiddleware())
+    router.add(middleware: MethodNotAllowedMiddleware())
     if let publicDirectory = configuration.publicDirectory {
         router.add(
             middleware: FileMiddleware(
@@ -80,6 +84,7 @@ package func buildRouter(
     handlers.addPublicRoutes(to: router)
     handlers.addPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))
     handlers.addAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
+    if let events { LiveEventRoutes(feed: events).add(to: router.group().add(middleware: RequireLoginMiddleware())) }
     return router
 }
 

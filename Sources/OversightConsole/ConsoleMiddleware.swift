@@ -48,7 +48,7 @@ package struct ErrorRenderingMiddleware: RouterMiddleware {
             if consoleError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["oversight.console.error": "\(String(reflecting: type(of: error)))"])
             }
-            let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.json"
+            let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.json" || request.uri.path == "/events"
             if !isAPI, consoleError.status == .unauthorized {
                 return Response(status: .seeOther, headers: [.location: "/login"])
             }
@@ -63,6 +63,55 @@ package struct ErrorRenderingMiddleware: RouterMiddleware {
             )
             return HTML.response(page, status: consoleError.status)
         }
+    }
+}
+
+/// Answers 405 Method Not Allowed, with `Allow`, for a method the OpenAPI document does not list on a path it describes
+/// (the router alone would answer 404, as if the resource did not exist).
+package struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// A documented path as segments (`nil` for a `{parameter}`) and its methods.
+    struct Route: Sendable {
+        var segments: [String?]
+        var methods: Set<String>
+
+        func matches(_ path: [Substring]) -> Bool {
+            guard path.count == self.segments.count else { return false }
+            return zip(self.segments, path).allSatisfy { segment, part in segment.map { $0 == part } ?? !part.isEmpty }
+        }
+    }
+
+    let routes: [Route]
+
+    /// Creates the middleware over `paths`: path template → lower-case methods, as in an OpenAPI document.
+    package init(paths: [String: Set<String>]) {
+        self.routes = paths.map { path, methods in
+            Route(
+                segments: path.split(separator: "/").map { $0.hasPrefix("{") && $0.hasSuffix("}") ? nil : String($0) },
+                methods: Set(methods.map { $0.uppercased() })
+            )
+        }
+    }
+
+    /// Over the console's own OpenAPI document.
+    package init() {
+        let paths = (OpenAPIDocument.document["paths"] as? [String: [String: Any]]) ?? [:]
+        self.init(paths: paths.mapValues { Set($0.keys) })
+    }
+
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let method = request.method.rawValue
+        guard method != "HEAD" else { return try await next(request, context) }
+        let path = request.uri.path.split(separator: "/")
+        let matching = self.routes.filter { $0.matches(path) }
+        guard !matching.isEmpty else { return try await next(request, context) }
+        let allowed = matching.reduce(into: Set<String>()) { $0.formUnion($1.methods) }
+        guard !allowed.contains(method) else { return try await next(request, context) }
+        let error = ConsoleError(.methodNotAllowed, status: .methodNotAllowed, "\(method) is not allowed here; use \(allowed.sorted().joined(separator: " or "))")
+        return Response(
+            status: .methodNotAllowed,
+            headers: [.contentType: "application/json; charset=utf-8", .allow: allowed.sorted().joined(separator: ", ")],
+            body: .init(byteBuffer: ByteBuffer(string: error.jsonBody))
+        )
     }
 }
 

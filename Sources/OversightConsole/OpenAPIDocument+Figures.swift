@@ -26,7 +26,7 @@ extension OpenAPIDocument {
             ),
             (
                 "/api/v1/scorecards/{provider}", "getScorecard", "The monthly vendor scorecard of a provider",
-                [pathParameter("provider"), queryParameter("month", ["type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"])],
+                [pathParameter("provider"), queryParameter("month", ["type": "string", "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"])],
                 ref("Scorecard")
             ),
         ]
@@ -141,7 +141,9 @@ extension OpenAPIDocument {
             var post: [String: Any] = ["operationId": operation.id, "summary": operation.summary, "responses": responses]
             if !operation.parameters.isEmpty { post["parameters"] = operation.parameters }
             if let body = operation.body {
-                post["requestBody"] = ["required": false, "content": ["application/json": ["schema": body]]]
+                // A body with required fields is itself required (schemathesis: an empty POST is rightly refused with 400).
+                let needed = !((body["required"] as? [String])?.isEmpty ?? true)
+                post["requestBody"] = ["required": needed, "content": ["application/json": ["schema": body]]]
             }
             items[operation.path] = ["post": post]
         }

@@ -24,7 +24,7 @@ package enum OpenAPIDocument {
             [
                 queryParameter("provider", ["type": "string"]), queryParameter("site", ["type": "string"]),
                 queryParameter("limit", ["type": "integer", "minimum": 1, "maximum": 500, "default": 50]),
-                queryParameter("cursor", ["type": "string", "pattern": "^[1-9][0-9]*$"]),
+                queryParameter("cursor", ["type": "string", "pattern": "^[1-9][0-9]{0,17}$"]),
             ], ref("SLAEventPage")
         ),
         ("/api/v1/alerts", "listAlerts", "Open alerts", [], ["type": "array", "items": ref("Alert")]),
@@ -82,6 +82,10 @@ package enum OpenAPIDocument {
                 "id": integer, "provider": string, "site": string, "ticketId": string, "clock": string, "kind": string, "at": time,
                 "detectedAt": time, "lateData": boolean,
             ]),
+            "LiveEvent": object(
+                ["kind": ["type": "string", "enum": ["tickets", "sla", "alerts"]], "provider": string, "site": string, "ticket": string, "detail": string],
+                required: ["kind", "provider"]
+            ),
             "SLAEventPage": object(["events": ["type": "array", "items": ref("SLAEvent")], "nextCursor": string], required: ["events"]),
             "Alert": object(
                 ["id": integer, "key": string, "kind": string, "severity": string, "summary": string, "state": string, "consolePath": string,
@@ -94,6 +98,30 @@ package enum OpenAPIDocument {
                  "certificateNotAfter": time, "enrolledAt": time],
                 required: ["id", "provider", "site", "hostname", "online", "connected", "revoked", "lastSeq", "certificateNotAfter", "enrolledAt"]
             ),
+        ]
+    }
+
+    /// `GET /events`: the live-update stream (Server-Sent Events), documented here; it never ends on its own.
+    static var eventsOperation: [String: Any] {
+        [
+            "operationId": "streamEvents",
+            "summary": "Live updates as Server-Sent Events",
+            "description": """
+                A `text/event-stream` that stays open. Each event is named by its kind — `tickets` (a committed batch changed \
+                tickets of a provider site; `detail` is how many), `sla` (an at-risk or breach moment; `detail` is `at-risk` or \
+                `breach`), `alerts` (`detail` is `raised`, `acknowledged` or `resolved`) — and its `data` line is a \
+                `LiveEvent` as JSON. Only providers the caller may see are reported. Bursts are merged (at most one write per \
+                0.4 s per stream); a stream that falls behind gets one `reload` event instead. A comment line (`: heartbeat`) \
+                is sent every 15 s. 503 when too many streams are open.
+                """,
+            "responses": [
+                "200": [
+                    "description": "The stream",
+                    "content": ["text/event-stream": ["schema": ["type": "string"], "x-event-data": ref("LiveEvent")]],
+                ],
+                "401": errorResponse("Not authenticated"),
+                "503": errorResponse("Too many live event streams are open"),
+            ],
         ]
     }
 
@@ -115,6 +143,7 @@ package enum OpenAPIDocument {
             if !operation.parameters.isEmpty { get["parameters"] = operation.parameters }
             paths[operation.path] = ["get": get]
         }
+        paths["/events"] = ["get": self.eventsOperation]
         paths.merge(self.writePathItems) { get, _ in get }  // write routes: OpenAPIDocument+Figures.swift
         return [
             "openapi": "3.1.0",

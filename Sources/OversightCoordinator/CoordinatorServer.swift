@@ -24,6 +24,8 @@ package struct CoordinatorServer: Sendable {
     package var alerts: AlertsConfiguration?
     /// How often aggregate targets are evaluated (standings recorded, aggregate alerts raised).
     package var aggregateInterval: Duration = .seconds(30)
+    /// Live events for the console (tickets changed, SLA moments, alerts); hand it to the console's event stream.
+    package let events = LiveEventBroadcaster()
 
     /// Creates the server description.
     package init(
@@ -59,6 +61,7 @@ package struct CoordinatorServer: Sendable {
             "contracts loaded",
             metadata: ["oversight.contracts": "\(contracts.keys.sorted().joined(separator: ","))", "oversight.contracts.folder": "\(contractsDirectory)"]
         )
+        let events = self.events
         let alerts = self.alerts ?? AlertsConfiguration(databasePath: self.paths.directory + "/alerts.sqlite")
         let router = try await AlertRouter(configuration: alerts, logger: logger)
         let engine = SLAEngine(
@@ -66,6 +69,7 @@ package struct CoordinatorServer: Sendable {
             sink: { event in
                 await router.slaEvent(event)
                 await slaSink(event)
+                events.slaEvent(event)
             },
             settled: { tickets in await router.ticketsSettled(tickets) }
         )
@@ -73,7 +77,10 @@ package struct CoordinatorServer: Sendable {
         let changes = TicketChangeQueue()
         let listener = AgentListener(
             configuration: self.listener, identity: identity, store: store, logger: logger,
-            ticketObserver: { tickets in await changes.enqueue(tickets) },
+            ticketObserver: { tickets in
+                events.ticketsChanged(tickets)
+                await changes.enqueue(tickets)
+            },
             securityObserver: { kind, agent, address, detail in await router.securityEvent(kind: kind, agent: agent, address: address, detail: detail) },
             onBound: onBound
         )
@@ -92,6 +99,8 @@ package struct CoordinatorServer: Sendable {
         ]
         services += extraServices.map { .init(service: $0) }
         services += try await makeServices(store, router.center).map { .init(service: $0) }
+        // Last, so it stops first: it ends the console's event streams, which would otherwise hold the console open.
+        services.append(.init(service: LiveEventService(broadcaster: events, center: router.center, logger: logger)))
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.gracefulShutdownSignals = signals ? [.sigterm, .sigint] : []
         configuration.maximumGracefulShutdownDuration = self.listener.shutdownGracePeriod
