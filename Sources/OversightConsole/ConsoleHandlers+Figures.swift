@@ -127,7 +127,9 @@ extension ConsoleHandlers {
                 : "<a href=\"/providers/\(HTML.path(name))?\(site.map { "site=\(ConsolePage.encode($0))&amp;" } ?? "")period=\(item)\">by \(item)</a>"
         }.joined(separator: " · ")
         page.add("<h2>Figures</h2><p class=\"meta\">\(periodLinks)</p><div class=\"charts\">")
-        var figureTable = ConsoleTable(id: "figures", columns: ["Figure", "Period", "Value", "Sample", "Target", "Standing"])
+        var figureTable = ConsoleTable(
+            id: "figures", title: "Figures by \(period)", columns: ["Figure", "Period", "Value", "Sample", "Target", "Standing"], empty: "No figures in these periods."
+        )
         for series in figures.series {
             let points = series.points.map { SVGChart.Point($0.label, $0.figure.value) }
             let range: ClosedRange<Double>? = series.unit == "percentage" ? 0...1 : nil
@@ -136,7 +138,7 @@ extension ConsoleHandlers {
                     + SVGChart.chart(points, target: series.target, range: range, title: "\(series.name) by \(period)", format: Self.chartFormat(series.unit))
                     + "<figcaption>\(HTML.escape(series.name))\(series.available ? "" : " — no data yet (needs interval reports or audits)")</figcaption></figure>"
             )
-            for point in series.points where series.available {
+            for point in series.points where point.figure.value != nil {
                 figureTable.rows.append([
                     .text(series.name), .text(point.period), .text(FigureFormat.text(point.figure.value, unit: series.unit), class: "num"),
                     .number(point.figure.sample), .text(series.target.map { "\(series.atMost ? "≤" : "≥") \(FigureFormat.text($0, unit: series.unit))" } ?? "—"),

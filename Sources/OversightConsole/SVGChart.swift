@@ -169,9 +169,10 @@ package enum SVGChart {
             svg += "<line class=\"grid\" x1=\"\(layout.left)\" y1=\"\(ty)\" x2=\"\(layout.width - layout.right)\" y2=\"\(ty)\" stroke-width=\"0.5\"/>"
             svg += "<text class=\"tick\" x=\"\(layout.left - 4)\" y=\"\(ty)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(HTML.escape(format(value)))</text>"
         }
-        // X axis: at most eight labels, always the first and the last.
+        // X axis: at most nine labels, always the first and the last, none crowding the last.
         let every = max(1, Int((Double(points.count) / 8).rounded(.up)))
-        for (index, point) in points.enumerated() where index % every == 0 || index == points.count - 1 {
+        let last = points.count - 1
+        for (index, point) in points.enumerated() where index == last || (index % every == 0 && last - index >= every / 2 + 1) {
             svg += "<text class=\"tick\" x=\"\(self.number(x(index)))\" y=\"\(self.number(bottomY + 16))\" text-anchor=\"middle\">\(HTML.escape(point.label))</text>"
         }
         switch style {
