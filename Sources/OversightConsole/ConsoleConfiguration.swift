@@ -44,6 +44,8 @@ package struct ConsoleConfiguration: Sendable {
     package var throttle: LoginThrottle.Configuration = .init()
     /// Contracts in force by provider (targets, time zone, credits); figures without a contract show no target.
     package var contracts: [String: ConsoleContract] = [:]
+    /// Ticket figures of closed days, kept for five minutes (a reference: copies of the configuration share it).
+    package var figureCache = FigureCache()
     /// The wall clock (injected in tests).
     package var now: @Sendable () -> Date = { Date() }
 

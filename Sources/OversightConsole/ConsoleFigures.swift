@@ -7,6 +7,7 @@
 
 import Foundation
 import OversightStore
+import Synchronization
 
 /// Contract periods (day, ISO week from Monday, month) in a contract's time zone.
 package struct PeriodCalendar: Sendable {
@@ -255,6 +256,87 @@ package struct TicketFigureData: Sendable {
     }
 }
 
+extension TicketFigureData {
+    /// Both sets of days together; a day in both (split at an instant) is summed.
+    func merged(with other: TicketFigureData) -> TicketFigureData {
+        struct AttainmentKey: Hashable {
+            var provider: String
+            var site: String
+            var day: String
+            var clock: String
+        }
+        struct CSATKey: Hashable {
+            var provider: String
+            var site: String
+            var day: String
+        }
+        var attainment: [AttainmentKey: DailyAttainment] = [:]
+        var order: [AttainmentKey] = []
+        for row in self.attainment + other.attainment {
+            let key = AttainmentKey(provider: row.provider, site: row.site, day: row.day, clock: row.clock)
+            if var existing = attainment[key] {
+                existing.due += row.due
+                existing.met += row.met
+                attainment[key] = existing
+            } else {
+                attainment[key] = row
+                order.append(key)
+            }
+        }
+        var csat: [CSATKey: DailyCSAT] = [:]
+        var csatOrder: [CSATKey] = []
+        for row in self.csat + other.csat {
+            let key = CSATKey(provider: row.provider, site: row.site, day: row.day)
+            if var existing = csat[key] {
+                existing.responses += row.responses
+                existing.satisfied += row.satisfied
+                existing.scoreSum += row.scoreSum
+                csat[key] = existing
+            } else {
+                csat[key] = row
+                csatOrder.append(key)
+            }
+        }
+        return TicketFigureData(attainment: order.compactMap { attainment[$0] }, csat: csatOrder.compactMap { csat[$0] })
+    }
+}
+
+/// Ticket figures of closed days, kept a few minutes: a month of a large deployment takes seconds to sum, and pages
+/// (and their live updates) ask again and again. Shared by every copy of the configuration that holds it.
+package final class FigureCache: Sendable {
+    struct Key: Hashable {
+        var from: Date
+        var to: Date
+        var provider: String?
+    }
+    /// How long a cached range is used.
+    package let lifetime: TimeInterval
+    /// At most this many ranges are kept.
+    package let capacity: Int
+    private let entries = Mutex<[Key: (data: TicketFigureData, at: Date)]>([:])
+
+    /// Creates an empty cache.
+    package init(lifetime: TimeInterval = 300, capacity: Int = 256) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    func data(for key: Key, now: Date) -> TicketFigureData? {
+        self.entries.withLock { entries in
+            guard let entry = entries[key], now.timeIntervalSince(entry.at) < self.lifetime, now >= entry.at else { return nil }
+            return entry.data
+        }
+    }
+
+    func store(_ data: TicketFigureData, for key: Key, now: Date) {
+        self.entries.withLock { entries in
+            entries = entries.filter { now.timeIntervalSince($0.value.at) < self.lifetime && now >= $0.value.at }
+            if entries.count >= self.capacity, let oldest = entries.min(by: { $0.value.at < $1.value.at })?.key { entries[oldest] = nil }
+            entries[key] = (data, now)
+        }
+    }
+}
+
 /// One row of the overview: a provider × site with every figure.
 package struct OverviewRow: Sendable, Hashable, Codable {
     package var provider: String
@@ -379,12 +461,32 @@ extension ConsoleHandlers {
 
     var timeZones: [String: TimeZone] { self.configuration.contracts.mapValues(\.zone) }
 
-    /// Ticket figures from `from` to now (plus a day, so nothing decided "now" is cut off).
-    func ticketFigures(from: Date, provider: String?) async throws -> TicketFigureData {
-        let to = self.now.addingTimeInterval(86400)
-        async let attainment = self.store.dailyAttainment(from: from, to: to, provider: provider, timeZones: self.timeZones)
-        async let csat = self.store.dailyCSAT(from: from, to: to, provider: provider, timeZones: self.timeZones)
-        return TicketFigureData(attainment: try await attainment, csat: try await csat)
+    /// Ticket figures from `from` to `to` (to now plus a day by default, so nothing decided "now" is cut off).
+    ///
+    /// Days that ended before yesterday (UTC) are read once and kept for ``FigureCache/lifetime`` (late data reaches
+    /// them within that time); the rest is read on every call.
+    func ticketFigures(from: Date, to: Date? = nil, provider: String?) async throws -> TicketFigureData {
+        let now = self.now
+        let to = to ?? now.addingTimeInterval(86400)
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = .gmt
+        let boundary = utc.startOfDay(for: now.addingTimeInterval(-86400))
+        let cache = self.configuration.figureCache
+        func read(_ from: Date, _ to: Date) async throws -> TicketFigureData {
+            async let attainment = self.store.dailyAttainment(from: from, to: to, provider: provider, timeZones: self.timeZones)
+            async let csat = self.store.dailyCSAT(from: from, to: to, provider: provider, timeZones: self.timeZones)
+            return TicketFigureData(attainment: try await attainment, csat: try await csat)
+        }
+        func closed(_ from: Date, _ to: Date) async throws -> TicketFigureData {
+            let key = FigureCache.Key(from: from, to: to, provider: provider)
+            if let cached = cache.data(for: key, now: now) { return cached }
+            let data = try await read(from, to)
+            cache.store(data, for: key, now: now)
+            return data
+        }
+        if to <= boundary { return try await closed(from, to) }
+        if from >= boundary { return try await read(from, to) }
+        return try await closed(from, boundary).merged(with: try await read(boundary, to))
     }
 
     /// Overview rows the user may see, optionally for one provider and site.
@@ -518,10 +620,7 @@ extension ConsoleHandlers {
             month = calendar.period("month", containing: self.now)
         }
         let months = calendar.periods("month", count: 6, endingAt: month.from)
-        let to = month.to
-        async let attainment = self.store.dailyAttainment(from: months[0].from, to: to, provider: name, timeZones: self.timeZones)
-        async let csat = self.store.dailyCSAT(from: months[0].from, to: to, provider: name, timeZones: self.timeZones)
-        let data = TicketFigureData(attainment: try await attainment, csat: try await csat)
+        let data = try await self.ticketFigures(from: months[0].from, to: month.to, provider: name)
         let standings = Standings(rows: try await self.store.aggregateStandings(provider: name, limit: 100_000))
         let contract = self.configuration.contracts[name]
         var rows: [Scorecard.Row] = []

@@ -10,6 +10,7 @@ import HummingbirdTesting
 import Logging
 import OversightStore
 import OversightWire
+import Synchronization
 import Testing
 
 @testable import OversightConsole
@@ -149,6 +150,41 @@ func postJSON(_ client: some TestClientProtocol, _ uri: String, token: String?, 
             #expect(levelSeries["available"] as? Bool == true)
             let values = (levelSeries["points"] as? [[String: Any]] ?? []).compactMap { ($0["figure"] as? [String: Any])?["value"] as? Double }
             #expect(values == [0.7, 0.85, 0.78])
+        }
+    }
+
+    @Test func closedDaysAreCachedTodayIsLive() async throws {
+        let fixture = try await ConsoleFixture()
+        let clock = Mutex(fixture.now + 60)
+        var configuration = ConsoleConfiguration(port: 0)
+        configuration.now = { clock.withLock { $0 } }
+        let application = try buildApplication(
+            configuration: configuration, store: fixture.store, alerts: fixture.alerts, users: fixture.users, logger: Logger(label: "console-test")
+        )
+        @Sendable func breach(_ at: Date) async throws {
+            _ = try await fixture.store.recordSLAEvent(
+                SLAEventRow(provider: "acme", site: "paris", ticketId: "T1", clock: "first_reply", kind: "breach", at: at, detectedAt: at, lateData: true)
+            )
+        }
+        try await application.test(.router) { client in
+            func samples() async throws -> [String: Int] {
+                let response = try await client.execute(uri: "/api/v1/figures/providers/acme", method: .get, headers: bearer(fixture.tokens["admin"]))
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                let first = try #require((object["series"] as? [[String: Any]])?.first { $0["id"] as? String == "first-reply-attainment" })
+                var result: [String: Int] = [:]
+                for point in first["points"] as? [[String: Any]] ?? [] {
+                    if let sample = (point["figure"] as? [String: Any])?["sample"] as? Int, sample > 0 { result[point["period"] as? String ?? ""] = sample }
+                }
+                return result
+            }
+            try await breach(fixture.now - 3 * 86400)
+            #expect(try await samples() == ["2026-09-18": 1])
+            // Late data for a closed day shows once the cached range expires; today's shows at once.
+            try await breach(fixture.now - 3 * 86400 + 3600)
+            try await breach(fixture.now + 30)
+            #expect(try await samples() == ["2026-09-18": 1, "2026-09-21": 1])
+            clock.withLock { $0 += 301 }
+            #expect(try await samples() == ["2026-09-18": 2, "2026-09-21": 1])
         }
     }
 
