@@ -38,7 +38,7 @@ extension OpenAPIDocument {
             (
                 "/api/v1/alerts/{id}/acknowledge", "acknowledgeAlert", "Acknowledge an open alert with a comment (admin, supervisor)",
                 [["name": "id", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[0-9]+$"]]],
-                object(["comment": ["type": "string", "maxLength": 1000]], required: []), "200", ref("Alert")
+                object(["comment": ["type": ["string", "null"], "maxLength": 1000]], required: []), "200", ref("Alert")
             ),
             (
                 "/api/v1/enrollment-tokens", "createEnrollmentToken", "Create an enrollment token for a provider and site (admin); shown once",
