@@ -131,10 +131,16 @@ extension ConsoleHandlers {
             let user = try self.checkAPIWrite(request, context: context)
             guard let id = Int64(try context.parameters.require("id")) else { throw ConsoleError.notFound("no such open alert") }
             let body = try await Self.jsonBody(request, as: AcknowledgeRequest.self)
+            // As the OpenAPI document says (maxLength counts code points); found by scripts/api-check.
+            if let comment = body.comment, comment.unicodeScalars.count > 1000 { throw ConsoleError.badRequest("comment must be at most 1000 characters") }
             guard let alert = try await self.openAlerts(for: user).first(where: { $0.id == id }) else { throw ConsoleError.notFound("no such open alert") }
             guard user.role.canAcknowledge else { throw ConsoleError.forbidden() }
             let comment = body.comment.flatMap { $0.isEmpty ? nil : String($0.prefix(1000)) }
-            return try Self.json(try await self.alerts.acknowledge(key: alert.key, by: user.username, comment: comment))
+            do {
+                return try Self.json(try await self.alerts.acknowledge(key: alert.key, by: user.username, comment: comment))
+            } catch let error as AlertError where error.code == .notFound {
+                throw ConsoleError.notFound("no such open alert")  // resolved meanwhile
+            }
         }
         group.post("enrollment-tokens") { request, context in
             let user = try self.checkAPIWrite(request, context: context)

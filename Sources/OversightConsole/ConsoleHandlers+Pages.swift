@@ -135,7 +135,11 @@ extension ConsoleHandlers {
             let key = form["key"] ?? ""
             guard try await self.openAlerts(for: user).contains(where: { $0.key == key }) else { throw ConsoleError.notFound("no such open alert") }
             let comment = form["comment"].flatMap { $0.isEmpty ? nil : String($0.prefix(1000)) }
-            _ = try await self.alerts.acknowledge(key: key, by: user.username, comment: comment)
+            do {
+                _ = try await self.alerts.acknowledge(key: key, by: user.username, comment: comment)
+            } catch let error as AlertError where error.code == .notFound {
+                throw ConsoleError.notFound("no such open alert")  // resolved meanwhile
+            }
             return Response(status: .seeOther, headers: [.location: "/alerts"])
         }
         group.get("/agents") { request, context in try await self.agentsPage(request: request, context: context, issued: nil) }
