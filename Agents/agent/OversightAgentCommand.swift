@@ -86,6 +86,8 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var data: DataOption
 
     func run() async throws {
+        // Before anything starts NIO or another thread: one event loop, few malloc arenas.
+        AgentProcessTuning.apply()
         let configuration: AgentConfiguration
         do {
             configuration = try AgentConfiguration.load(file: self.config)

@@ -11,6 +11,7 @@ import Foundation
 import GRDB
 import OversightModel
 import OversightWire
+import Synchronization
 
 /// A sealed, signed batch waiting for its acknowledgement.
 package struct SealedBatch: Sendable, Hashable {
@@ -61,6 +62,20 @@ package enum RebaseOutcome: Sendable, Hashable {
 /// The durable outbox.
 package final class Outbox: Sendable {
     let writer: any DatabaseWriter
+    /// Counts this outbox's writes that can give `sealDue` work (appends, acknowledgements, rebases, unseals), and
+    /// the count at which `sealDue` last found no unsealed record: while the two are equal it has nothing to look at,
+    /// so an idle agent's send loop does not open a write transaction on every tick.
+    private let changes = Mutex<(count: UInt64, emptyAt: UInt64?)>((0, nil))
+
+    /// How many writes that can change what is sealed or sendable this outbox has made (it only grows).
+    package var changeCount: UInt64 {
+        self.changes.withLock { $0.count }
+    }
+
+    /// Notes a write that may have added or unsealed records (called after it committed).
+    private func changed() {
+        self.changes.withLock { $0.count &+= 1 }
+    }
 
     /// Opens (creating if needed) the outbox at `path`. With `readOnly` (the `status` command, which may run while
     /// the agent does) it neither creates nor migrates anything.
@@ -162,6 +177,7 @@ package final class Outbox: Sendable {
                 arguments: [source, path, bodies.count, rejected, fileName, now.timeIntervalSince1970]
             )
         }
+        self.changed()
     }
 
     /// Records a source's error (or clears it with `nil`).
@@ -228,7 +244,9 @@ package final class Outbox: Sendable {
         maxPayloadBytes: Int = 2 << 20
     ) async throws -> Int {
         let maxAgeSeconds = Double(maxAge.components.seconds) + Double(maxAge.components.attoseconds) / 1e18
-        return try await self.writer.write { db in
+        let generation = self.changes.withLock { $0 }
+        if generation.emptyAt == generation.count { return 0 }
+        let (sealedCount, nothingUnsealed) = try await self.writer.write { db -> (Int, Bool) in
             var sealed = 0
             while true {
                 let sealedCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batch") ?? 0
@@ -240,7 +258,7 @@ package final class Outbox: Sendable {
                     arguments: [lastSealedId, maxRecords]
                 )
                 let count: Int = pending?[0] ?? 0
-                guard count > 0 else { break }
+                guard count > 0 else { return (sealed, true) }
                 let oldest: Double = pending?[1] ?? now.timeIntervalSince1970
                 guard count >= maxRecords || now.timeIntervalSince1970 - oldest >= maxAgeSeconds else { break }
 
@@ -275,8 +293,13 @@ package final class Outbox: Sendable {
                 )
                 sealed += 1
             }
-            return sealed
+            return (sealed, false)
         }
+        if nothingUnsealed {
+            // Only if no write came in meanwhile; one that did moved `count` on, so the next call looks again.
+            self.changes.withLock { $0.emptyAt = generation.count }
+        }
+        return sealedCount
     }
 
     /// The batch payload bytes: the header fields by the wire encoder, with the stored record bodies spliced in.
@@ -300,6 +323,28 @@ package final class Outbox: Sendable {
         return payload
     }
 
+    /// What the send loop needs on each tick, in one read: the last acknowledged seq and, when fewer than `inFlight`
+    /// batches are unacknowledged after sending up to `next - 1`, the sealed batches to send next.
+    package func sendable(next: Int64, inFlight: Int) async throws -> (lastAckedSeq: Int64, batches: [SealedBatch]) {
+        try await self.writer.read { db in
+            let acked = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM state WHERE key = 'last_acked_seq'"))
+                .flatMap { Int64($0) } ?? 0
+            let waiting = Int(max(0, next - 1 - acked))
+            guard waiting < inFlight else { return (acked, []) }
+            let batches = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT seq, hash, prev, protected, payload, signature, record_count FROM batch WHERE seq >= ? ORDER BY seq LIMIT ?"
+                ),
+                arguments: [max(next, acked + 1), inFlight - waiting]
+            ).map {
+                SealedBatch(
+                    seq: $0[0], hash: $0[1], prev: $0[2], jws: FlattenedJWS(protected: $0[3], payload: $0[4], signature: $0[5]), recordCount: $0[6]
+                )
+            }
+            return (acked, batches)
+        }
+    }
+
     /// Sealed batches from `seq` on, in order, at most `limit`.
     package func sealed(from seq: Int64, limit: Int) async throws -> [SealedBatch] {
         try await self.writer.read { db in
@@ -318,7 +363,8 @@ package final class Outbox: Sendable {
     /// Returns `false` if no sealed batch with that seq and hash is held (an old or foreign ack).
     @discardableResult
     package func acknowledge(seq: Int64, hash: String, now: Date) async throws -> Bool {
-        try await self.writer.write { db in try Self.acknowledge(db, seq: seq, hash: hash, now: now) }
+        defer { self.changed() }
+        return try await self.writer.write { db in try Self.acknowledge(db, seq: seq, hash: hash, now: now) }
     }
 
     private static func acknowledge(_ db: Database, seq: Int64, hash: String, now: Date) throws -> Bool {
@@ -336,7 +382,8 @@ package final class Outbox: Sendable {
 
     /// Lines the outbox up with the coordinator's last committed batch (from `welcome` or `resend`).
     package func rebase(coordinatorSeq: Int64, coordinatorHash: String, now: Date) async throws -> RebaseOutcome {
-        try await self.writer.write { db in
+        defer { self.changed() }
+        return try await self.writer.write { db in
             let localSeq = try Self.int(db, "last_acked_seq") ?? 0
             let localHash = try Self.string(db, "last_acked_hash") ?? genesisBatchHash
             let firstSealed = try Row.fetchOne(db, sql: "SELECT seq, prev FROM batch ORDER BY seq LIMIT 1")
@@ -364,7 +411,8 @@ package final class Outbox: Sendable {
     /// Unseals every sealed batch if any exceeds the coordinator's current limits (they are sealed again within them).
     /// Returns the number of batches unsealed.
     package func unsealIfOverLimits(maxRecords: Int, maxPayloadBytes: Int) async throws -> Int {
-        try await self.writer.write { db in
+        defer { self.changed() }
+        return try await self.writer.write { db in
             let over = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM batch WHERE record_count > ? OR length(payload) * 3 / 4 > ? LIMIT 1",
                 arguments: [maxRecords, maxPayloadBytes]

@@ -207,6 +207,7 @@ package struct SyncService: Service {
     ) async throws {
         var nextHeartbeat = ContinuousClock.now
         var renewalRequested = false
+        var lastLook: (changes: UInt64, next: Int64)?
         while !Task.isCancelled {
             // Renew the client certificate once less than 30 days of it are left (checked on every tick, so a
             // connection that stays up for months renews too).
@@ -216,21 +217,24 @@ package struct SyncService: Service {
                 renewalRequested = true
                 self.logger.info("asked the coordinator to renew this agent's certificate", metadata: ["oversight.certificate.not_after": "\(notAfter)"])
             }
-            _ = try await self.outbox.sealDue(
+            let sealedNow = try await self.outbox.sealDue(
                 identity: identity, key: credentials.signingKey, maxRecords: maxRecords, maxAge: self.configuration.maxAge,
                 maxSealed: self.configuration.inFlight * 2, now: Date(), maxPayloadBytes: maxPayloadBytes
             )
-            let acked = try await self.outbox.stats(now: Date())
-            let next = nextToSend.value
-            let inFlight = Int(max(0, next - 1 - acked.lastAckedSeq))
-            if inFlight < self.configuration.inFlight {
-                let batches = try await self.outbox.sealed(from: max(next, acked.lastAckedSeq + 1), limit: self.configuration.inFlight - inFlight)
-                for batch in batches {
+            // What to send changes only when a batch was sealed, the outbox changed (an acknowledgement, a rebase) or
+            // the next seq moved (a resend): otherwise the last look still holds and the tick costs no database read.
+            let changes = self.outbox.changeCount
+            if sealedNow > 0 || lastLook?.changes != changes || lastLook?.next != nextToSend.value {
+                // The full outbox figures are read only when a heartbeat carries them.
+                let sendable = try await self.outbox.sendable(next: nextToSend.value, inFlight: self.configuration.inFlight)
+                for batch in sendable.batches {
                     try await outbound.write(try MessageCodec.frame(AgentMessage.batch(batch.jws)))
                     nextToSend.value = batch.seq + 1
                 }
+                lastLook = (changes, nextToSend.value)
             }
             if ContinuousClock.now >= nextHeartbeat {
+                let acked = try await self.outbox.stats(now: Date())
                 let info = HeartbeatInfo(
                     version: self.configuration.version, outboxDepth: acked.depth, outboxBytes: acked.bytes,
                     oldestUnsentAgeSeconds: acked.oldestUnsentAgeSeconds, outboxFull: self.health.outboxFull,
