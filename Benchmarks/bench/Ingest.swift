@@ -120,7 +120,7 @@ enum IngestPart {
             figures.append(
                 Figure(
                     "ingest.\(mode).vs_decode", rate / limits.decodeRecordsPerSecond, "ratio", ratio: rate / limits.decodeRecordsPerSecond,
-                    note: "ingest / limits.json_decode"
+                    note: "ingest / limits.json_decode_fast"
                 )
             )
         }

@@ -19,7 +19,7 @@ struct Limits: Sendable {
     var upsertRowsPerSecond: Double
     /// Ed25519 verifications per second of a 500-record batch's signing input.
     var verifyBatchesPerSecond: Double
-    /// `BatchPayload` records decoded per second with `WireJSON.decoder()`.
+    /// `BatchPayload` records decoded per second with `BatchPayloadDecoder`, the coordinator's decoder.
     var decodeRecordsPerSecond: Double
     /// Records in one batch.
     var batchSize: Int
@@ -87,8 +87,19 @@ enum LimitsPart {
                 note: String(format: "BatchPayload of %d Records, %d KiB, Foundation JSONDecoder", batchSize, payload.count / 1024)
             )
         )
+        progress("limits: the same payloads with BatchPayloadDecoder (the coordinator's decoder)")
+        let fastRate = self.rate(window: window) {
+            if BatchPayloadDecoder.fastDecode(payload) == nil { failures += 1 }
+        }
+        guard failures == 0 else { throw BenchError("the fast decoder gave up on the benchmark's own payload") }
+        figures.append(
+            Figure(
+                "limits.json_decode_fast", fastRate * Double(batchSize), "records/s",
+                note: String(format: "the same with BatchPayloadDecoder (what the coordinator runs): %.1fx JSONDecoder", fastRate / decodeRate)
+            )
+        )
         let limits = Limits(
-            upsertRowsPerSecond: upsert, verifyBatchesPerSecond: batchRate, decodeRecordsPerSecond: decodeRate * Double(batchSize),
+            upsertRowsPerSecond: upsert, verifyBatchesPerSecond: batchRate, decodeRecordsPerSecond: fastRate * Double(batchSize),
             batchSize: batchSize
         )
         return (limits, figures)
