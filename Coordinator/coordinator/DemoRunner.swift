@@ -84,7 +84,10 @@ final class DemoRunner: Service, Sendable {
         for provider in self.feed.providers {
             let agentDirectory = "\(self.directory)/agents/\(provider.provider)"
             let exports = "\(agentDirectory)/exports"
+            // The simulator writes telephony interval reports beside the ticket exports (the reference interval CSV).
+            let intervals = "\(agentDirectory)/intervals"
             try FileManager.default.createDirectory(atPath: exports, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: intervals, withIntermediateDirectories: true)
             if !FileManager.default.fileExists(atPath: agentDirectory + "/data/agent.json") {
                 let token = try await EnrollmentTokens.create(store: store, provider: provider.provider, site: provider.site, ttl: .seconds(600))
                 let (status, output) = try await self.runToEnd(
@@ -114,6 +117,11 @@ final class DemoRunner: Service, Sendable {
                     poll_interval: 250ms
                     settle_time: 200ms
                 \(provider.sourceYAML.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
+                  - name: intervals
+                    kind: intervals
+                    path: \(intervals)
+                    poll_interval: 250ms
+                    settle_time: 200ms
 
                 """
             try config.write(toFile: agentDirectory + "/agent.yaml", atomically: true, encoding: .utf8)
@@ -140,6 +148,7 @@ final class DemoRunner: Service, Sendable {
             if !pending && everyone && outboxes && report.providers.allSatisfy({ $0.tickets > 0 }) { break }
             try await Task.sleep(for: .milliseconds(500))
         }
+        report = try await store.addingIntervalCounts(to: report)
         say("\nSynced, as stored at the coordinator:\n")
         say(StatusRendering.table(report))
         let counts = self.slaEvents.withLock { $0 }
@@ -163,8 +172,10 @@ final class DemoRunner: Service, Sendable {
 
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(30))
-            let now = try await store.status(now: Date(), offlineAfter: .seconds(15))
-            let line = now.providers.map { "\($0.provider): \($0.tickets) tickets, \($0.openTickets) open, agents \($0.agentsOnline)/\($0.agentsTotal)" }
+            let now = try await store.addingIntervalCounts(to: store.status(now: Date(), offlineAfter: .seconds(15)))
+            let line = now.providers.map {
+                "\($0.provider): \($0.tickets) tickets, \($0.openTickets) open, \($0.intervals) intervals, agents \($0.agentsOnline)/\($0.agentsTotal)"
+            }
             say("[\(WireTime.format(Date()))] " + line.joined(separator: " · "))
         }
         try await feeding

@@ -12,8 +12,8 @@ import OversightSimulator
 /// healthy, globex-care/manila drifts into breaches, initech-help/dublin goes silent for a while.
 ///
 /// Every ``exportEvery`` each site's export job writes a file of new and changed tickets into its agent's source
-/// folder (temporary name, then rename); telephony intervals and QA evaluations go to the sibling folders
-/// `intervals/` and `qa/`, which the agent does not read yet.
+/// folder (temporary name, then rename); telephony intervals go to the sibling folder `intervals/`, which the agent's
+/// `intervals` source reads, and QA evaluations to `qa/`, which the agent does not read yet.
 ///
 /// `speed` accelerates the *simulated working day* only — where each site is in its intraday curve, and the interval
 /// reports' clock. Ticket timestamps are wall time, and the SLA engine runs its clocks on wall time against them.

@@ -133,6 +133,11 @@ enum StatusRendering {
                 ])
             }
         }
-        return table.render()
+        var text = table.render()
+        let intervals = report.providers.filter { $0.intervals > 0 }
+        if !intervals.isEmpty {
+            text += "\nInterval reports: " + intervals.map { "\($0.provider) \($0.intervals)" }.joined(separator: ", ")
+        }
+        return text
     }
 }

@@ -22,7 +22,7 @@ package struct AgentOptions: Sendable {
     package init() {}
 }
 
-/// An agent's folders (data, one `tickets` source, config file) and, while it runs, its process.
+/// An agent's folders (data, a `tickets` source, an `intervals` source, config file) and, while it runs, its process.
 ///
 /// `@unchecked Sendable`: a test drives it from one task at a time.
 package final class AgentProcess: @unchecked Sendable {
@@ -33,6 +33,8 @@ package final class AgentProcess: @unchecked Sendable {
     package var sourceDirectory: URL { self.root.appendingPathComponent("tickets") }
     package var doneDirectory: URL { self.sourceDirectory.appendingPathComponent("done") }
     package var rejectsDirectory: URL { self.sourceDirectory.appendingPathComponent("rejects") }
+    /// The folder the `intervals` source watches (the reference interval CSV columns, no mapping).
+    package var intervalsDirectory: URL { self.root.appendingPathComponent("intervals") }
     package var configFile: URL { self.root.appendingPathComponent("agent.yaml") }
     package private(set) var process: ChildProcess?
     private var starts = 0
@@ -44,6 +46,7 @@ package final class AgentProcess: @unchecked Sendable {
         self.root = root
         self.onStart = onStart
         try FileManager.default.createDirectory(at: self.sourceDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: self.intervalsDirectory, withIntermediateDirectories: true)
         try self.writeConfig(options)
     }
 
@@ -92,6 +95,11 @@ package final class AgentProcess: @unchecked Sendable {
                     csat: "csat"
                   dates:
                     format: iso8601
+              - name: intervals
+                kind: intervals
+                path: "\(self.intervalsDirectory.path)"
+                poll_interval: 100ms
+                settle_time: 100ms
 
             """
         try Data(yaml.utf8).write(to: self.configFile)
@@ -173,6 +181,16 @@ package final class AgentProcess: @unchecked Sendable {
         try Data(contents.utf8).write(to: temporary)
         try FileManager.default.moveItem(at: temporary, to: self.sourceDirectory.appendingPathComponent(name))
     }
+
+    /// Drops a file into the intervals folder atomically, as ``drop(_:_:)`` does for tickets.
+    package func dropIntervals(_ name: String, _ contents: String) throws {
+        let temporary = self.intervalsDirectory.appendingPathComponent(".\(name).tmp")
+        try Data(contents.utf8).write(to: temporary)
+        try FileManager.default.moveItem(at: temporary, to: self.intervalsDirectory.appendingPathComponent(name))
+    }
+
+    /// Files of the intervals folder moved to `done/`.
+    package func doneIntervalFiles() -> [String] { FileManager.default.fileNames(in: self.intervalsDirectory.appendingPathComponent("done")) }
 
     /// Files still waiting in the source folder.
     package func pendingFiles() -> [String] { FileManager.default.fileNames(in: self.sourceDirectory) }

@@ -253,6 +253,19 @@ package struct BatchSigner: Sendable {
         return (try JWS.sign(payload: bytes, kid: self.agentId, type: JWS.batchType, key: self.key), JWS.sha256Hex(bytes))
     }
 
+    /// An interval record of this agent's provider and site (15 minutes, threshold 20 s; `change` adjusts it).
+    package func interval(
+        _ queue: String, start: Date, offered: Int = 10, answered: Int = 8, updatedAt: Date, provider: String? = nil,
+        change: (inout IntervalRecord) -> Void = { _ in }
+    ) -> Record {
+        var interval = IntervalRecord(
+            provider: provider ?? self.provider, site: self.site, queue: queue, start: start, minutes: 15, thresholdSeconds: 20,
+            offered: offered, answered: answered, answeredWithinThreshold: answered, abandoned: offered - answered, updatedAt: updatedAt
+        )
+        change(&interval)
+        return .interval(interval)
+    }
+
     /// A ticket record of this agent's provider and site.
     package func ticket(_ id: String, status: TicketStatus = .open, updatedAt: Date, provider: String? = nil) -> Record {
         .ticket(
