@@ -125,6 +125,10 @@ extension ConsoleHandlers {
         return identity.user
     }
 
+    /// White space as the OpenAPI document's patterns (ECMAScript `\s`) mean it, so a name the document accepts is never blank here.
+    static let space = CharacterSet(charactersIn: "\t\n\u{0B}\u{0C}\r \u{A0}\u{1680}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}")
+        .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
+
     /// Acknowledge an alert, create an enrollment token, revoke an agent.
     func addWriteAPIRoutes(to group: RouterGroup<ConsoleRequestContext>) {
         group.post("alerts/:id/acknowledge") { request, context in
@@ -146,11 +150,13 @@ extension ConsoleHandlers {
             let user = try self.checkAPIWrite(request, context: context)
             guard user.role.canManageAgents else { throw ConsoleError.forbidden() }
             let body = try await Self.jsonBody(request, as: EnrollmentTokenRequest.self)
-            let provider = body.provider.trimmingCharacters(in: .whitespaces)
-            let site = body.site.trimmingCharacters(in: .whitespaces)
-            guard !provider.isEmpty, !site.isEmpty, provider.count <= 128, site.count <= 128 else {
-                throw ConsoleError.badRequest("provider and site are required (1–128 characters each)")
+            // Lengths in Unicode code points, as JSON Schema counts them; the name is stored trimmed.
+            guard body.provider.unicodeScalars.count <= 128, body.site.unicodeScalars.count <= 128 else {
+                throw ConsoleError.badRequest("provider and site are at most 128 characters each")
             }
+            let provider = body.provider.trimmingCharacters(in: Self.space)
+            let site = body.site.trimmingCharacters(in: Self.space)
+            guard !provider.isEmpty, !site.isEmpty else { throw ConsoleError.badRequest("provider and site are required, not blank") }
             let token = Secrets.random(prefix: "ovt_")
             let now = self.now
             let expiresAt = now.addingTimeInterval(Double(self.configuration.enrollmentTokenTTL.components.seconds))

@@ -42,7 +42,11 @@ extension OpenAPIDocument {
             ),
             (
                 "/api/v1/enrollment-tokens", "createEnrollmentToken", "Create an enrollment token for a provider and site (admin); shown once",
-                [], object(["provider": ["type": "string", "minLength": 1, "maxLength": 128], "site": ["type": "string", "minLength": 1, "maxLength": 128]]),
+                [],
+                object([
+                    "provider": ["type": "string", "minLength": 1, "maxLength": 128, "pattern": "[^\\s]"],
+                    "site": ["type": "string", "minLength": 1, "maxLength": 128, "pattern": "[^\\s]"],
+                ]),
                 "201", ref("EnrollmentToken")
             ),
             (

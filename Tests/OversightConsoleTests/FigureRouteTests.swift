@@ -237,6 +237,10 @@ func postJSON(_ client: some TestClientProtocol, _ uri: String, token: String?, 
                 #expect(stored?.provider == "acme" && stored?.site == "lyon")
                 #expect(try await postJSON(client, "/api/v1/enrollment-tokens", token: token, body: #"{"provider":""}"#).status == .badRequest)
                 #expect(try await postJSON(client, "/api/v1/enrollment-tokens", token: token, body: "not json").status == .badRequest)
+                // Blank by the document's `\s`, and too long in code points (65 characters, 130 code points).
+                #expect(try await postJSON(client, "/api/v1/enrollment-tokens", token: token, body: #"{"provider":"\u00a0\ufeff","site":"x"}"#).status == .badRequest)
+                let long = String(repeating: "e\u{301}", count: 65)
+                #expect(try await postJSON(client, "/api/v1/enrollment-tokens", token: token, body: #"{"provider":"\#(long)","site":"x"}"#).status == .badRequest)
             }
 
             let revoke = try await postJSON(client, "/api/v1/agents/agt_globex/revoke", token: token)
