@@ -174,7 +174,8 @@ final class DemoRunner: Service, Sendable {
             try await Task.sleep(for: .seconds(30))
             let now = try await store.addingIntervalCounts(to: store.status(now: Date(), offlineAfter: .seconds(15)))
             let line = now.providers.map {
-                "\($0.provider): \($0.tickets) tickets, \($0.openTickets) open, \($0.intervals) intervals, agents \($0.agentsOnline)/\($0.agentsTotal)"
+                "\($0.provider): \($0.tickets) tickets, \($0.openTickets) open, \($0.intervals) intervals, "
+                    + "agents \($0.agentsOnline)/\($0.agentsTotal)"
             }
             say("[\(WireTime.format(Date()))] " + line.joined(separator: " · "))
         }

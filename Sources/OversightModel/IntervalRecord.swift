@@ -199,7 +199,8 @@ extension IntervalRecord {
             return "csatSatisfied (\(self.csatSatisfied)) is more than csatResponses (\(self.csatResponses))"
         }
         if let sum = self.csatScoreSum, !(self.csatResponses...(self.csatResponses * 5)).contains(sum) {
-            return "csatScoreSum (\(sum)) is outside \(self.csatResponses)–\(self.csatResponses * 5), the range of \(self.csatResponses) scores of 1–5"
+            let range = "\(self.csatResponses)–\(self.csatResponses * 5)"
+            return "csatScoreSum (\(sum)) is outside \(range), the range of \(self.csatResponses) scores of 1–5"
         }
         if self.fcrYes > self.fcrResponses { return "fcrYes (\(self.fcrYes)) is more than fcrResponses (\(self.fcrResponses))" }
         return nil
