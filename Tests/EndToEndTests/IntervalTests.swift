@@ -122,7 +122,8 @@ extension EndToEnd {
                 #expect(fixedLine != corrected.line)
                 try agent.dropIntervals("intervals-lisbon-2.csv", Self.header + "\n" + fixedLine + "\n")
                 try await eventually("the correction applied") {
-                    let now = try await store.intervals(provider: "acme", site: "lisbon", from: before.record.start, to: before.record.start + 1, limit: 10)
+                    let start = before.record.start
+                    let now = try await store.intervals(provider: "acme", site: "lisbon", from: start, to: start + 1, limit: 10)
                     return now.first { $0.record.queue == "billing" }?.record.offered == corrected.offered + 4
                 }
                 let after = try await store.intervalTotals(provider: "acme", site: "lisbon", queue: "billing", from: day, to: day + 86_400)
@@ -156,7 +157,10 @@ extension EndToEnd {
                     _ = try await client.hello(agentId: agentId)
                     let batch = try signer.sign(
                         seq: 1, prev: genesisBatchHash,
-                        records: [signer.interval("billing", start: start, updatedAt: updated), signer.interval("x", start: start, updatedAt: updated, provider: "globex")]
+                        records: [
+                            signer.interval("billing", start: start, updatedAt: updated),
+                            signer.interval("x", start: start, updatedAt: updated, provider: "globex"),
+                        ]
                     )
                     try await client.send(batch: batch.jws)
                     let reply = try await client.next()

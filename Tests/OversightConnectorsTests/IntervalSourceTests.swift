@@ -178,7 +178,10 @@ import Testing
                 return "\(error)"
             }
         }
-        #expect(failure("fields: { start: s, queue: q, offered: o, answered: a, answered_within_threshold: w }").contains("missing required field 'abandoned'"))
+        #expect(
+            failure("fields: { start: s, queue: q, offered: o, answered: a, answered_within_threshold: w }")
+                .contains("missing required field 'abandoned'")
+        )
         #expect(
             failure("fields: { start: s, queue: q, offered: o, answered: a, answered_within_threshold: w, abandoned: b }")
                 .contains("map 'minutes' under mapping.fields or set mapping.defaults.minutes")

@@ -108,10 +108,16 @@ import Testing
             ({ (r: inout IntervalRecord) in r.answered = 41 }, "answered (41) is more than offered (40)"),
             ({ (r: inout IntervalRecord) in r.answeredWithinThreshold = 35 }, "answeredWithinThreshold (35) is more than answered (34)"),
             ({ (r: inout IntervalRecord) in r.abandoned = 7 }, "answered + abandoned (41) is more than offered (40)"),
-            ({ (r: inout IntervalRecord) in r.abandoned = 41; r.answered = 0; r.answeredWithinThreshold = 0 }, "abandoned (41) is more than offered (40)"),
+            (
+                { (r: inout IntervalRecord) in r.abandoned = 41; r.answered = 0; r.answeredWithinThreshold = 0 },
+                "abandoned (41) is more than offered (40)"
+            ),
             ({ (r: inout IntervalRecord) in r.shortAbandons = 7 }, "shortAbandons (7) is more than abandoned (6)"),
             ({ (r: inout IntervalRecord) in r.csatSatisfied = 1 }, "csatSatisfied (1) is more than csatResponses (0)"),
-            ({ (r: inout IntervalRecord) in r.csatResponses = 2; r.csatScoreSum = 11 }, "csatScoreSum (11) is outside 2–10, the range of 2 scores of 1–5"),
+            (
+                { (r: inout IntervalRecord) in r.csatResponses = 2; r.csatScoreSum = 11 },
+                "csatScoreSum (11) is outside 2–10, the range of 2 scores of 1–5"
+            ),
             ({ (r: inout IntervalRecord) in r.fcrResponses = 2; r.fcrYes = 3 }, "fcrYes (3) is more than fcrResponses (2)"),
             ({ (r: inout IntervalRecord) in r.handled = -3 }, "handled is negative (-3)"),
             ({ (r: inout IntervalRecord) in r.agentsStaffed = -1 }, "agentsStaffed is negative (-1)"),
@@ -120,8 +126,14 @@ import Testing
             ({ (r: inout IntervalRecord) in r.minutes = 1_441 }, "minutes must be 1–1440, got 1441"),
             ({ (r: inout IntervalRecord) in r.thresholdSeconds = -1 }, "thresholdSeconds must be 0–86400, got -1"),
             ({ (r: inout IntervalRecord) in r.shortAbandonSeconds = 90_000 }, "shortAbandonSeconds must be 0–86400, got 90000"),
-            ({ (r: inout IntervalRecord) in r.totalAnswerDelaySeconds = -0.5 }, "totalAnswerDelaySeconds must be a finite number of seconds ≥ 0, got -0.5"),
-            ({ (r: inout IntervalRecord) in r.totalHandleTimeSeconds = .infinity }, "totalHandleTimeSeconds must be a finite number of seconds ≥ 0, got inf"),
+            (
+                { (r: inout IntervalRecord) in r.totalAnswerDelaySeconds = -0.5 },
+                "totalAnswerDelaySeconds must be a finite number of seconds ≥ 0, got -0.5"
+            ),
+            (
+                { (r: inout IntervalRecord) in r.totalHandleTimeSeconds = .infinity },
+                "totalHandleTimeSeconds must be a finite number of seconds ≥ 0, got inf"
+            ),
             ({ (r: inout IntervalRecord) in r.totalHandleTimeSeconds = 2e12 }, "totalHandleTimeSeconds is larger than 1000000000000 seconds"),
             ({ (r: inout IntervalRecord) in r.queue = "" }, "queue is empty"),
             ({ (r: inout IntervalRecord) in r.site = "" }, "site is empty"),

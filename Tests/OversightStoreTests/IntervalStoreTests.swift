@@ -53,7 +53,8 @@ import Testing
 
     func stored(_ queue: String, slot: Int) async throws -> StoredInterval? {
         let start = self.day + Double(slot) * 900
-        return try await self.store.intervals(provider: "acme", site: "paris", from: start, to: start + 1, limit: 10).first { $0.record.queue == queue }
+        let rows = try await self.store.intervals(provider: "acme", site: "paris", from: start, to: start + 1, limit: 10)
+        return rows.first { $0.record.queue == queue }
     }
 
     @Test func upsertsOrderedByUpdatedAtAndKeepsTheBatch() async throws {
@@ -65,7 +66,10 @@ import Testing
         let older = try await self.store.commit(
             self.batch(
                 2, prev: "h-1", hash: "h-2",
-                [self.interval("billing", slot: 0, offered: 99, answered: 0, within: 0, updated: 5), self.interval("billing", slot: 0, offered: 98, updated: 10)]
+                [
+                    self.interval("billing", slot: 0, offered: 99, answered: 0, within: 0, updated: 5),
+                    self.interval("billing", slot: 0, offered: 98, updated: 10),
+                ]
             )
         )
         #expect(older == .committed(applied: 0, stale: 2))
@@ -87,14 +91,18 @@ import Testing
     @Test func ticketsAndIntervalsCommitInOneTransaction() async throws {
         let ticket = TicketRecord(provider: "acme", site: "paris", id: "T1", status: .open, createdAt: self.now, updatedAt: self.now)
         let outcome = try await self.store.commit(
-            self.batch(1, prev: genesisBatchHash, hash: "h-1", tickets: [ticket], [self.interval("billing", slot: 0), self.interval("sales", slot: 0)])
+            self.batch(
+                1, prev: genesisBatchHash, hash: "h-1", tickets: [ticket], [self.interval("billing", slot: 0), self.interval("sales", slot: 0)]
+            )
         )
         #expect(outcome == .committed(applied: 3, stale: 0))
         #expect(try await self.store.batch(agentId: "agt_a", seq: 1)?.recordCount == 3)
 
         // A batch that fails inside the transaction leaves neither kind behind: make the interval insert fail.
         try await self.store.writer.write { db in
-            try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON interval_metric WHEN NEW.queue = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END")
+            try db.execute(
+                sql: "CREATE TRIGGER refuse BEFORE INSERT ON interval_metric WHEN NEW.queue = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+            )
         }
         let t2 = TicketRecord(provider: "acme", site: "paris", id: "T2", status: .open, createdAt: self.now, updatedAt: self.now)
         await #expect(throws: (any Error).self) {
@@ -116,7 +124,9 @@ import Testing
         intervals.append(self.interval("billing", slot: 0, offered: 100, answered: 50, within: 10, abandoned: 50, site: "lyon"))
         _ = try await self.store.commit(self.batch(1, prev: genesisBatchHash, hash: "h-1", intervals))
         _ = try await self.store.commit(
-            self.batch(1, prev: genesisBatchHash, hash: "g-1", agent: "agt_g", [self.interval("billing", slot: 0, site: "manila", provider: "globex")])
+            self.batch(
+                1, prev: genesisBatchHash, hash: "g-1", agent: "agt_g", [self.interval("billing", slot: 0, site: "manila", provider: "globex")]
+            )
         )
 
         let all = try await self.store.intervalTotals(provider: "acme", site: nil, queue: nil, from: self.day, to: self.day + 86_400)
