@@ -195,7 +195,11 @@ package struct AggregateWatch: Service {
     }
 
     package func run() async throws {
-        guard !self.evaluator.contracts.values.allSatisfy({ $0.versions.allSatisfy(\.aggregates.isEmpty) }) else { return }
+        guard !self.evaluator.contracts.values.allSatisfy({ $0.versions.allSatisfy(\.aggregates.isEmpty) }) else {
+            // Nothing to evaluate, but a service that returns early stops the whole ServiceGroup: idle until shutdown.
+            try? await gracefulShutdown()
+            return
+        }
         do {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
