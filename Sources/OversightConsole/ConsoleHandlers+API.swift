@@ -74,8 +74,22 @@ extension ConsoleHandlers {
         self.addWriteAPIRoutes(to: group)
     }
 
-    /// Figures: the overview rows, a provider's figures by period, the monthly scorecard.
+    /// Figures: the overview rows, a provider's figures by period, the monthly scorecard; the alerts page's history.
     func addFigureAPIRoutes(to group: RouterGroup<ConsoleRequestContext>) {
+        group.get("alerts/history") { request, context in
+            let query = request.uri.queryParameters
+            let user = try context.requireUser()
+            var limit = 50
+            if let text = query.get("limit") {
+                guard let value = Int(text), (1...500).contains(value) else { throw ConsoleError.badRequest("limit must be 1–500") }
+                limit = value
+            }
+            let provider = query.get("provider")
+            let alerts = try await self.alerts.history(limit: 2_000).filter {
+                user.canSee(provider: $0.subject.provider) && (provider == nil || $0.subject.provider == provider)
+            }
+            return try Self.json(Array(alerts.prefix(limit)))
+        }
         group.get("figures/overview") { request, context in
             let query = request.uri.queryParameters
             let user = try context.requireUser()

@@ -25,6 +25,11 @@ extension OpenAPIDocument {
                 ref("ProviderFigures")
             ),
             (
+                "/api/v1/alerts/history", "listAlertHistory", "Alerts in every state, newest first (of the latest 2,000), as the alerts page's history",
+                [queryParameter("provider", ["type": "string"]), queryParameter("limit", ["type": "integer", "minimum": 1, "maximum": 500, "default": 50])],
+                ["type": "array", "items": ref("Alert")]
+            ),
+            (
                 "/api/v1/scorecards/{provider}", "getScorecard", "The monthly vendor scorecard of a provider",
                 [pathParameter("provider"), queryParameter("month", ["type": "string", "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"])],
                 ref("Scorecard")

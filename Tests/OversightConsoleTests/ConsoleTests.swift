@@ -335,7 +335,7 @@ func bearer(_ token: String?) -> HTTPFields { [.authorization: "Bearer \(token ?
                 "/api/v1/status", "/api/v1/providers", "/api/v1/providers/{provider}", "/api/v1/tickets/{provider}/{id}", "/api/v1/sla-events",
                 "/api/v1/alerts", "/api/v1/agents",
                 // Figures (GET) and writes (POST): OpenAPIDocument+Figures.swift.
-                "/api/v1/figures/overview", "/api/v1/figures/providers/{provider}", "/api/v1/scorecards/{provider}",
+                "/api/v1/figures/overview", "/api/v1/figures/providers/{provider}", "/api/v1/scorecards/{provider}", "/api/v1/alerts/history",
                 "/api/v1/alerts/{id}/acknowledge", "/api/v1/enrollment-tokens", "/api/v1/agents/{id}/revoke",
                 // The live-update stream (never ends; LiveEventStreamTests reads it).
                 "/events",

@@ -60,6 +60,12 @@ func postJSON(_ client: some TestClientProtocol, _ uri: String, token: String?, 
                 #expect(response.status == .ok, "\(uri)")
                 #expect(String(buffer: response.body).contains("globex") == (seesGlobex && uri.hasSuffix("overview")), "\(uri)")
             }
+            let history = try await client.execute(uri: "/api/v1/alerts/history?limit=10", method: .get, headers: bearer(token))
+            #expect(history.status == .ok)
+            #expect(String(buffer: history.body).contains("globex") == seesGlobex && String(buffer: history.body).contains("acme"))
+            let globexHistory = try await client.execute(uri: "/api/v1/alerts/history?provider=globex", method: .get, headers: bearer(token))
+            #expect((try JSONSerialization.jsonObject(with: Data(buffer: globexHistory.body)) as? [Any])?.count == (seesGlobex ? 1 : 0))
+            #expect(try await client.execute(uri: "/api/v1/alerts/history?limit=0", method: .get, headers: bearer(token)).status == .badRequest)
             let filtered = try await client.execute(uri: "/api/v1/figures/overview?provider=globex", method: .get, headers: bearer(token))
             #expect((try JSONSerialization.jsonObject(with: Data(buffer: filtered.body)) as? [Any])?.count == (seesGlobex ? 1 : 0))
             var browser = Browser()
@@ -284,7 +290,7 @@ func postJSON(_ client: some TestClientProtocol, _ uri: String, token: String?, 
             try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any]
         )
         let paths = try #require(document["paths"] as? [String: [String: Any]])
-        for path in ["/api/v1/figures/overview", "/api/v1/figures/providers/{provider}", "/api/v1/scorecards/{provider}"] {
+        for path in ["/api/v1/figures/overview", "/api/v1/figures/providers/{provider}", "/api/v1/scorecards/{provider}", "/api/v1/alerts/history"] {
             #expect(paths[path]?["get"] != nil, "\(path)")
         }
         for path in ["/api/v1/alerts/{id}/acknowledge", "/api/v1/enrollment-tokens", "/api/v1/agents/{id}/revoke"] {
