@@ -22,6 +22,8 @@ package final class CoordinatorProcess: @unchecked Sendable {
     package private(set) var port: Int = 0
     /// The running serve process, if any.
     package private(set) var process: ChildProcess?
+    /// The console's HTTPS port for the next start; 0 (the default) keeps the console off.
+    package var consolePort: Int = 0
     private var starts = 0
     private let onStart: @Sendable (ChildProcess) -> Void
 
@@ -48,9 +50,9 @@ package final class CoordinatorProcess: @unchecked Sendable {
         // A restart right after kill -9 may race the kernel releasing the port: retry a few times.
         for _ in 0..<5 {
             self.starts += 1
-            // The console is tested on its own (OversightConsoleTests); here it stays off so tests never contend for 8443.
+            // The console stays off unless a test asks for it on a free port (`consolePort`): tests never contend for 8443.
             var arguments = [
-                "serve", "--data", self.dataDirectory.path, "--host", "127.0.0.1", "--port", "\(self.port)", "--console-port", "0",
+                "serve", "--data", self.dataDirectory.path, "--host", "127.0.0.1", "--port", "\(self.port)", "--console-port", "\(self.consolePort)",
             ]
             if let configFile { arguments += ["--config", configFile.path] }
             let child = try ChildProcess(
@@ -106,6 +108,28 @@ package final class CoordinatorProcess: @unchecked Sendable {
         let result = try await self.cli(["token", "create", "--provider", provider, "--site", site, "--ttl", ttl, "-q"])
         let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.exitCode == 0, !token.isEmpty, !token.contains("\n") else { throw HarnessError("token create failed: \(result)") }
+        return token
+    }
+
+    /// `users add NAME --role ROLE [--provider …]` with the password on standard input (never on the command line).
+    package func addConsoleUser(_ username: String, role: String, password: String, providers: [String] = []) async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-pw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let passwordFile = scratch.appendingPathComponent("password")
+        try Data((password + "\n").utf8).write(to: passwordFile)
+        var arguments = ["users", "add", username, "--role", role, "--data", self.dataDirectory.path]
+        if !providers.isEmpty { arguments += ["--provider"] + providers }
+        let quoted = ([try Binaries.coordinator()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let result = try await runCommand("/bin/sh", ["-c", quoted.joined(separator: " ") + " < '\(passwordFile.path)'"])
+        guard result.exitCode == 0 else { throw HarnessError("users add \(username) failed: \(result)") }
+    }
+
+    /// `users token NAME`: a new API token (`ovc_…`) for a console user.
+    package func createAPIToken(for username: String) async throws -> String {
+        let result = try await self.cli(["users", "token", username])
+        let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard result.exitCode == 0, token.hasPrefix("ovc_"), !token.contains("\n") else { throw HarnessError("users token failed: \(result)") }
         return token
     }
 

@@ -1,0 +1,247 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The console in a real browser: headless Chromium driven through chromedriver, against the real coordinator and agent.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import OversightTesting
+import Testing
+
+extension EndToEnd {
+    /// Signs in, reads the overview against the store, drills down, acknowledges an alert, watches a live update arrive
+    /// without a reload, and takes a full-page screenshot of every page.
+    ///
+    /// Needs `chromium` and `chromium-driver` (`scripts/test` installs them). Without chromedriver the test is skipped,
+    /// unless `CI` is set: then a missing browser is a failure. `OVERSIGHT_WRITE_SCREENSHOTS=1` writes the PNGs to
+    /// `docs/console/` (otherwise they go to the test's temporary folder).
+    @Suite struct ConsoleBrowserTests {
+        static let contract = """
+            provider: acme
+            calendars:
+              always:
+                time_zone: UTC
+                hours: 24/7
+            versions:
+              - effective_from: 2020-01-01
+                calendar: always
+                targets:
+                  first_reply: 1m
+                  resolution: 10m
+            """
+
+        static var browserInstalled: Bool { ChromeDriver.executable != nil }
+        static var onCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
+
+        /// `docs/console` in the repository, or `nil` when screenshots go to the temporary folder.
+        static var screenshotFolder: URL? {
+            guard ProcessInfo.processInfo.environment["OVERSIGHT_WRITE_SCREENSHOTS"] == "1" else { return nil }
+            return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("docs/console")
+        }
+
+        @Test(
+            .enabled(
+                if: Self.browserInstalled || Self.onCI,
+                "chromedriver is not installed (apt-get install chromium chromium-driver, or run scripts/test); with CI set this fails instead"
+            ),
+            .timeLimit(.minutes(6))
+        )
+        func signInDrillDownAcknowledgeAndWatchALiveUpdate() async throws {
+            try await withHarness("console-browser") { harness in
+                let coordinator = try await harness.startCoordinator()
+                await coordinator.stop()
+                let contracts = coordinator.dataDirectory.appendingPathComponent("contracts")
+                try FileManager.default.createDirectory(at: contracts, withIntermediateDirectories: true)
+                try Self.contract.write(to: contracts.appendingPathComponent("acme.contract.yaml"), atomically: true, encoding: .utf8)
+                let password = "browser-\(UUID().uuidString.prefix(12))"
+                try await coordinator.addConsoleUser("ops", role: "admin", password: password)
+                coordinator.consolePort = try freeLoopbackPort()
+                try await coordinator.start()
+                let base = "https://127.0.0.1:\(coordinator.consolePort)"
+
+                // A real agent: one ticket already two hours past its one-minute first-reply target (breached on arrival),
+                // a few others open and solved.
+                let agent = try await harness.startAgent(name: "paris", coordinator: coordinator, provider: "acme", site: "paris")
+                let now = Date()
+                var rows: [TicketRow] = []
+                var late = TicketRow.make(id: "LATE-1", n: 0)
+                late.status = "new"
+                late.created = now.addingTimeInterval(-7200)
+                late.updated = late.created
+                rows.append(late)
+                for n in 1...5 {
+                    // Solved within 30 seconds: inside every target.
+                    var row = TicketRow.make(id: "T-\(n)", n: n)
+                    row.created = now.addingTimeInterval(Double(-600 * n))
+                    row.updated = row.created.addingTimeInterval(30)
+                    row.status = "solved"
+                    rows.append(row)
+                }
+                try agent.drop("first.csv", ExportFile.csv(rows))
+                try await eventually("the late ticket's breach alert is open") {
+                    try await Self.breachAlert(coordinator, ticket: "LATE-1") != nil
+                }
+                let breachKey = try #require(try await Self.breachAlert(coordinator, ticket: "LATE-1")?["key"] as? String)
+
+                let driver = try await ChromeDriver.start(harness: harness)
+                let browser = try await driver.newSession()
+                do {
+                    try await Self.walkThrough(browser, base: base, coordinator: coordinator, agent: agent, password: password, breachKey: breachKey, harness: harness)
+                } catch {
+                    await browser.quit()
+                    throw error
+                }
+                await browser.quit()
+            }
+        }
+
+        /// Everything the browser does, from sign-in to the screenshots.
+        static func walkThrough(
+            _ browser: WebDriverSession, base: String, coordinator: CoordinatorProcess, agent: AgentProcess, password: String, breachKey: String,
+            harness: Harness
+        ) async throws {
+        var shots: [String: Data] = [:]
+
+        // Sign in: an unauthenticated page redirects to /login.
+        try await browser.navigate(to: base + "/")
+        #expect(try await browser.currentURL().hasSuffix("/login"))
+        try await browser.find("input[name=username]").type("ops")
+        try await browser.find("input[name=password]").type(password)
+        try await browser.find("form[action='/login'] button[type=submit]").click()
+        try await eventually("signed in, on the overview") { try await browser.currentURL() == base + "/" }
+
+        // The overview's acme/paris row shows the store's figures (read with `status --json`).
+        try await eventually("the overview matches status --json") {
+            try await browser.navigate(to: base + "/")
+            let expected = try await Self.siteFigures(coordinator, provider: "acme", site: "paris")
+            let cells = try await Self.rowCells(browser, containing: ["acme", "paris"])
+            return expected.allSatisfy { Self.shows(cells, $0) }
+        }
+        let figures = try await Self.siteFigures(coordinator, provider: "acme", site: "paris")
+        #expect(figures[0] == 6, "six tickets were fed: \(figures)")
+        #expect(figures[3] >= 1, "LATE-1 breached: \(figures)")
+        shots["overview"] = try await browser.fullPageScreenshot()
+
+        // Drill down: the provider page, then the breached ticket.
+        try await browser.find("main a[href='/providers/acme']").click()
+        try await eventually("on the provider page") { try await browser.currentURL() == base + "/providers/acme" }
+        let providerText = try await browser.bodyText()
+        #expect(providerText.contains("paris") && providerText.contains("LATE-1"), "\(providerText)")
+        shots["provider"] = try await browser.fullPageScreenshot()
+        try await browser.find("main a[href='/tickets/acme/LATE-1']").click()
+        try await eventually("on the ticket page") { try await browser.currentURL() == base + "/tickets/acme/LATE-1" }
+        let ticketText = try await browser.bodyText()
+        #expect(ticketText.contains("LATE-1") && ticketText.lowercased().contains("breach"), "\(ticketText)")
+        #expect(ticketText.contains(try agent.agentId()), "the ticket page names the agent that signed its batch")
+        shots["ticket"] = try await browser.fullPageScreenshot()
+
+        // Acknowledge the breach alert with a comment.
+        try await browser.navigate(to: base + "/alerts")
+        let comment = "on it, calling the site lead"
+        let form = "form[action='/alerts/acknowledge']:has(input[name=key][value='\(breachKey)'])"
+        try await browser.find("\(form) input[name=comment]").type(comment)
+        try await browser.find("\(form) button[type=submit]").click()
+        try await eventually("the alert reads as acknowledged on the page") {
+            let text = try await browser.bodyText()
+            return text.contains("acknowledged by ops") && text.contains(comment)
+        }
+        let acknowledged = try #require(try await Self.alerts(coordinator).first { $0["key"] as? String == breachKey })
+        #expect(acknowledged["state"] as? String == "acknowledged")
+        #expect(acknowledged["acknowledgedBy"] as? String == "ops")
+        shots["alerts"] = try await browser.fullPageScreenshot()
+
+        try await browser.navigate(to: base + "/agents")
+        let agentsText = try await browser.bodyText()
+        #expect(agentsText.contains(try agent.agentId()) && agentsText.contains("paris"), "\(agentsText)")
+        shots["agents"] = try await browser.fullPageScreenshot()
+
+        // The provider's scorecard, where the console has one.
+        for path in ["/scorecard?provider=acme", "/scorecard"] {
+            try await browser.navigate(to: base + path)
+            if !(try await browser.title()).hasPrefix("Not Found") {
+                shots["scorecard"] = try await browser.fullPageScreenshot()
+                break
+            }
+        }
+
+        // A live update: the overview is open and listening; a new ticket arrives; <main> changes, no reload.
+        try await browser.navigate(to: base + "/")
+        try await eventually("the page's event stream is connected", timeout: .seconds(20)) {
+            try await browser.execute("return document.documentElement.dataset.live;") as? String == "connected"
+        }
+        let loadMarker = try #require(try await browser.execute("return document.documentElement.dataset.pageLoad;") as? String)
+        let before = try await Self.siteFigures(coordinator, provider: "acme", site: "paris")
+        var fresh = TicketRow.make(id: "LIVE-1", n: 1)
+        fresh.status = "new"
+        fresh.created = Date()
+        fresh.updated = fresh.created
+        try agent.drop("second.csv", ExportFile.csv([fresh]))
+        try await eventually("the overview shows the new ticket without a reload", timeout: .seconds(60)) {
+            let cells = try await Self.rowCells(browser, containing: ["acme", "paris"])
+            return Self.shows(cells, before[0] + 1)
+        }
+        let updates = try await browser.execute("return Number(document.documentElement.dataset.liveUpdates);") as? Int ?? 0
+        #expect(updates >= 1, "the page swapped its <main> at least once")
+        let markerAfter = try await browser.execute("return document.documentElement.dataset.pageLoad;") as? String
+        #expect(markerAfter == loadMarker, "the page was not reloaded")
+        shots["overview-live"] = try await browser.fullPageScreenshot()
+
+        // Every screenshot is a real picture: a PNG, not tiny, and more than a few colours (decoded by the browser).
+        let folder = Self.screenshotFolder ?? harness.directory.child("screenshots")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, png) in shots.sorted(by: { $0.key < $1.key }) {
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "\(name): not a PNG")
+            #expect(png.count > 10_000, "\(name): \(png.count) bytes is too small for a rendered page")
+            let colours = try await browser.distinctColours(png: png)
+            #expect(colours >= 4, "\(name): only \(colours) colours, the page looks blank")
+            if name != "overview-live" { try png.write(to: folder.appendingPathComponent("\(name).png")) }
+        }
+        #expect(Set(shots.keys).isSuperset(of: ["overview", "provider", "ticket", "alerts", "agents"]))
+        }
+
+        /// `[tickets, open, at risk, breached]` of one site, from `status --json`.
+        static func siteFigures(_ coordinator: CoordinatorProcess, provider: String, site: String) async throws -> [Int] {
+            let result = try await coordinator.cli(["status", "--json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result)")
+            let providers = try #require(object["providers"] as? [[String: Any]])
+            let entry = try #require(providers.first { $0["provider"] as? String == provider })
+            let sites = try #require(entry["sites"] as? [[String: Any]])
+            let row = try #require(sites.first { $0["site"] as? String == site })
+            return try ["tickets", "openTickets", "atRisk", "breached"].map { key in try #require(row[key] as? Int, "\(key) in \(row)") }
+        }
+
+        /// The texts of the cells of the first table row in `<main>` that mentions every one of `words`.
+        static func rowCells(_ browser: WebDriverSession, containing words: [String]) async throws -> [String] {
+            let value = try await browser.execute(
+                """
+                const words = arguments[0];
+                const row = Array.from(document.querySelectorAll("main tr")).find((r) => words.every((w) => r.innerText.includes(w)));
+                return row ? Array.from(row.cells).map((c) => c.innerText.trim()) : [];
+                """,
+                [words]
+            )
+            return value as? [String] ?? []
+        }
+
+        /// Every alert, newest first, from `alerts list --all --json`.
+        static func alerts(_ coordinator: CoordinatorProcess) async throws -> [[String: Any]] {
+            let result = try await coordinator.cli(["alerts", "list", "--all", "--json"])
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]], "\(result)")
+        }
+
+        /// The first-reply breach alert of a ticket, if raised.
+        static func breachAlert(_ coordinator: CoordinatorProcess, ticket: String) async throws -> [String: Any]? {
+            try await Self.alerts(coordinator).first { alert in
+                let key = alert["key"] as? String ?? ""
+                return key.hasPrefix("ticket_breached|") && key.contains("ticket=\(ticket)|") && key.contains("clock=first_reply")
+            }
+        }
+
+        /// Whether a cell reads as exactly `number` (alone, or followed by a space and more words).
+        static func shows(_ cells: [String], _ number: Int) -> Bool {
+            cells.contains { $0 == String(number) || $0.hasPrefix("\(number) ") }
+        }
+    }
+}
