@@ -486,9 +486,57 @@ package final class SQLiteStore: CoordinatorStore {
         var text = "["
         for (index, change) in changes.enumerated() {
             if index > 0 { text += "," }
-            text += #"{"at":""# + WireJSON.format(change.at) + #"","status":""# + change.status.rawValue + #""}"#
+            text += #"{"at":""# + Self.wireTimestamp(change.at) + #"","status":""# + change.status.rawValue + #""}"#
         }
         return text + "]"
+    }
+
+    /// `WireJSON.format(date)` without a Foundation formatter (which was 5 % of the coordinator's CPU at full ingest):
+    /// the same rounding to the millisecond, digits written directly for years 1583–9999, where Foundation's
+    /// Gregorian calendar and the proleptic one agree; other dates go to `WireJSON.format` itself.
+    static func wireTimestamp(_ date: Date) -> String {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        // 1583-01-01T00:00:00Z ..< 10000-01-01T00:00:00Z
+        guard seconds >= -12_212_553_600, seconds < 253_402_300_800 else { return WireJSON.format(date) }
+        let fraction = Int(milliseconds - seconds * 1000)
+        let whole = Int(seconds)
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let secondOfDay = whole - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ at: Int, _ width: Int) {
+                var value = value
+                for index in stride(from: at + width - 1, through: at, by: -1) {
+                    buffer[index] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 0, 4)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, 5, 2)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, 8, 2)
+            buffer[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, 11, 2)
+            buffer[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, 14, 2)
+            buffer[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, 17, 2)
+            buffer[19] = UInt8(ascii: ".")
+            put(fraction, 20, 3)
+            buffer[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     static func appendJSONString(_ string: String, to text: inout String) {
