@@ -188,6 +188,25 @@ extension EndToEnd {
         #expect(markerAfter == loadMarker, "the page was not reloaded")
         shots["overview-live"] = try await browser.fullPageScreenshot()
 
+        // Countdowns: any element with data-deadline counts down (or says how long overdue), once a second.
+        try await browser.execute(
+            """
+            for (const [id, offset] of [["soon", 600000], ["late", -90000]]) {
+              const span = document.createElement("span");
+              span.id = "deadline-" + id;
+              span.dataset.deadline = new Date(Date.now() + offset).toISOString();
+              span.textContent = "server text";
+              document.querySelector("main").appendChild(span);
+            }
+            """
+        )
+        try await eventually("the countdowns run", timeout: .seconds(10)) {
+            let soon = try await browser.find("#deadline-soon").text()
+            let late = try await browser.find("#deadline-late").text()
+            return soon.hasSuffix(" left") && soon.hasPrefix("9m") && late.hasPrefix("OVERDUE by 1m")
+        }
+        #expect(try await browser.find("#deadline-late").attribute("class")?.contains("deadline-overdue") == true)
+
         // Every screenshot is a real picture: a PNG, not tiny, and more than a few colours (decoded by the browser).
         let folder = Self.screenshotFolder ?? harness.directory.child("screenshots")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
