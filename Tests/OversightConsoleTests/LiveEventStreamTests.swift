@@ -91,6 +91,13 @@ import Testing
             let wrongMethod = try await client.execute(uri: "/events", method: .post, headers: bearer(fixture.tokens["admin"]))
             #expect(wrongMethod.status == .methodNotAllowed)
             #expect(wrongMethod.headers[.allow] == "GET")
+            // Every path of the OpenAPI document answers an undocumented method with 405 and what it allows.
+            let delete = try await client.execute(uri: "/api/v1/tickets/acme/T1", method: .delete, headers: bearer(fixture.tokens["admin"]))
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers[.allow] == "GET")
+            #expect(String(buffer: delete.body).contains("\"code\":\"method_not_allowed\""))
+            let getOnPost = try await client.execute(uri: "/api/v1/agents/agt_acme/revoke", method: .get, headers: bearer(fixture.tokens["admin"]))
+            #expect(getOnPost.status == .methodNotAllowed && getOnPost.headers[.allow] == "POST")
         }
         try await self.application(fixture, feed: ManualFeed(refuse: true).feed).test(.router) { client in
             let full = try await client.execute(uri: "/events", method: .get, headers: bearer(fixture.tokens["admin"]))
