@@ -249,6 +249,7 @@ struct AgentSession {
         var tickets: [TicketRecord] = []
         tickets.reserveCapacity(payload.records.count)
         var intervals: [IntervalRecord] = []
+        var evaluations: [EvaluationRecord] = []
         for (index, record) in payload.records.enumerated() {
             guard record.provider == agent.provider else {
                 throw SessionEnd(
@@ -270,13 +271,20 @@ struct AgentSession {
                     )
                 }
                 intervals.append(interval)
+            case .evaluation(let evaluation):
+                if let problem = evaluation.validationProblem() {
+                    throw SessionEnd(
+                        code: .badRecord, message: "records[\(index)] (evaluation \(evaluation.id.prefix(64))): \(problem)", seq: payload.seq
+                    )
+                }
+                evaluations.append(evaluation)
             }
         }
         let hash = JWS.sha256Hex(payloadBytes)
         let result = try await self.listener.store.commitReportingChanges(
             IncomingBatch(
                 agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: Date(), tickets: tickets,
-                intervals: intervals
+                intervals: intervals, evaluations: evaluations
             )
         )
         if !result.appliedTickets.isEmpty, let observer = self.listener.ticketObserver {
@@ -284,7 +292,7 @@ struct AgentSession {
         }
         switch result.outcome {
         case .committed(let applied, let stale):
-            logger.debug("batch committed", metadata: [LogKey.seq: "\(payload.seq)", "oversight.batch.records": "\(tickets.count + intervals.count)"])
+            logger.debug("batch committed", metadata: [LogKey.seq: "\(payload.seq)", "oversight.batch.records": "\(payload.records.count)"])
             return .ack(.init(seq: payload.seq, hash: hash, status: "committed", applied: applied, stale: stale))
         case .duplicate:
             logger.info("duplicate batch acknowledged, not applied again", metadata: [LogKey.seq: "\(payload.seq)"])

@@ -32,7 +32,12 @@ package struct AggregateEvaluator: Sendable {
         let scope = Self.scope(match)
         let intervals = try await self.store.intervalTotals(provider: provider, scope: scope, from: from, to: to)
         let tickets = try await self.store.periodTicketCounts(provider: provider, scope: scope, from: from, to: to)
-        return AggregateTotals(intervals: Self.intervalTotals(intervals), tickets: Self.ticketTotals(tickets))
+        let qa = try await self.store.qaTotals(provider: provider, scope: scope, from: from, to: to)
+        return AggregateTotals(intervals: Self.intervalTotals(intervals), tickets: Self.ticketTotals(tickets), qa: Self.qaTotals(qa))
+    }
+
+    static func qaTotals(_ sums: QAEvaluationTotals) -> QATotals {
+        QATotals(evaluations: sums.evaluations, scoreSum: sums.scoreSum, highImpact: sums.flagged)
     }
 
     static func scope(_ match: ScopeMatch) -> RecordScope {
@@ -123,7 +128,7 @@ package struct AggregateEvaluator: Sendable {
     }
 
     /// The credit statement of `provider` for `month` (`YYYY-MM`, in the contract's time zone), with the evidence: the
-    /// tickets that breached and the interval reports of the month, each with the signed batch that carried it.
+    /// tickets that breached, the interval reports and the QA evaluations of the month, each with the signed batch that carried it.
     package func creditStatement(provider: String, month: String, now: Date = Date()) async throws -> CreditStatement {
         guard let contract = self.contracts[provider] else {
             throw CoordinatorError(.invalidArgument, "no contract is loaded for provider '\(provider.prefix(64))'")

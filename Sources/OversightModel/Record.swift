@@ -9,16 +9,18 @@ import Foundation
 
 /// One synced record. On the wire it is a JSON object with a `kind` and the kind's fields.
 ///
-/// Kinds: `ticket` and `interval` (interval metrics); audit samples will be a further kind.
+/// Kinds: `ticket`, `interval` (interval metrics) and `evaluation` (QA evaluations, the audit samples).
 public enum Record: Sendable, Hashable {
     case ticket(TicketRecord)
     case interval(IntervalRecord)
+    case evaluation(EvaluationRecord)
 
     /// The record's kind as written on the wire.
     public var kind: String {
         switch self {
         case .ticket: "ticket"
         case .interval: "interval"
+        case .evaluation: "evaluation"
         }
     }
 
@@ -27,15 +29,17 @@ public enum Record: Sendable, Hashable {
         switch self {
         case .ticket(let ticket): ticket.provider
         case .interval(let interval): interval.provider
+        case .evaluation(let evaluation): evaluation.provider
         }
     }
 
     /// A key unique per provider and kind: the ticket id for tickets; `queue|start` for intervals (unique per provider
-    /// and site).
+    /// and site); the evaluation id for evaluations.
     public var key: String {
         switch self {
         case .ticket(let ticket): ticket.id
         case .interval(let interval): interval.key
+        case .evaluation(let evaluation): evaluation.id
         }
     }
 }
@@ -52,6 +56,8 @@ extension Record: Codable {
             self = .ticket(try TicketRecord(from: decoder))
         case "interval":
             self = .interval(try IntervalRecord(from: decoder))
+        case "evaluation":
+            self = .evaluation(try EvaluationRecord(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .kind, in: container, debugDescription: "unknown record kind '\(kind.prefix(40))'"
@@ -66,6 +72,7 @@ extension Record: Codable {
         switch self {
         case .ticket(let ticket): try ticket.encode(to: encoder)
         case .interval(let interval): try interval.encode(to: encoder)
+        case .evaluation(let evaluation): try evaluation.encode(to: encoder)
         }
     }
 }

@@ -103,7 +103,7 @@ package struct RecordScope: Sendable, Hashable {
     package var queues: Set<String>?
     /// Channel names (`chat`, `phone`, …).
     package var channels: Set<String>?
-    /// Priority names (tickets only; interval reports have none and are not narrowed by it).
+    /// Priority names (tickets only; interval reports and QA evaluations have none and are not narrowed by it).
     package var priorities: Set<String>?
 
     /// Creates a scope; `nil` sets match everything.
@@ -134,9 +134,9 @@ package struct RecordScope: Sendable, Hashable {
 
 /// A record that a figure was computed from, with the signed batch that carried it.
 package struct EvidenceRow: Sendable, Hashable {
-    /// `ticket` or `interval`.
+    /// `ticket`, `interval` or `evaluation`.
     package var kind: String
-    /// The ticket id, or `queue|start` of an interval.
+    /// The ticket id, `queue|start` of an interval, or the evaluation id.
     package var key: String
     package var agentId: String
     package var batchSeq: Int64
@@ -313,7 +313,7 @@ extension SQLiteStore {
     }
 
     /// The records behind `provider`'s figures in `[from, to)` and the signed batches that carried them: the tickets that
-    /// breached a target in the period and the interval reports of the period, at most `limit` of each.
+    /// breached a target in the period, the interval reports and the QA evaluations of the period, at most `limit` of each.
     package func evidence(provider: String, from: Date, to: Date, limit: Int = 10_000) async throws -> [EvidenceRow] {
         let lower = from.timeIntervalSince1970
         let upper = to.timeIntervalSince1970
@@ -342,6 +342,16 @@ extension SQLiteStore {
                 let queue: String = row[0]
                 let start = Date(timeIntervalSince1970: row[1])
                 rows.append(EvidenceRow(kind: "interval", key: queue + "|" + WireJSON.format(start), agentId: row[2], batchSeq: row[3]))
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, agent_id, batch_seq FROM qa_evaluation
+                    WHERE provider = ? AND evaluated_at >= ? AND evaluated_at < ? ORDER BY evaluated_at, id LIMIT ?
+                    """,
+                arguments: [provider, lower, upper, bound]
+            ) {
+                rows.append(EvidenceRow(kind: "evaluation", key: row[0], agentId: row[1], batchSeq: row[2]))
             }
             return rows
         }

@@ -159,6 +159,7 @@ package final class SQLiteStore: CoordinatorStore {
         }
         migrator.registerMigration("v3-interval-metric", migrate: Self.migrateIntervals)
         migrator.registerMigration("v4-aggregate-standing", migrate: Self.migrateAggregates)
+        migrator.registerMigration("v5-qa-evaluation", migrate: Self.migrateEvaluations)
         return migrator
     }
 
@@ -434,6 +435,7 @@ package final class SQLiteStore: CoordinatorStore {
                 }
             }
             applied += try Self.upsertIntervals(batch, provider: provider, db: db)
+            applied += try Self.upsertEvaluations(batch, provider: provider, db: db)
             try db.execute(
                 sql: """
                     INSERT INTO batch (agent_id, seq, hash, prev, protected, payload, signature, record_count, received_at)
@@ -441,14 +443,14 @@ package final class SQLiteStore: CoordinatorStore {
                     """,
                 arguments: [
                     batch.agentId, batch.seq, batch.hash, batch.prev, batch.jws.protected, batch.jws.payload,
-                    batch.jws.signature, batch.tickets.count + batch.intervals.count, batch.receivedAt.timeIntervalSince1970,
+                    batch.jws.signature, batch.recordCount, batch.receivedAt.timeIntervalSince1970,
                 ]
             )
             try db.execute(
                 sql: "UPDATE agent SET last_seq = ?, last_hash = ?, last_batch_at = ? WHERE id = ?",
                 arguments: [batch.seq, batch.hash, batch.receivedAt.timeIntervalSince1970, batch.agentId]
             )
-            return .committed(applied: applied, stale: batch.tickets.count + batch.intervals.count - applied)
+            return .committed(applied: applied, stale: batch.recordCount - applied)
         }
     }
 

@@ -82,10 +82,12 @@ package struct IncomingBatch: Sendable {
     package var tickets: [TicketRecord]
     /// Interval metric records, stored in the same transaction as the tickets.
     package var intervals: [IntervalRecord]
+    /// QA evaluations (audit samples), stored in the same transaction as the tickets.
+    package var evaluations: [EvaluationRecord]
     /// Creates a batch to store.
     package init(
         agentId: String, seq: Int64, hash: String, prev: String, jws: FlattenedJWS, receivedAt: Date, tickets: [TicketRecord],
-        intervals: [IntervalRecord] = []
+        intervals: [IntervalRecord] = [], evaluations: [EvaluationRecord] = []
     ) {
         self.agentId = agentId
         self.seq = seq
@@ -95,7 +97,11 @@ package struct IncomingBatch: Sendable {
         self.receivedAt = receivedAt
         self.tickets = tickets
         self.intervals = intervals
+        self.evaluations = evaluations
     }
+
+    /// Records of every kind in the batch.
+    package var recordCount: Int { self.tickets.count + self.intervals.count + self.evaluations.count }
 }
 
 /// What storing a batch did. The sequence and chain are checked inside the storing transaction.
@@ -135,6 +141,8 @@ package struct StatusReport: Sendable, Codable, Hashable {
         package var breached: Int = 0
         /// Interval reports stored (filled by ``SQLiteStore/addingIntervalCounts(to:)``).
         package var intervals: Int = 0
+        /// QA evaluations stored (filled by ``SQLiteStore/addingEvaluationCounts(to:)``).
+        package var evaluations: Int = 0
         package var sites: [Site]
     }
 
@@ -252,7 +260,7 @@ package struct SLAEventRow: Sendable, Hashable, Codable {
 }
 
 /// The coordinator's storage. The SQLite implementation is ``SQLiteStore``.
-package protocol CoordinatorStore: IntervalMetricStore {
+package protocol CoordinatorStore: IntervalMetricStore, EvaluationStore {
     func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws
     func token(hash: String) async throws -> TokenRow?
     /// Marks the token used and registers the agent in one transaction; fails if the token is unknown, used or expired.

@@ -80,7 +80,7 @@ import Testing
     }
 
     /// Enrols agent `agt` for acme and commits one batch per call.
-    func commit(seq: Int64, intervals: [IntervalRecord] = [], tickets: [TicketRecord] = []) async throws {
+    func commit(seq: Int64, intervals: [IntervalRecord] = [], tickets: [TicketRecord] = [], evaluations: [EvaluationRecord] = []) async throws {
         if seq == 1 {
             try await self.store.createToken(hash: "t", provider: "acme", site: "paris", createdAt: self.day - 86_400, expiresAt: self.day)
             _ = try await self.store.consumeToken(
@@ -92,7 +92,7 @@ import Testing
         _ = try await self.store.commit(
             IncomingBatch(
                 agentId: "agt", seq: seq, hash: "h\(seq)", prev: previous, jws: FlattenedJWS(protected: "p", payload: "p", signature: "s"),
-                receivedAt: self.day, tickets: tickets, intervals: intervals
+                receivedAt: self.day, tickets: tickets, intervals: intervals, evaluations: evaluations
             )
         )
     }
@@ -197,5 +197,70 @@ import Testing
 
         await #expect(throws: CoordinatorError.self) { try await evaluator.creditStatement(provider: "acme", month: "2026-13") }
         await #expect(throws: CoordinatorError.self) { try await evaluator.creditStatement(provider: "nobody", month: "2026-11") }
+    }
+
+    @Test func qaTargetsAreComputedFromCommittedEvaluations() async throws {
+        let yaml = """
+            provider: acme
+            calendars:
+              always:
+                time_zone: UTC
+                hours: 24/7
+            versions:
+              - effective_from: 2026-01-01
+                calendar: always
+                targets:
+                  first_reply: 1h
+                aggregates:
+                  - id: qa
+                    figure: qa_score
+                    period: month
+                    target: 85
+                  - id: high-impact
+                    figure: high_impact_error_rate
+                    period: month
+                    target: 2%
+                  - id: qa-chat
+                    figure: qa_score
+                    match: {channel: chat}
+                    period: month
+                    target: 85
+            """
+        let contract = try Contract(yaml: yaml, file: "acme.contract.yaml", baseDirectory: "/")
+        let watch = AggregateWatch(
+            evaluator: AggregateEvaluator(store: self.store, contracts: ["acme": contract]), router: self.router, logger: Logger(label: "test")
+        )
+        func evaluation(_ id: String, score: Double, high: Int = 0, channel: ContactChannel? = nil, days: Double = 0) -> EvaluationRecord {
+            EvaluationRecord(
+                provider: "acme", site: "paris", id: id, interactionRef: "T-\(id)", channel: channel, evaluator: "p_ee", scorecard: "support",
+                scorecardVersion: "3", evaluatedAt: self.day + days * 86_400 + 3600, highImpactErrors: high, lowImpactErrors: 0, score: score,
+                updatedAt: self.day + 7200
+            )
+        }
+        // Four evaluations in November: 90 + 96 + 80 + 0 (zeroed by a high-impact error) → QA score 66.5, 1 of 4 flagged
+        // → 25 % high-impact errors; only two are chat: (90 + 96) / 2 = 93. One in December counts in neither.
+        try await self.commit(
+            seq: 1,
+            evaluations: [
+                evaluation("E1", score: 90, channel: .chat), evaluation("E2", score: 96, channel: .chat), evaluation("E3", score: 80),
+                evaluation("E4", score: 0, high: 1), evaluation("E5", score: 10, high: 2, days: 25),
+            ]
+        )
+        let now = self.day + 86_400
+        try await watch.evaluate(now: now)
+        let standings = try await self.store.aggregateStandings(provider: "acme", containing: now)
+        let qa = try #require(standings.first { $0.targetId == "qa" })
+        #expect(qa.value == 66.5)
+        #expect(qa.unit == "score")
+        #expect(qa.periodLabel == "2026-11")
+        let errors = try #require(standings.first { $0.targetId == "high-impact" })
+        #expect(errors.value == 0.25)
+        #expect(errors.state != "no data")
+        let chat = try #require(standings.first { $0.targetId == "qa-chat" })
+        #expect(chat.value == 93)
+
+        // The credit evidence of the month lists the evaluations with their batch.
+        let evidence = try await self.store.evidence(provider: "acme", from: self.day - 9 * 86_400, to: self.day + 21 * 86_400)
+        #expect(evidence.filter { $0.kind == "evaluation" }.map(\.key) == ["E1", "E2", "E3", "E4"])
     }
 }
