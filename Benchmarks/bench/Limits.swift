@@ -135,7 +135,7 @@ enum LimitsPart {
                 ticket.priority.rawValue, ticket.status.rawValue, ticket.createdAt.timeIntervalSince1970,
                 ticket.updatedAt.timeIntervalSince1970, ticket.firstReplyAt?.timeIntervalSince1970,
                 ticket.solvedAt?.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, ticket.reopenCount,
-                ticket.assignee, ticket.queue, tags, ticket.csat, ticket.contactCount, ticket.heldBy, changes,
+                ticket.assignee, ticket.queue, tags, ticket.csat, ticket.contactCount, ticket.heldBy, changes, nil, nil,
             ])
         }
         let chunks = stride(from: 0, to: rows, by: 1000).map { Array(arguments[$0..<min($0 + 1000, rows)]) }

@@ -76,8 +76,8 @@ enum ContractReport {
         let calendar = terms.calendar
         var targets: [String] = []
         if let value = terms.targets.firstReply { targets.append("first reply \(Self.hours(value))") }
-        if let value = terms.targets.nextReply { targets.append("next reply \(Self.hours(value)) (parsed only)") }
-        if let value = terms.targets.periodicUpdate { targets.append("periodic update \(Self.hours(value)) (parsed only)") }
+        if let value = terms.targets.nextReply { targets.append("next reply \(Self.hours(value))") }
+        if let value = terms.targets.periodicUpdate { targets.append("periodic update \(Self.hours(value))") }
         if let value = terms.targets.resolution { targets.append("resolution \(Self.hours(value))") }
         let hours =
             calendar.hours.isTwentyFourSeven

@@ -24,6 +24,10 @@ package enum TicketField: String, Sendable, CaseIterable, Hashable {
     case contactCount = "contact_count"
     case heldBy = "held_by"
     case statusHistory = "status_history"
+    /// Times of the public agent replies: a JSON array of timestamps or `time;time;…` (next reply, periodic update).
+    case agentReplies = "agent_replies"
+    /// Times of the customer's messages after the first: a JSON array of timestamps or `time;time;…` (next reply).
+    case customerMessages = "customer_messages"
 
     /// Fields every mapping must name.
     package static let required: [TicketField] = [.id, .status, .createdAt]

@@ -64,7 +64,8 @@ package struct TicketRowMapper: Sendable {
             reopenCount: try row.integer(.reopenCount, in: 0...1_000_000) ?? 0,
             assignee: try row.text(.assignee), queue: try row.text(.queue), tags: try row.tags(),
             csat: try row.integer(.csat, in: 1...5), contactCount: try row.integer(.contactCount, in: 0...1_000_000) ?? 1,
-            heldBy: try row.heldBy(), statusChanges: history
+            heldBy: try row.heldBy(), statusChanges: history, agentReplies: try row.times(.agentReplies),
+            customerMessages: try row.times(.customerMessages)
         )
         for field in self.mapping.pseudonymise {
             switch field {
@@ -167,6 +168,40 @@ package struct TicketRowMapper: Sendable {
             }
             guard let text = try self.text(.tags) else { return [] }
             return text.split(separator: self.mapper.mapping.tagsSeparator).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+
+        /// Times, oldest first, from a JSON array of timestamps or `time;time;…`; `nil` when the field is unmapped or the
+        /// row lacks it (the source has no such history), `[]` when the cell is empty (nothing yet).
+        func times(_ field: TicketField) throws(Problem) -> [Date]? {
+            guard self.mapper.mapping.fields[field] != nil, let value = self.cell(field) else { return nil }
+            var texts: [String] = []
+            if case .array(let items) = value {
+                for item in items {
+                    guard case .success(let text) = item.text else { throw self.problem(field, "expected a list of timestamps") }
+                    if let text { texts.append(text) }
+                }
+            } else if let text = try self.text(field) {
+                if text.hasPrefix("[") {
+                    guard let array = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+                        throw self.problem(field, "is not a JSON array of timestamps")
+                    }
+                    texts = array
+                } else {
+                    texts = text.split(separator: ";").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+                }
+            }
+            guard texts.count <= TicketRecord.Limits.maxMessages else {
+                throw self.problem(field, "has more than \(TicketRecord.Limits.maxMessages) entries")
+            }
+            var times: [Date] = []
+            times.reserveCapacity(texts.count)
+            for text in texts {
+                switch self.mapper.timestamps.parse(text) {
+                case .success(let date): times.append(date)
+                case .failure(let failure): throw self.problem(field, failure.message)
+                }
+            }
+            return times.sorted()
         }
 
         /// The status changes, oldest first, from a JSON array of `{"status", "at"}` or `status@time;status@time`.

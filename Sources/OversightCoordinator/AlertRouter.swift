@@ -10,6 +10,7 @@ import Foundation
 import Logging
 import OversightAlerts
 import OversightModel
+import OversightSLA
 import OversightStore
 import ServiceLifecycle
 
@@ -96,7 +97,7 @@ package actor AlertRouter {
         guard !self.open.isEmpty else { return }
         for ticket in tickets {
             for kind in [AlertKind.ticketAtRisk, .ticketBreached] {
-                for clock in ["first_reply", "resolution"] {
+                for clock in TicketClockKind.allCases.map(\.rawValue) {
                     let subject = Self.ticketSubject(provider: ticket.provider, site: ticket.site, ticket: ticket.id, clock: clock)
                     await self.resolve(NewAlert(kind: kind, subject: subject, summary: "", consolePath: "").key, at: ticket.updatedAt)
                 }

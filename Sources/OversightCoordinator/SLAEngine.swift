@@ -85,7 +85,7 @@ package actor SLAEngine {
                 continue
             }
             let clocks = TicketClocks(ticket: ticket, terms: terms, now: now)
-            let evaluations = [clocks.firstReply, clocks.resolution].compactMap { $0 }
+            let evaluations = clocks.all
             var state = "met"
             if evaluations.contains(where: { $0.breachedAt != nil }) {
                 state = "breached"

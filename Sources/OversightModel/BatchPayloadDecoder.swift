@@ -191,6 +191,8 @@ private struct Parser {
         var contactCount: Int?
         var heldBy: String??
         var statusChanges: [TicketRecord.StatusChange]?
+        var agentReplies: [Date]??
+        var customerMessages: [Date]??
         try self.expect(openBrace)
         self.skipWhitespace()
         if self.peek() == closeBrace { throw GiveUp() }
@@ -221,6 +223,8 @@ private struct Parser {
             case K("contactCount"): try Self.once(&contactCount, try self.int())
             case K("heldBy"): try Self.once(&heldBy, try self.null() ? nil : try self.string())
             case K("statusChanges"): try Self.once(&statusChanges, try self.statusChanges())
+            case K("agentReplies"): try Self.once(&agentReplies, try self.null() ? nil : try self.dates())
+            case K("customerMessages"): try Self.once(&customerMessages, try self.null() ? nil : try self.dates())
             default: try self.skipValue(depth: 0)
             }
             self.skipWhitespace()
@@ -239,7 +243,7 @@ private struct Parser {
             createdAt: createdAt, updatedAt: updatedAt, firstReplyAt: firstReplyAt ?? nil, solvedAt: solvedAt ?? nil,
             closedAt: closedAt ?? nil, reopenCount: reopenCount, assignee: assignee ?? nil, queue: queue ?? nil,
             tags: tags, csat: csat ?? nil, contactCount: contactCount, heldBy: heldBy ?? nil,
-            statusChanges: statusChanges
+            statusChanges: statusChanges, agentReplies: agentReplies ?? nil, customerMessages: customerMessages ?? nil
         )
     }
 
@@ -286,6 +290,27 @@ private struct Parser {
             }
             try self.expect(closeBracket)
             return changes
+        }
+    }
+
+    mutating func dates() throws(GiveUp) -> [Date] {
+        try self.expect(openBracket)
+        var dates: [Date] = []
+        self.skipWhitespace()
+        if self.peek() == closeBracket {
+            self.index += 1
+            return dates
+        }
+        while true {
+            self.skipWhitespace()
+            dates.append(try self.date())
+            self.skipWhitespace()
+            if self.peek() == comma {
+                self.index += 1
+                continue
+            }
+            try self.expect(closeBracket)
+            return dates
         }
     }
 

@@ -39,13 +39,20 @@ public struct TicketRecord: Codable, Sendable, Hashable {
     public var heldBy: String?
     /// Status history, oldest first; needed to pause SLA clocks.
     public var statusChanges: [StatusChange]
+    /// When an agent of the provider wrote publicly to the customer, oldest first, if the source says: measures the
+    /// next-reply and periodic-update clocks. `nil` (absent on the wire) when the source has no reply history.
+    public var agentReplies: [Date]?
+    /// When the customer wrote, oldest first (the messages after the one that opened the ticket), if the source says:
+    /// each starts a next-reply clock. `nil` when the source has no message history.
+    public var customerMessages: [Date]?
 
     /// Creates a ticket record.
     public init(
         provider: String, site: String, id: String, channel: ContactChannel = .email, priority: Priority = .normal,
         status: TicketStatus, createdAt: Date, updatedAt: Date, firstReplyAt: Date? = nil, solvedAt: Date? = nil,
         closedAt: Date? = nil, reopenCount: Int = 0, assignee: String? = nil, queue: String? = nil, tags: [String] = [],
-        csat: Int? = nil, contactCount: Int = 1, heldBy: String? = nil, statusChanges: [StatusChange] = []
+        csat: Int? = nil, contactCount: Int = 1, heldBy: String? = nil, statusChanges: [StatusChange] = [],
+        agentReplies: [Date]? = nil, customerMessages: [Date]? = nil
     ) {
         self.provider = provider
         self.site = site
@@ -66,6 +73,8 @@ public struct TicketRecord: Codable, Sendable, Hashable {
         self.contactCount = contactCount
         self.heldBy = heldBy
         self.statusChanges = statusChanges
+        self.agentReplies = agentReplies
+        self.customerMessages = customerMessages
     }
 
     /// One status transition.
@@ -107,6 +116,8 @@ extension TicketRecord {
         public static let maxStringLength = 256
         public static let maxTags = 64
         public static let maxStatusChanges = 1_000
+        /// Most entries in ``TicketRecord/agentReplies`` and in ``TicketRecord/customerMessages``.
+        public static let maxMessages = 1_000
     }
 
     /// Checks the record's own consistency; returns the first problem found, naming the field.
@@ -129,6 +140,12 @@ extension TicketRecord {
         if self.reopenCount < 0 { return "reopenCount is negative" }
         if self.contactCount < 0 { return "contactCount is negative" }
         if self.updatedAt < self.createdAt { return "updatedAt is before createdAt" }
+        for (name, times) in [("agentReplies", self.agentReplies), ("customerMessages", self.customerMessages)] {
+            guard let times else { continue }
+            if times.count > Limits.maxMessages { return "more than \(Limits.maxMessages) \(name)" }
+            if zip(times, times.dropFirst()).contains(where: { $0 > $1 }) { return "\(name) are not in time order" }
+            if let first = times.first, first < self.createdAt { return "\(name) has a time before createdAt" }
+        }
         return nil
     }
 }

@@ -29,9 +29,9 @@ package struct ContractVersion: Sendable {
     package var targets: TicketTargets
     /// Scopes, in file order; the first that matches a ticket applies.
     package var scopes: [ContractScope]
-    /// Aggregate targets (parsed only).
+    /// Aggregate targets: evaluated per period by the coordinator (`AggregateTarget.assess`).
     package var aggregates: [AggregateTarget]
-    /// Service credits (parsed only).
+    /// Service credits: the month statement (`ServiceCredits.statement`).
     package var credits: ServiceCredits?
 
     /// Creates a version.

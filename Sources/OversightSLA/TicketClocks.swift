@@ -26,11 +26,26 @@ import OversightModel
 /// - **At risk**: once the contract's share (default 80 %) of the target has elapsed.
 /// - **Late data**: everything is recomputed from the timeline, so evaluating a ticket whose deadline
 ///   passed while its data was in transit gives the true breach instant, not the moment it was seen.
+/// - **Next reply** (needs the record's `customerMessages` and `agentReplies`): every customer message
+///   after the first public reply starts a cycle, unless one is already waiting; the next public agent
+///   reply ends it. Each cycle counts business time, not paused, like the first reply. The clock is
+///   breached at the first cycle that passes its target; otherwise the open cycle (if any) runs.
+/// - **Periodic update** (needs `agentReplies`): from the first public reply on, each stretch between
+///   public agent replies — and the stretch after the last one while the ticket is open — counts only
+///   provider-held, unpaused business time (as resolution does) and must stay within the target.
+///   A solve ends the last stretch.
 package struct TicketClocks: Sendable {
     /// The first-reply clock, if the terms have a first-reply target.
     package var firstReply: ClockEvaluation?
     /// The resolution clock, if the terms have a resolution target.
     package var resolution: ClockEvaluation?
+    /// The next-reply clock, if the terms have a next-reply target and the record carries its message history.
+    package var nextReply: ClockEvaluation?
+    /// The periodic-update clock, if the terms have a periodic-update target and the record carries its replies.
+    package var periodicUpdate: ClockEvaluation?
+
+    /// Every clock the terms and the record allow, in a fixed order.
+    package var all: [ClockEvaluation] { [self.firstReply, self.nextReply, self.periodicUpdate, self.resolution].compactMap { $0 } }
     /// Open business time split by who held the clock.
     package var split: HolderSplit
     /// The timeline as known at the evaluation instant.
@@ -85,12 +100,79 @@ package struct TicketClocks: Sendable {
                 calendar: calendar, now: now, stoppedAt: stop, running: stop == nil
             )
         }
+        let replies = (ticket.agentReplies ?? []).filter { $0 <= now }
+        let firstReply = ticket.firstReplyAt.map { max($0, ticket.createdAt) } ?? replies.first
+        let solvedAt = timeline.segments.last.flatMap { $0.status.isOpen ? nil : $0.start }
+        if let target = terms.targets.nextReply, let messages = ticket.customerMessages, ticket.agentReplies != nil, let firstReply {
+            // Cycles: the first customer message after the first reply (or after the reply that answered the previous
+            // cycle) opens one; the next agent reply closes it.
+            var cycles: [(runs: [Run], closed: Bool)] = []
+            var index = 0
+            var answeredUntil = firstReply
+            for message in messages where message > answeredUntil && message <= now {
+                while index < replies.count, replies[index] <= message { index += 1 }
+                let answer = index < replies.count ? replies[index] : nil
+                let end = answer ?? (solvedAt.map { max($0, message) })
+                cycles.append(([Run(start: message, end: end)], end != nil))
+                guard let answer else { break }
+                answeredUntil = answer
+            }
+            self.nextReply = Self.evaluateCycles(.nextReply, cycles: cycles, target: target, terms: terms, now: now)
+        }
+        if let target = terms.targets.periodicUpdate, ticket.agentReplies != nil, let firstReply, firstReply <= now {
+            // Stretches between public updates, cut to the counted (provider-held, unpaused) runs.
+            let anchors = [firstReply] + replies.filter { $0 > firstReply }
+            var cycles: [(runs: [Run], closed: Bool)] = []
+            for (position, anchor) in anchors.enumerated() {
+                let end = position + 1 < anchors.count ? anchors[position + 1] : nil
+                cycles.append((Self.clip(counted, from: anchor, to: end), end != nil || solvedAt != nil))
+            }
+            self.periodicUpdate = Self.evaluateCycles(.periodicUpdate, cycles: cycles, target: target, terms: terms, now: now)
+        }
+    }
+
+    /// The parts of `runs` between `from` and `to` (`nil`: open-ended).
+    static func clip(_ runs: [Run], from: Date, to: Date?) -> [Run] {
+        runs.compactMap { run in
+            let start = max(run.start, from)
+            let end: Date? =
+                switch (run.end, to) {
+                case (nil, nil): nil
+                case (let end?, nil): end
+                case (nil, let to?): to
+                case (let end?, let to?): min(end, to)
+                }
+            if let end, end <= start { return nil }
+            return Run(start: start, end: end)
+        }
+    }
+
+    /// A clock measured in cycles (next reply, periodic update): breached at the earliest cycle that passed its target,
+    /// else the last cycle's state — running, paused (an open cycle whose counted time stopped, as while pending) or met
+    /// (a closed cycle). No cycle yet: met.
+    static func evaluateCycles(
+        _ kind: TicketClockKind, cycles: [(runs: [Run], closed: Bool)], target: Duration, terms: ContractTerms, now: Date
+    ) -> ClockEvaluation {
+        var evaluations: [ClockEvaluation] = []
+        for cycle in cycles {
+            let running = !cycle.closed && cycle.runs.last.map { $0.end == nil } == true
+            let stoppedAt = cycle.closed ? (cycle.runs.last?.end ?? cycle.runs.first?.start ?? now) : nil
+            evaluations.append(
+                Self.evaluate(
+                    kind, runs: cycle.runs, target: target, share: terms.atRiskShare, calendar: terms.calendar, now: now,
+                    stoppedAt: stoppedAt, running: running
+                )
+            )
+        }
+        if let breached = evaluations.filter({ $0.breachedAt != nil }).min(by: { $0.breachedAt! < $1.breachedAt! }) { return breached }
+        return evaluations.last
+            ?? ClockEvaluation(kind: kind, target: target, elapsed: .zero, atRiskAt: nil, deadline: nil, state: .met(at: now))
     }
 
     /// The next at-risk or breach moment after `now` of a running clock, to hand to a ``DeadlineScheduler``.
     package func nextEvent(after now: Date) -> (at: Date, kind: DeadlineEvent.Kind, clock: TicketClockKind)? {
         var best: (at: Date, kind: DeadlineEvent.Kind, clock: TicketClockKind)?
-        for evaluation in [self.firstReply, self.resolution].compactMap({ $0 }) {
+        for evaluation in self.all {
             guard case .running = evaluation.state else { continue }
             var candidate: (Date, DeadlineEvent.Kind)?
             if let atRisk = evaluation.atRiskAt, atRisk > now {

@@ -10,9 +10,9 @@
 package struct TicketTargets: Hashable, Sendable {
     /// Created → first public agent reply. Measured.
     package var firstReply: Duration?
-    /// Customer message → next agent reply. Parsed only: needs the reply history, which records do not carry yet.
+    /// Customer message → next agent reply; measured when the ticket record carries its message history.
     package var nextReply: Duration?
-    /// Longest gap between updates to the customer while open. Parsed only, as for ``nextReply``.
+    /// Longest stretch of counted time between updates to the customer; measured when the record carries agent replies.
     package var periodicUpdate: Duration?
     /// Created → solved, provider-held and unpaused business time only. Measured.
     package var resolution: Duration?

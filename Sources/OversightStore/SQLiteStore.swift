@@ -159,7 +159,14 @@ package final class SQLiteStore: CoordinatorStore {
         }
         migrator.registerMigration("v3-interval-metric", migrate: Self.migrateIntervals)
         migrator.registerMigration("v4-aggregate-standing", migrate: Self.migrateAggregates)
-        migrator.registerMigration("v5-qa-evaluation", migrate: Self.migrateEvaluations)
+        migrator.registerMigration("v5-ticket-messages") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE ticket ADD COLUMN agent_replies TEXT;
+                    ALTER TABLE ticket ADD COLUMN customer_messages TEXT;
+                    """
+            )
+        }
         return migrator
     }
 
@@ -428,6 +435,7 @@ package final class SQLiteStore: CoordinatorStore {
                     ticket.updatedAt.timeIntervalSince1970, ticket.firstReplyAt?.timeIntervalSince1970,
                     ticket.solvedAt?.timeIntervalSince1970, ticket.closedAt?.timeIntervalSince1970, ticket.reopenCount,
                     ticket.assignee, ticket.queue, tags, ticket.csat, ticket.contactCount, ticket.heldBy, changes,
+                    ticket.agentReplies.map(Self.jsonTimes), ticket.customerMessages.map(Self.jsonTimes),
                 ])
                 if db.changesCount > 0 {
                     applied += 1
@@ -435,7 +443,6 @@ package final class SQLiteStore: CoordinatorStore {
                 }
             }
             applied += try Self.upsertIntervals(batch, provider: provider, db: db)
-            applied += try Self.upsertEvaluations(batch, provider: provider, db: db)
             try db.execute(
                 sql: """
                     INSERT INTO batch (agent_id, seq, hash, prev, protected, payload, signature, record_count, received_at)
@@ -443,14 +450,14 @@ package final class SQLiteStore: CoordinatorStore {
                     """,
                 arguments: [
                     batch.agentId, batch.seq, batch.hash, batch.prev, batch.jws.protected, batch.jws.payload,
-                    batch.jws.signature, batch.recordCount, batch.receivedAt.timeIntervalSince1970,
+                    batch.jws.signature, batch.tickets.count + batch.intervals.count, batch.receivedAt.timeIntervalSince1970,
                 ]
             )
             try db.execute(
                 sql: "UPDATE agent SET last_seq = ?, last_hash = ?, last_batch_at = ? WHERE id = ?",
                 arguments: [batch.seq, batch.hash, batch.receivedAt.timeIntervalSince1970, batch.agentId]
             )
-            return .committed(applied: applied, stale: batch.recordCount - applied)
+            return .committed(applied: applied, stale: batch.tickets.count + batch.intervals.count - applied)
         }
     }
 
@@ -459,8 +466,8 @@ package final class SQLiteStore: CoordinatorStore {
     package static let upsertTicketSQL = """
         INSERT INTO ticket (provider, id, site, agent_id, batch_seq, channel, priority, status, created_at,
             updated_at, first_reply_at, solved_at, closed_at, reopen_count, assignee, queue, tags, csat,
-            contact_count, held_by, status_changes)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            contact_count, held_by, status_changes, agent_replies, customer_messages)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (provider, id) DO UPDATE SET
             site = excluded.site, agent_id = excluded.agent_id, batch_seq = excluded.batch_seq,
             channel = excluded.channel, priority = excluded.priority, status = excluded.status,
@@ -469,7 +476,8 @@ package final class SQLiteStore: CoordinatorStore {
             closed_at = excluded.closed_at, reopen_count = excluded.reopen_count,
             assignee = excluded.assignee, queue = excluded.queue, tags = excluded.tags, csat = excluded.csat,
             contact_count = excluded.contact_count, held_by = excluded.held_by,
-            status_changes = excluded.status_changes
+            status_changes = excluded.status_changes, agent_replies = excluded.agent_replies,
+            customer_messages = excluded.customer_messages
         WHERE excluded.updated_at > ticket.updated_at
         """
 
@@ -481,6 +489,16 @@ package final class SQLiteStore: CoordinatorStore {
             Self.appendJSONString(string, to: &text)
         }
         return text + "]"
+    }
+
+    /// `["2026-11-25T09:00:00.000Z",…]` in the wire form.
+    static func jsonTimes(_ times: [Date]) -> String {
+        "[" + times.map { "\"" + Self.wireTimestamp($0) + "\"" }.joined(separator: ",") + "]"
+    }
+
+    /// Reads a ``jsonTimes(_:)`` column; `nil` stays `nil` (the source had no such history).
+    static func times(_ text: String?, decoder: JSONDecoder) -> [Date]? {
+        text.flatMap { try? decoder.decode([Date].self, from: Data($0.utf8)) }
     }
 
     /// `[{"at":"…","status":"…"}]` in the wire form.
@@ -713,7 +731,8 @@ package final class SQLiteStore: CoordinatorStore {
                     db,
                     sql: """
                         SELECT site, agent_id, batch_seq, channel, priority, status, created_at, updated_at, first_reply_at,
-                            solved_at, closed_at, reopen_count, assignee, queue, tags, csat, contact_count, held_by, status_changes
+                            solved_at, closed_at, reopen_count, assignee, queue, tags, csat, contact_count, held_by, status_changes,
+                            agent_replies, customer_messages
                         FROM ticket WHERE provider = ? AND id = ?
                         """,
                     arguments: [provider, id]
@@ -728,7 +747,8 @@ package final class SQLiteStore: CoordinatorStore {
                 firstReplyAt: date(8), solvedAt: date(9), closedAt: date(10), reopenCount: row[11], assignee: row[12],
                 queue: row[13], tags: (try? decoder.decode([String].self, from: Data((row[14] as String).utf8))) ?? [],
                 csat: row[15], contactCount: row[16], heldBy: row[17],
-                statusChanges: (try? decoder.decode([TicketRecord.StatusChange].self, from: Data((row[18] as String).utf8))) ?? []
+                statusChanges: (try? decoder.decode([TicketRecord.StatusChange].self, from: Data((row[18] as String).utf8))) ?? [],
+                agentReplies: Self.times(row[19], decoder: decoder), customerMessages: Self.times(row[20], decoder: decoder)
             )
             return StoredTicket(record: record, agentId: row[1], batchSeq: row[2])
         }
@@ -741,7 +761,8 @@ package final class SQLiteStore: CoordinatorStore {
                 db,
                 sql: """
                     SELECT provider, id, site, channel, priority, status, created_at, updated_at, first_reply_at, solved_at,
-                        closed_at, reopen_count, assignee, queue, tags, csat, contact_count, held_by, status_changes
+                        closed_at, reopen_count, assignee, queue, tags, csat, contact_count, held_by, status_changes,
+                        agent_replies, customer_messages
                     FROM ticket WHERE status NOT IN ('solved', 'closed')
                     """
             )
@@ -756,7 +777,8 @@ package final class SQLiteStore: CoordinatorStore {
                         firstReplyAt: date(8), solvedAt: date(9), closedAt: date(10), reopenCount: row[11], assignee: row[12],
                         queue: row[13], tags: (try? decoder.decode([String].self, from: Data((row[14] as String).utf8))) ?? [],
                         csat: row[15], contactCount: row[16], heldBy: row[17],
-                        statusChanges: (try? decoder.decode([TicketRecord.StatusChange].self, from: Data((row[18] as String).utf8))) ?? []
+                        statusChanges: (try? decoder.decode([TicketRecord.StatusChange].self, from: Data((row[18] as String).utf8))) ?? [],
+                        agentReplies: Self.times(row[19], decoder: decoder), customerMessages: Self.times(row[20], decoder: decoder)
                     )
                 )
             }

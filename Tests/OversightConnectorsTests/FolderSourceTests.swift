@@ -256,6 +256,47 @@ final class TemporaryFolder {
         ])
     }
 
+    @Test func replyHistoryFromAListColumnOrAJSONArray() throws {
+        let folder = try TemporaryFolder()
+        let csv = try Self.source(
+            folder.url,
+            mapping: """
+                fields: { id: Id, status: Status, created_at: Created, agent_replies: Replies, customer_messages: Customer }
+                dates: { format: iso8601 }
+                """
+        )
+        let file = try folder.write(
+            "a.csv",
+            "Id,Status,Created,Replies,Customer\n"
+                + "T-1,open,2026-01-05T09:00:00Z,2026-01-05T11:00:00Z;2026-01-05T09:30:00Z,2026-01-05T10:00:00Z\n"
+                + "T-2,open,2026-01-05T09:00:00Z,,\n"
+                + "T-3,open,2026-01-05T09:00:00Z,2026-01-05T09:30:00Z;soon,\n"
+        )
+        let result = try csv.read(file: file, provider: "acme", site: "s")
+        let tickets = result.records.compactMap(Self.ticket)
+        #expect(tickets.map(\.id) == ["T-1", "T-2"])
+        // Sorted oldest first, whatever the export's order.
+        #expect(tickets[0].agentReplies == [Self.iso("2026-01-05T09:30:00Z"), Self.iso("2026-01-05T11:00:00Z")])
+        #expect(tickets[0].customerMessages == [Self.iso("2026-01-05T10:00:00Z")])
+        // An empty cell in a mapped column: no reply yet (an unmapped column would give nil: no history at all).
+        #expect(tickets[1].agentReplies == [])
+        #expect(tickets[1].customerMessages == [])
+        #expect(result.rejects.map(\.line) == [4])
+        #expect(result.rejects.first?.reason.hasPrefix("line 4: column \"Replies\": 'soon' does not match date format iso8601") == true)
+
+        let jsonFolder = try TemporaryFolder()
+        let jsonl = try Self.source(
+            jsonFolder.url,
+            mapping: """
+                fields: { id: id, status: status, created_at: created, agent_replies: replies }
+                dates: { format: iso8601 }
+                """
+        )
+        let lines = #"{"id": "J-1", "status": "open", "created": "2026-01-05T09:00:00Z", "replies": ["2026-01-05T09:45:00Z"]}"#
+        let jsonResult = try jsonl.read(file: try jsonFolder.write("b.jsonl", lines + "\n"), provider: "acme", site: "s")
+        #expect(jsonResult.records.compactMap(Self.ticket).first?.agentReplies == [Self.iso("2026-01-05T09:45:00Z")])
+    }
+
     @Test func sourceSiteOverridesTheEnrolledSite() throws {
         let folder = try TemporaryFolder()
         let source = try Self.source(folder.url, mapping: "fields: { id: i, status: s, created_at: c }", extra: "site: lisbon")

@@ -217,6 +217,8 @@ import Testing
         ticket.statusChanges = (0..<random.int(0...4)).map { _ in
             .init(status: TicketStatus.allCases.randomElement(using: &random)!, at: random.date())
         }
+        if random.bool() { ticket.agentReplies = (0..<random.int(0...3)).map { _ in random.date() } }
+        if random.bool() { ticket.customerMessages = (0..<random.int(0...3)).map { _ in random.date() } }
         return ticket
     }
 
@@ -386,6 +388,9 @@ struct Writer {
         self.optional(&fields, "queue", ticket.queue.map { self.string($0) })
         self.optional(&fields, "csat", ticket.csat.map { String($0) })
         self.optional(&fields, "heldBy", ticket.heldBy.map { self.string($0) })
+        for (key, times) in [("agentReplies", ticket.agentReplies), ("customerMessages", ticket.customerMessages)] {
+            self.optional(&fields, key, times.map { "[" + $0.map { self.space() + self.date($0) }.joined(separator: ",") + self.space() + "]" })
+        }
         return self.object(fields)
     }
 

@@ -56,6 +56,21 @@ import Testing
         #expect(agent.lastSeq == 1 && agent.lastHash == "h-1")
     }
 
+    @Test func replyHistoryIsStoredAndReadBackAndAbsentStaysAbsent() async throws {
+        var replied = self.ticket("T1", updated: 10)
+        replied.agentReplies = [self.now + 60, self.now + 3_600.5]
+        replied.customerMessages = []
+        let plain = self.ticket("T2", updated: 10)
+        _ = try await self.store.commit(self.batch(1, prev: genesisBatchHash, hash: "h-1", [replied, plain]))
+        let stored = try #require(try await self.store.ticket(provider: "acme", id: "T1")).record
+        #expect(stored.agentReplies == [self.now + 60, self.now + 3_600.5])
+        #expect(stored.customerMessages == [])
+        #expect(try await self.store.ticket(provider: "acme", id: "T2")?.record.agentReplies == nil)
+        // The SLA engine rebuilds from open tickets: the history must come back there too.
+        let open = try await self.store.openTickets().sorted { $0.id < $1.id }
+        #expect(open.map(\.agentReplies) == [[self.now + 60, self.now + 3_600.5], nil])
+    }
+
     @Test func gapAsksForTheFirstMissingBatch() async throws {
         _ = try await self.store.commit(self.batch(1, prev: genesisBatchHash, hash: "h-1", [self.ticket("T1", updated: 10)]))
         let outcome = try await self.store.commit(self.batch(3, prev: "h-2", hash: "h-3", [self.ticket("T2", updated: 10)]))
