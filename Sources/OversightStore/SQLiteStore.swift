@@ -167,6 +167,7 @@ package final class SQLiteStore: CoordinatorStore {
                     """
             )
         }
+        migrator.registerMigration("v5-qa-evaluation", migrate: Self.migrateEvaluations)
         return migrator
     }
 
@@ -443,6 +444,7 @@ package final class SQLiteStore: CoordinatorStore {
                 }
             }
             applied += try Self.upsertIntervals(batch, provider: provider, db: db)
+            applied += try Self.upsertEvaluations(batch, provider: provider, db: db)
             try db.execute(
                 sql: """
                     INSERT INTO batch (agent_id, seq, hash, prev, protected, payload, signature, record_count, received_at)
@@ -450,14 +452,14 @@ package final class SQLiteStore: CoordinatorStore {
                     """,
                 arguments: [
                     batch.agentId, batch.seq, batch.hash, batch.prev, batch.jws.protected, batch.jws.payload,
-                    batch.jws.signature, batch.tickets.count + batch.intervals.count, batch.receivedAt.timeIntervalSince1970,
+                    batch.jws.signature, batch.recordCount, batch.receivedAt.timeIntervalSince1970,
                 ]
             )
             try db.execute(
                 sql: "UPDATE agent SET last_seq = ?, last_hash = ?, last_batch_at = ? WHERE id = ?",
                 arguments: [batch.seq, batch.hash, batch.receivedAt.timeIntervalSince1970, batch.agentId]
             )
-            return .committed(applied: applied, stale: batch.tickets.count + batch.intervals.count - applied)
+            return .committed(applied: applied, stale: batch.recordCount - applied)
         }
     }
 
