@@ -45,7 +45,7 @@ package struct ConsoleEventFeed: Sendable {
     /// A comment line is sent this often, so proxies keep the connection and a vanished client is noticed.
     package var heartbeat: Duration = .seconds(15)
     /// After sending events, a stream waits this long before sending again; what arrives meanwhile is merged.
-    package var minimumInterval: Duration = .milliseconds(400)
+    package var minimumInterval: Duration = .seconds(1)
     /// Most distinct pending events per stream; beyond that the stream sends one `reload` event instead.
     package var maximumPending: Int = 64
 

@@ -111,7 +111,7 @@ package enum OpenAPIDocument {
                 tickets of a provider site; `detail` is how many), `sla` (an at-risk or breach moment; `detail` is `at-risk` or \
                 `breach`), `alerts` (`detail` is `raised`, `acknowledged` or `resolved`) — and its `data` line is a \
                 `LiveEvent` as JSON. Only providers the caller may see are reported. Bursts are merged (at most one write per \
-                0.4 s per stream); a stream that falls behind gets one `reload` event instead. A comment line (`: heartbeat`) \
+                second per stream); a stream that falls behind gets one `reload` event instead. A comment line (`: heartbeat`) \
                 is sent every 15 s. 503 when too many streams are open.
                 """,
             "responses": [
