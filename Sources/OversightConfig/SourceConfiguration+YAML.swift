@@ -8,9 +8,9 @@
 extension SourceConfiguration {
     /// Reads one item of `sources`.
     ///
-    /// Keys: `name` and `path` (required), `kind` (`tickets`, the default, or `intervals`), `mapping` (required for
-    /// tickets; optional for intervals, whose default is the reference export's columns), `format`, `poll_interval`,
-    /// `settle_time`, `site`, `csv`.
+    /// Keys: `name` and `path` (required), `kind` (`tickets`, the default, `intervals` or `evaluations`), `mapping`
+    /// (required for tickets; optional for intervals and evaluations, whose default is the reference export's columns),
+    /// `format`, `poll_interval`, `settle_time`, `site`, `csv`.
     /// - Throws: ``ConfigError`` naming the file, line and key of the first problem.
     package init(node: ConfigNode) throws(ConfigError) {
         try node.rejectUnknownKeys(allowed: [
@@ -30,6 +30,9 @@ extension SourceConfiguration {
         case .intervals:
             let mapping = try node.optional("mapping").map { node throws(ConfigError) in try IntervalMappingConfiguration(node: node) }
             self.init(name: name, path: path, intervalMapping: mapping ?? IntervalMappingConfiguration())
+        case .evaluations:
+            let mapping = try node.optional("mapping").map { node throws(ConfigError) in try EvaluationMappingConfiguration(node: node) }
+            self.init(name: name, path: path, evaluationMapping: mapping ?? EvaluationMappingConfiguration())
         }
         if let format = try node.optional("format") { self.format = try format.choice(Format.self) }
         if let poll = try node.optional("poll_interval") {

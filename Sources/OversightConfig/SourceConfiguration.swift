@@ -13,6 +13,8 @@ package struct SourceConfiguration: Sendable {
         case tickets
         /// Interval reports (counts and sums per queue and interval), mapped to ``OversightModel/IntervalRecord``.
         case intervals
+        /// QA evaluations (audit samples), mapped to ``OversightModel/EvaluationRecord``.
+        case evaluations
     }
 
     /// How files in the folder are read.
@@ -59,6 +61,8 @@ package struct SourceConfiguration: Sendable {
     package var mapping: FieldMappingConfiguration
     /// How columns become interval fields (an `intervals` source); the reference export's columns by default.
     package var intervalMapping: IntervalMappingConfiguration = .init()
+    /// How columns become QA evaluation fields (an `evaluations` source); the reference export's keys by default.
+    package var evaluationMapping: EvaluationMappingConfiguration = .init()
 
     /// Creates a `tickets` source configuration with defaults for everything but its name, folder and mapping.
     /// - Parameters:
@@ -82,5 +86,18 @@ package struct SourceConfiguration: Sendable {
         self.path = path
         self.mapping = FieldMappingConfiguration(fields: [:])
         self.intervalMapping = intervalMapping
+    }
+
+    /// Creates an `evaluations` source configuration with defaults for everything but its name, folder and mapping.
+    /// - Parameters:
+    ///   - name: Unique name of the source.
+    ///   - path: The folder to watch.
+    ///   - evaluationMapping: How columns become QA evaluation fields.
+    package init(name: String, path: String, evaluationMapping: EvaluationMappingConfiguration) {
+        self.name = name
+        self.kind = .evaluations
+        self.path = path
+        self.mapping = FieldMappingConfiguration(fields: [:])
+        self.evaluationMapping = evaluationMapping
     }
 }

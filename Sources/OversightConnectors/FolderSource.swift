@@ -1,7 +1,7 @@
 //===----------------------------------------------------------------------===//
 //
 // This source file is part of the Oversight project.
-// A folder into which a provider's export jobs drop ticket or interval files.
+// A folder into which a provider's export jobs drop ticket, interval or QA evaluation files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,6 +42,7 @@ package struct FolderSource: Sendable {
     private enum Mapper: Sendable {
         case tickets(TicketRowMapper)
         case intervals(IntervalRowMapper)
+        case evaluations(EvaluationRowMapper)
     }
 
     /// Creates a folder source.
@@ -54,6 +55,8 @@ package struct FolderSource: Sendable {
         switch configuration.kind {
         case .tickets: self.mapper = .tickets(TicketRowMapper(mapping: configuration.mapping, pseudonymKey: pseudonymKey))
         case .intervals: self.mapper = .intervals(IntervalRowMapper(mapping: configuration.intervalMapping))
+        case .evaluations:
+            self.mapper = .evaluations(EvaluationRowMapper(mapping: configuration.evaluationMapping, pseudonymKey: pseudonymKey))
         }
     }
 
@@ -112,6 +115,9 @@ package struct FolderSource: Sendable {
             let context = RowContext(mapper: mapper, provider: provider, site: site, fileDate: fileDate)
             try self.read(bytes, format: format, path: path, context: context, into: &result)
         case .intervals(let mapper):
+            let context = RowContext(mapper: mapper, provider: provider, site: site, fileDate: fileDate)
+            try self.read(bytes, format: format, path: path, context: context, into: &result)
+        case .evaluations(let mapper):
             let context = RowContext(mapper: mapper, provider: provider, site: site, fileDate: fileDate)
             try self.read(bytes, format: format, path: path, context: context, into: &result)
         }
