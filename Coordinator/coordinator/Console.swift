@@ -21,11 +21,13 @@ enum ConsoleWiring {
     /// Builds the console service; prints a one-time admin password when the console has no users yet.
     static func services(
         paths: CoordinatorPaths, host: String, port: Int, store: SQLiteStore, alerts: AlertCenter, logger: Logger,
-        events: LiveEventBroadcaster? = nil, announce: @Sendable (String) -> Void
+        events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, announce: @Sendable (String) -> Void
     ) async throws -> [any Service] {
         let users = try UserStore(path: paths.directory + "/console.sqlite")
         var configuration = ConsoleConfiguration(port: port, tls: .init(certificatePath: paths.serverCertificate, privateKeyPath: paths.serverKey))
         configuration.host = host
+        // The same contracts the SLA engine measures by (`--contracts`, else DATA/contracts), as in force now.
+        configuration.contracts = try ConsoleContract.load(directory: contractsDirectory, dataDirectory: paths.directory)
         configuration.publicDirectory = Self.publicDirectory
         let shownHost = host == "0.0.0.0" ? "localhost" : host
         if let password = try await users.ensureAdmin() {

@@ -35,13 +35,14 @@ struct Serve: AsyncParsableCommand {
         let paths = settings.paths
         let consoleHost = settings.listener.host
         let consolePort = self.consolePort
+        let contractsDirectory = server.contractsDirectory
         try await server.run(
             logger: logger,
             makeServices: { [events = server.events] store, alerts in
                 guard consolePort > 0 else { return [] }
                 return try await ConsoleWiring.services(
                     paths: paths, host: consoleHost, port: consolePort, store: store, alerts: alerts, logger: logger, events: events,
-                    announce: { logger.notice("\($0)") }
+                    contractsDirectory: contractsDirectory, announce: { logger.notice("\($0)") }
                 )
             },
             onBound: { address in logger.notice("coordinator ready", metadata: ["oversight.listen.port": "\(address.port ?? 0)"]) }

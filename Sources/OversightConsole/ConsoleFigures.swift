@@ -161,9 +161,20 @@ package struct Standings: Sendable {
     }
 
     /// The current standing of the first target of `figure` (of variant `variant`, if given) of `provider`.
+    /// The provider's target of `figure` for an overview cell: of several (a chat and a phone service level, say), the
+    /// worst-standing one that has data — missed before at risk before on track — so a problem is never hidden behind a
+    /// target without data; ties by target id.
     package func current(provider: String, figure: String, variant: String? = nil) -> AggregateStandingRow? {
-        self.rows.filter { $0.provider == provider && $0.figure == figure && (variant == nil || $0.variant == variant) }
-            .min { $0.targetId < $1.targetId }
+        func rank(_ state: String) -> Int {
+            switch state {
+            case "missed": 0
+            case "at risk": 1
+            case "on track", "met": 2
+            default: 3
+            }
+        }
+        return self.rows.filter { $0.provider == provider && $0.figure == figure && (variant == nil || $0.variant == variant) }
+            .min { (rank($0.state), $0.targetId) < (rank($1.state), $1.targetId) }
     }
 }
 

@@ -168,6 +168,7 @@ package final class SQLiteStore: CoordinatorStore {
             )
         }
         migrator.registerMigration("v5-qa-evaluation", migrate: Self.migrateEvaluations)
+        migrator.registerMigration("v6-figure-indexes", migrate: Self.migrateFigures)
         return migrator
     }
 
