@@ -31,7 +31,7 @@ enum FootprintPart {
             let result = try await agent.enroll(coordinator: coordinator.address, token: token, fingerprint: coordinator.fingerprint)
             guard result.exitCode == 0 else { throw BenchError("agent enroll failed: \(result)") }
 
-            // 10 updates/s: one export of 10 changed tickets each second, shipping defaults (poll 2 s, settle 1 s, max_age 2 s).
+            // 10 updates/s: one export of 10 changed tickets each second, shipping defaults (poll 500 ms, settle 500 ms, max_age 500 ms).
             let steadyConfig = try Self.writeConfig(agent: agent, name: "steady.yaml", fast: false)
             let steady = try await self.measure(
                 binary: binary, config: steadyConfig, agent: agent, window: settings.steadyWindow, filesPerSecond: 1, rowsPerFile: 10,
@@ -48,7 +48,7 @@ enum FootprintPart {
             let mb = 1_000_000.0
             return [
                 Figure("agent.steady.rss_peak", steady.hwm / mib, "MiB", target: "< 15 MB", ratio: steady.hwm / (15 * mb),
-                    note: "VmHWM at 10 updates/s (1 file of 10 rows per s; poll 2 s, settle 1 s, max_age 2 s); \(build)"),
+                    note: "VmHWM at 10 updates/s (1 file of 10 rows per s; shipping defaults: poll, settle and max_age 500 ms); \(build)"),
                 Figure("agent.steady.rss", steady.rss / mib, "MiB", target: "< 15 MB", ratio: steady.rss / (15 * mb), note: "VmRSS at the end"),
                 Figure("agent.steady.cpu", steady.cpu * 100, "% of a core", target: "< 1 %", ratio: steady.cpu * 100,
                     note: String(format: "utime+stime over %.0f s; %.1f rows/s taken", settings.steadyWindow, steady.rowsPerSecond)),
