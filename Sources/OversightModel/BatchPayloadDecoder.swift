@@ -11,18 +11,29 @@ import Foundation
 ///
 /// The result is exactly what `WireJSON.decode(BatchPayload.self, from:)` gives for the same bytes, and a payload
 /// that one refuses the other refuses too: the fast path handles the full JSON grammar (whitespace, any key order,
-/// escapes including `\uXXXX` surrogate pairs, unknown keys of any JSON value, which are skipped as the synthesized
-/// `Codable` conformances skip them) and gives up on anything it does not decide with certainty — a record of
-/// another kind than `ticket`, a duplicate known key, a number with a fraction or exponent, a timestamp not in the
-/// canonical `YYYY-MM-DDTHH:MM:SS[.mmm]Z` form, and every error. A record it gives up on is decoded alone with
-/// `WireJSON`'s `JSONDecoder`; when that fails too, the whole payload is decoded with `WireJSON.decode`, so the
-/// error (and its message) is the `Codable` path's own.
+/// escapes including `\uXXXX` surrogate pairs, numbers) for the keys it knows and gives up on anything it does not
+/// decide with certainty — a record of another kind than `ticket`, a key it does not know, a duplicate key, a number
+/// with a fraction or exponent, a timestamp `WireJSON.parseDate` refuses, and every error. A record it gives up on is
+/// checked for JSON grammar, skipped and decoded alone with `WireJSON`'s `JSONDecoder` (which ignores unknown keys as
+/// the synthesized conformances do); when that fails too, or the payload's own header is unusual, the whole payload
+/// is decoded with `WireJSON.decode`, so the error (and its message) is the `Codable` path's own.
 public enum BatchPayloadDecoder {
     /// Decodes a batch payload; throws `WireJSON.decode`'s `DecodingError` when the payload is not a valid one.
+    ///
+    /// A key the fast path does not know (an extension, or a field added to ``TicketRecord`` without teaching this
+    /// decoder) hands its record, or the payload for a header key, to `JSONDecoder`: the value is then still decoded
+    /// (or ignored) exactly as `Codable` does, never silently dropped; `ticketKeys` lists what the fast path reads.
     public static func decode(_ data: Data) throws -> BatchPayload {
         if let payload = Self.fastDecode(data) { return payload }
         return try WireJSON.decode(BatchPayload.self, from: data)
     }
+
+    /// The ticket keys the fast path decodes itself (the tests check every stored property of ``TicketRecord`` is one).
+    package static let ticketKeys: Set<String> = [
+        "kind", "provider", "site", "id", "channel", "priority", "status", "createdAt", "updatedAt", "firstReplyAt",
+        "solvedAt", "closedAt", "reopenCount", "assignee", "queue", "tags", "csat", "contactCount", "heldBy",
+        "statusChanges", "agentReplies", "customerMessages",
+    ]
 
     /// The fast path alone: the payload, or `nil` when it gave up (the payload may still be valid).
     package static func fastDecode(_ data: Data) -> BatchPayload? {
@@ -107,7 +118,7 @@ private struct Parser {
                 case K("prev"): try Self.once(&prev, try self.string())
                 case K("sealedAt"): try Self.once(&sealedAt, try self.date())
                 case K("records"): try Self.once(&records, try self.records())
-                default: try self.skipValue(depth: 0)
+                default: throw GiveUp()  // an unknown key: see `decode`
                 }
                 self.skipWhitespace()
                 if self.peek() == comma {
@@ -225,7 +236,7 @@ private struct Parser {
             case K("statusChanges"): try Self.once(&statusChanges, try self.statusChanges())
             case K("agentReplies"): try Self.once(&agentReplies, try self.null() ? nil : try self.dates())
             case K("customerMessages"): try Self.once(&customerMessages, try self.null() ? nil : try self.dates())
-            default: try self.skipValue(depth: 0)
+            default: throw GiveUp()  // an unknown key: see `decode`
             }
             self.skipWhitespace()
             if self.peek() == comma {
@@ -271,7 +282,7 @@ private struct Parser {
                 switch key {
                 case K("status"): try Self.once(&status, try self.enumeration(TicketStatus.self))
                 case K("at"): try Self.once(&at, try self.date())
-                default: try self.skipValue(depth: 0)
+                default: throw GiveUp()  // an unknown key: see `decode`
                 }
                 self.skipWhitespace()
                 if self.peek() == comma {
