@@ -41,6 +41,7 @@ extension CoordinatorSettings {
         self.logLevel = configuration.logLevel.rawValue
         self.contractsDirectory = configuration.contractsDirectory
         self.alerts = configuration.alerts
+        self.aggregateInterval = configuration.aggregateInterval
     }
 }
 

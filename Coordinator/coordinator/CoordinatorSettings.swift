@@ -18,6 +18,7 @@ struct CoordinatorSettings {
     var serverHostnames: [String]?
     var contractsDirectory: String?
     var alerts: CoordinatorConfiguration.Alerts?
+    var aggregateInterval: Duration = .seconds(30)
 
     static func load(file: String?, dataOverride: String?) throws -> CoordinatorSettings {
         var settings = CoordinatorSettings(paths: CoordinatorPaths(directory: dataOverride ?? CoordinatorPaths.defaultDirectory))

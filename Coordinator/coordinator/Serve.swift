@@ -32,6 +32,7 @@ struct Serve: AsyncParsableCommand {
             contractsDirectory: self.contracts ?? settings.contractsDirectory
         )
         server.alerts = settings.alertsConfiguration
+        server.aggregateInterval = settings.aggregateInterval
         let paths = settings.paths
         let consoleHost = settings.listener.host
         let consolePort = self.consolePort

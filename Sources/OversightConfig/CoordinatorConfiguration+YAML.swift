@@ -8,7 +8,7 @@
 extension CoordinatorConfiguration {
     /// The keys accepted at the top of the coordinator configuration file.
     package static let topLevelKeys = [
-        "data", "listen", "handshakes", "enrollments", "limits", "heartbeat", "store", "certificates", "log_level", "alerts", "contracts",
+        "data", "listen", "handshakes", "enrollments", "limits", "heartbeat", "store", "certificates", "log_level", "alerts", "contracts", "aggregates",
     ]
 
     /// Loads and validates a coordinator configuration file.
@@ -87,6 +87,12 @@ extension CoordinatorConfiguration {
         if let value = try root.optional("log_level") { self.logLevel = try value.choice(LogLevel.self) }
         if let value = try root.optional("alerts") { self.alerts = try Self.alerts(value) }
         if let value = try root.optional("contracts") { self.contractsDirectory = try value.string() }
+        if let aggregates = try root.optional("aggregates") {
+            try aggregates.rejectUnknownKeys(allowed: ["evaluate_every"])
+            if let value = try aggregates.optional("evaluate_every") {
+                self.aggregateInterval = try value.duration(in: .seconds(1) ... .seconds(3600))
+            }
+        }
         if self.limits.idleTimeout <= self.heartbeat.interval {
             var node = root
             if let value = try root.optional("limits")?.optional("idle_timeout") {

@@ -65,6 +65,11 @@ import Testing
         #expect(configuration.logLevel == .warning)
     }
 
+    @Test func aggregateEvaluationIntervalDefaultsTo30Seconds() throws {
+        #expect(try CoordinatorConfiguration(yaml: "{}\n", file: "c.yaml").aggregateInterval == .seconds(30))
+        #expect(try CoordinatorConfiguration(yaml: "aggregates: { evaluate_every: 5s }\n", file: "c.yaml").aggregateInterval == .seconds(5))
+    }
+
     @Test(arguments: [
         ("listen:\n  port: 7443\n  hots: x\n",
          "coordinator.yaml:3:3: listen: unknown key 'hots' (did you mean 'host'?); allowed keys here: host, port"),
@@ -80,6 +85,8 @@ import Testing
         ("certificates: { server_hostnames: [] }\n",
          "coordinator.yaml:1:35: certificates.server_hostnames: expected a list of at least one host name"),
         ("certificates: { agent_validity: 5y }\n", "coordinator.yaml:1:33: certificates.agent_validity: expected a duration from 1d to 825d"),
+        ("aggregates: { evaluate_every: 0s }\n", "coordinator.yaml:1:31: aggregates.evaluate_every: expected a duration from 1s to 1h"),
+        ("aggregates: { every: 5s }\n", "coordinator.yaml:1:15: aggregates: unknown key 'every'"),
         ("stores: {}\n", "coordinator.yaml:1:1: unknown key 'stores' (did you mean 'store'?)"),
         ("- a\n", "coordinator.yaml:1:1: expected a mapping of keys at the top of the file"),
     ])
