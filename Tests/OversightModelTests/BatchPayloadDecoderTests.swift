@@ -162,6 +162,19 @@ import Testing
         #expect(fast.payload == payload && fast.recordFallbacks == 0)
     }
 
+    /// Interval records (another kind) among tickets: each decoded alone by `JSONDecoder`, the tickets on the fast path.
+    @Test func intervalRecordsAreDecodedAloneAmongTickets() throws {
+        var random = SeededRandom(seed: 9)
+        var payload = Self.randomPayload(&random, records: 4)
+        let interval = IntervalRecordTests.interval()
+        payload.records.insert(.interval(interval), at: 1)
+        payload.records.append(.interval(interval))
+        let data = try WireJSON.encode(payload)
+        let fast = try #require(BatchPayloadDecoder.fastDecodeCountingFallbacks(data))
+        #expect(fast.payload == payload)
+        #expect(fast.recordFallbacks == 2)
+    }
+
     @Test func otherKindsGoToTheCodablePath() {
         var random = SeededRandom(seed: 5)
         let payload = Self.randomPayload(&random, records: 3)
