@@ -86,8 +86,11 @@ final class DemoRunner: Service, Sendable {
             let exports = "\(agentDirectory)/exports"
             // The simulator writes telephony interval reports beside the ticket exports (the reference interval CSV).
             let intervals = "\(agentDirectory)/intervals"
+            // …and QA evaluations of solved tickets as JSON Lines (the reference evaluation keys).
+            let evaluations = "\(agentDirectory)/qa"
             try FileManager.default.createDirectory(atPath: exports, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: intervals, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: evaluations, withIntermediateDirectories: true)
             if !FileManager.default.fileExists(atPath: agentDirectory + "/data/agent.json") {
                 let token = try await EnrollmentTokens.create(store: store, provider: provider.provider, site: provider.site, ttl: .seconds(600))
                 let (status, output) = try await self.runToEnd(
@@ -122,6 +125,11 @@ final class DemoRunner: Service, Sendable {
                     path: \(intervals)
                     poll_interval: 250ms
                     settle_time: 200ms
+                  - name: evaluations
+                    kind: evaluations
+                    path: \(evaluations)
+                    poll_interval: 250ms
+                    settle_time: 200ms
 
                 """
             try config.write(toFile: agentDirectory + "/agent.yaml", atomically: true, encoding: .utf8)
@@ -148,7 +156,7 @@ final class DemoRunner: Service, Sendable {
             if !pending && everyone && outboxes && report.providers.allSatisfy({ $0.tickets > 0 }) { break }
             try await Task.sleep(for: .milliseconds(500))
         }
-        report = try await store.addingIntervalCounts(to: report)
+        report = try await store.addingEvaluationCounts(to: store.addingIntervalCounts(to: report))
         say("\nSynced, as stored at the coordinator:\n")
         say(StatusRendering.table(report))
         let counts = self.slaEvents.withLock { $0 }
@@ -172,10 +180,12 @@ final class DemoRunner: Service, Sendable {
 
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(30))
-            let now = try await store.addingIntervalCounts(to: store.status(now: Date(), offlineAfter: .seconds(15)))
+            let now = try await store.addingEvaluationCounts(
+                to: store.addingIntervalCounts(to: store.status(now: Date(), offlineAfter: .seconds(15)))
+            )
             let line = now.providers.map {
                 "\($0.provider): \($0.tickets) tickets, \($0.openTickets) open, \($0.intervals) intervals, "
-                    + "agents \($0.agentsOnline)/\($0.agentsTotal)"
+                    + "\($0.evaluations) QA evaluations, agents \($0.agentsOnline)/\($0.agentsTotal)"
             }
             say("[\(WireTime.format(Date()))] " + line.joined(separator: " · "))
         }

@@ -184,7 +184,9 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let store = try self.data.openStore()
         let now = Date()
-        let report = try await store.addingIntervalCounts(to: store.status(now: now, offlineAfter: .seconds(self.offlineAfter)))
+        let report = try await store.addingEvaluationCounts(
+            to: store.addingIntervalCounts(to: store.status(now: now, offlineAfter: .seconds(self.offlineAfter)))
+        )
         let security = try await store.securityEventCounts(since: now.addingTimeInterval(-86400))
         if self.json {
             struct Output: Encodable {

@@ -13,7 +13,7 @@ import OversightSimulator
 ///
 /// Every ``exportEvery`` each site's export job writes a file of new and changed tickets into its agent's source
 /// folder (temporary name, then rename); telephony intervals go to the sibling folder `intervals/`, which the agent's
-/// `intervals` source reads, and QA evaluations to `qa/`, which the agent does not read yet.
+/// `intervals` source reads, and QA evaluations to `qa/`, which its `evaluations` source reads.
 ///
 /// `speed` accelerates the *simulated working day* only — where each site is in its intraday curve, and the interval
 /// reports' clock. Ticket timestamps are wall time, and the SLA engine runs its clocks on wall time against them.

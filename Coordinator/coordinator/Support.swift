@@ -138,6 +138,10 @@ enum StatusRendering {
         if !intervals.isEmpty {
             text += "\nInterval reports: " + intervals.map { "\($0.provider) \($0.intervals)" }.joined(separator: ", ")
         }
+        let evaluations = report.providers.filter { $0.evaluations > 0 }
+        if !evaluations.isEmpty {
+            text += "\nQA evaluations: " + evaluations.map { "\($0.provider) \($0.evaluations)" }.joined(separator: ", ")
+        }
         return text
     }
 }

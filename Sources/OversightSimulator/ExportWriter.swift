@@ -7,8 +7,8 @@
 
 import Foundation
 
-/// Writes what a site's systems export into three folders: ticket exports (read by the Oversight agent), telephony
-/// interval CSV files and QA evaluation JSON Lines (both not read by the agent yet: its connectors take tickets only).
+/// Writes what a site's systems export into three folders: ticket exports, telephony interval CSV files and QA
+/// evaluation JSON Lines, which the Oversight agent's `tickets`, `intervals` and `evaluations` sources read.
 ///
 /// Each file is written under a hidden `.name.part` name and renamed when complete, so the agent never reads half
 /// a file. Names start with the UTC time of the export and a sequence number, so name order is write order.

@@ -22,7 +22,8 @@ package struct AgentOptions: Sendable {
     package init() {}
 }
 
-/// An agent's folders (data, a `tickets` source, an `intervals` source, config file) and, while it runs, its process.
+/// An agent's folders (data, a `tickets` source, an `intervals` source, an `evaluations` source, config file) and, while
+/// it runs, its process.
 ///
 /// `@unchecked Sendable`: a test drives it from one task at a time.
 package final class AgentProcess: @unchecked Sendable {
@@ -35,6 +36,8 @@ package final class AgentProcess: @unchecked Sendable {
     package var rejectsDirectory: URL { self.sourceDirectory.appendingPathComponent("rejects") }
     /// The folder the `intervals` source watches (the reference interval CSV columns, no mapping).
     package var intervalsDirectory: URL { self.root.appendingPathComponent("intervals") }
+    /// The folder the `evaluations` source watches (the reference QA JSON Lines keys, no mapping).
+    package var evaluationsDirectory: URL { self.root.appendingPathComponent("qa") }
     package var configFile: URL { self.root.appendingPathComponent("agent.yaml") }
     package private(set) var process: ChildProcess?
     private var starts = 0
@@ -47,6 +50,7 @@ package final class AgentProcess: @unchecked Sendable {
         self.onStart = onStart
         try FileManager.default.createDirectory(at: self.sourceDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: self.intervalsDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: self.evaluationsDirectory, withIntermediateDirectories: true)
         try self.writeConfig(options)
     }
 
@@ -98,6 +102,11 @@ package final class AgentProcess: @unchecked Sendable {
               - name: intervals
                 kind: intervals
                 path: "\(self.intervalsDirectory.path)"
+                poll_interval: 100ms
+                settle_time: 100ms
+              - name: evaluations
+                kind: evaluations
+                path: "\(self.evaluationsDirectory.path)"
                 poll_interval: 100ms
                 settle_time: 100ms
 
@@ -191,6 +200,18 @@ package final class AgentProcess: @unchecked Sendable {
 
     /// Files of the intervals folder moved to `done/`.
     package func doneIntervalFiles() -> [String] { FileManager.default.fileNames(in: self.intervalsDirectory.appendingPathComponent("done")) }
+
+    /// Drops a file into the QA evaluations folder atomically, as ``drop(_:_:)`` does for tickets.
+    package func dropEvaluations(_ name: String, _ contents: String) throws {
+        let temporary = self.evaluationsDirectory.appendingPathComponent(".\(name).tmp")
+        try Data(contents.utf8).write(to: temporary)
+        try FileManager.default.moveItem(at: temporary, to: self.evaluationsDirectory.appendingPathComponent(name))
+    }
+
+    /// Files of the QA evaluations folder moved to `done/`.
+    package func doneEvaluationFiles() -> [String] {
+        FileManager.default.fileNames(in: self.evaluationsDirectory.appendingPathComponent("done"))
+    }
 
     /// Files still waiting in the source folder.
     package func pendingFiles() -> [String] { FileManager.default.fileNames(in: self.sourceDirectory) }

@@ -266,6 +266,21 @@ package struct BatchSigner: Sendable {
         return .interval(interval)
     }
 
+    /// A QA evaluation of this agent's provider and site (scorecard `support` version 3, two items; `change` adjusts it).
+    package func evaluation(
+        _ id: String, evaluatedAt: Date, score: Double = 90, updatedAt: Date, provider: String? = nil,
+        change: (inout EvaluationRecord) -> Void = { _ in }
+    ) -> Record {
+        var evaluation = EvaluationRecord(
+            provider: provider ?? self.provider, site: self.site, id: id, interactionRef: "T-\(id)", evaluator: "p_0011223344556677",
+            scorecard: "support", scorecardVersion: "3", evaluatedAt: evaluatedAt,
+            items: [EvaluationItem(item: "verification", passed: true, impact: .high), EvaluationItem(item: "tone", passed: true, impact: .low)],
+            highImpactErrors: 0, lowImpactErrors: 0, score: score, updatedAt: updatedAt
+        )
+        change(&evaluation)
+        return .evaluation(evaluation)
+    }
+
     /// A ticket record of this agent's provider and site.
     package func ticket(_ id: String, status: TicketStatus = .open, updatedAt: Date, provider: String? = nil) -> Record {
         .ticket(

@@ -126,7 +126,8 @@ import Testing
         let file = try folder.write(
             "qa.csv",
             "Evaluation,Ticket,Agent,Reviewer,Form,Completed,Channel,Team,Answers,Critical,Minor,Score,Note\n"
-                + #"QA-9,T-9,Maria Silva,Joe Bloggs,care,02/03/2026 09:30,webchat,billing,"[{""item"":""verification"",""passed"":""no"",""impact"":""critical"",""weight"":2}]",,0,0,\#(long)"#
+                + #"QA-9,T-9,Maria Silva,Joe Bloggs,care,02/03/2026 09:30,webchat,billing,"#
+                + #""[{""item"":""verification"",""passed"":""no"",""impact"":""critical"",""weight"":2}]",,0,0,\#(long)"#
                 + "\n"
                 // Counts without items stand on their own.
                 + "QA-10,T-10,,Joe Bloggs,care,02/03/2026 10:00,,,,0,2,79.5,\n"

@@ -80,7 +80,9 @@ import Testing
     }
 
     /// Enrols agent `agt` for acme and commits one batch per call.
-    func commit(seq: Int64, intervals: [IntervalRecord] = [], tickets: [TicketRecord] = [], evaluations: [EvaluationRecord] = []) async throws {
+    func commit(
+        seq: Int64, intervals: [IntervalRecord] = [], tickets: [TicketRecord] = [], evaluations: [EvaluationRecord] = []
+    ) async throws {
         if seq == 1 {
             try await self.store.createToken(hash: "t", provider: "acme", site: "paris", createdAt: self.day - 86_400, expiresAt: self.day)
             _ = try await self.store.consumeToken(

@@ -69,7 +69,8 @@ import Testing
         // Older and equal versions change nothing.
         let older = try await self.store.commit(
             self.batch(
-                2, prev: "h-1", hash: "h-2", [self.evaluation("E1", hour: 9, score: 10, updated: 5), self.evaluation("E1", hour: 9, score: 20, updated: 10)]
+                2, prev: "h-1", hash: "h-2",
+                [self.evaluation("E1", hour: 9, score: 10, updated: 5), self.evaluation("E1", hour: 9, score: 20, updated: 10)]
             )
         )
         #expect(older == .committed(applied: 0, stale: 2))
@@ -119,7 +120,9 @@ import Testing
                 ]
             )
         )
-        _ = try await self.store.commit(self.batch(1, prev: genesisBatchHash, hash: "g-1", agent: "agt_g", [self.evaluation("G1", hour: 1, provider: "globex")]))
+        _ = try await self.store.commit(
+            self.batch(1, prev: genesisBatchHash, hash: "g-1", agent: "agt_g", [self.evaluation("G1", hour: 1, provider: "globex")])
+        )
         let all = try await self.store.qaTotals(provider: "acme", scope: .all, from: self.day, to: self.day + 86_400)
         #expect(all == QAEvaluationTotals(evaluations: 4, scoreSum: 80 + 95.5 + 0 + 70, flagged: 1))
         // [from, to): an evaluation at `to` is not counted, one at `from` is.
