@@ -26,7 +26,7 @@ from referencing import Registry, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"
-NAMES = ["ticket-record", "interval-record", "batch-payload", "jws", "agent-message", "coordinator-message"]
+NAMES = ["ticket-record", "interval-record", "evaluation-record", "batch-payload", "jws", "agent-message", "coordinator-message"]
 
 GENESIS = "0" * 64
 HASH = "9f2c5e0b7a1d4c3e8f6a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4"
@@ -58,6 +58,16 @@ INTERVAL = {
 FULL_INTERVAL = dict(
     INTERVAL, channel="chat", handled=33, shortAbandonSeconds=5, csatResponses=10, csatSatisfied=8, csatScoreSum=42, fcrResponses=9, fcrYes=7,
     agentsStaffed=12,
+)
+EVALUATION = {
+    "kind": "evaluation", "provider": "acme-bpo", "site": "manila-1", "id": "e_4f1c2a9e41b7d0c3", "interactionRef": "ZD-104233",
+    "evaluator": "p_6f1c2a9e41b7d0c3", "scorecard": "support-2026", "scorecardVersion": "3", "evaluatedAt": "2026-03-02T10:15:00.000Z",
+    "highImpactErrors": 0, "lowImpactErrors": 1, "score": 88.9, "updatedAt": "2026-03-02T10:15:07.000Z",
+}
+FULL_EVALUATION = dict(
+    EVALUATION, channel="chat", queue="billing", agent="p_0a1b2c3d4e5f6a7b", comments="Coaching: tone",
+    items=[{"item": "greeting", "passed": True, "impact": "low", "weight": 1}, {"item": "verification", "passed": True, "impact": "high"},
+           {"item": "tone", "passed": False, "impact": "low", "weight": 2}, {"item": "notes", "passed": False, "impact": "none"}],
 )
 PAYLOAD = {
     "agentId": AGENT, "prev": GENESIS, "provider": "acme-bpo", "records": [TICKET, FULL_TICKET], "sealedAt": "2026-03-02T09:40:14.750Z",
@@ -117,9 +127,24 @@ SAMPLES = [
     ("interval-record", "snake_case key", changed(without(INTERVAL, "shortAbandons"), short_abandons=2), False),
     ("interval-record", "empty queue", changed(INTERVAL, queue=""), False),
     ("interval-record", "start as epoch seconds", changed(INTERVAL, start=1772440200), False),
+    ("evaluation-record", "evaluation with the required fields", EVALUATION, True),
+    ("evaluation-record", "evaluation with every optional field", FULL_EVALUATION, True),
+    ("evaluation-record", "an interval", INTERVAL, False),
+    ("evaluation-record", "missing score", without(EVALUATION, "score"), False),
+    ("evaluation-record", "score 101", changed(EVALUATION, score=101), False),
+    ("evaluation-record", "negative highImpactErrors", changed(EVALUATION, highImpactErrors=-1), False),
+    ("evaluation-record", "unknown impact", changed(FULL_EVALUATION, items=[{"item": "x", "passed": False, "impact": "critical"}]), False),
+    ("evaluation-record", "item without passed", changed(FULL_EVALUATION, items=[{"item": "x", "impact": "high"}]), False),
+    ("evaluation-record", "201 items", changed(EVALUATION, items=[{"item": "x", "passed": True, "impact": "low"}] * 201), False),
+    ("evaluation-record", "a transcript in the comments", changed(EVALUATION, comments="x" * 2001), False),
+    ("evaluation-record", "a transcript field", changed(EVALUATION, transcript="Customer: hello"), False),
+    ("evaluation-record", "snake_case key", changed(without(EVALUATION, "interactionRef"), interaction_ref="ZD-1"), False),
+    ("evaluation-record", "scorecardVersion as a number", changed(EVALUATION, scorecardVersion=3), False),
     ("batch-payload", "payload with two tickets", PAYLOAD, True),
     ("batch-payload", "payload with tickets and intervals", changed(PAYLOAD, records=[TICKET, INTERVAL, FULL_INTERVAL]), True),
     ("batch-payload", "a bad interval inside", changed(PAYLOAD, records=[TICKET, without(INTERVAL, "queue")]), False),
+    ("batch-payload", "payload with all three kinds", changed(PAYLOAD, records=[TICKET, INTERVAL, EVALUATION, FULL_EVALUATION]), True),
+    ("batch-payload", "a bad evaluation inside", changed(PAYLOAD, records=[TICKET, without(EVALUATION, "evaluator")]), False),
     ("batch-payload", "payload without records", changed(PAYLOAD, records=[]), True),
     ("batch-payload", "seq 0", changed(PAYLOAD, seq=0), False),
     ("batch-payload", "v 2", changed(PAYLOAD, v=2), False),

@@ -17,8 +17,12 @@ import Testing
     @Test func agentExampleLoads() throws {
         let path = Self.repositoryRoot.appendingPathComponent("deploy/examples/agent.yaml").path
         let configuration = try AgentConfiguration.load(file: path)
-        #expect(configuration.sources.count == 2)
-        #expect(configuration.sources.map(\.kind) == [.tickets, .intervals])
+        #expect(configuration.sources.count == 3)
+        #expect(configuration.sources.map(\.kind) == [.tickets, .intervals, .evaluations])
+        let evaluations = configuration.sources[2].evaluationMapping
+        #expect(evaluations.fields.count == 14)
+        #expect(evaluations.fields[.items] == "Answers" && evaluations.fields[.scorecard] == "Form")
+        #expect(evaluations.channels["webchat"] == .chat && evaluations.timeZone.identifier == "Europe/Paris")
         let intervals = configuration.sources[1].intervalMapping
         #expect(intervals.fields.count == 16)
         #expect(intervals.fields[.answeredWithinThreshold] == "Answered in SL")
