@@ -162,12 +162,16 @@ extension ConsoleHandlers {
         }
         page.add(atRisk)
 
-        var breaches = ConsoleTable(id: "breaches", title: "Breaches", columns: ["At", "Site", "Ticket", "Clock", "Found", "Note"], empty: "No breach in these periods.")
+        var breaches = ConsoleTable(
+            id: "breaches", title: "Breaches", columns: ["At", "Site", "Ticket", "Clock", "Found", "Note", "Breach notes"], empty: "No breach in these periods."
+        )
+        let noteCounts = try await self.store.breachNoteCounts(provider: name, ticketIds: figures.breaches.map(\.ticketId))
         for event in figures.breaches {
             breaches.rows.append([
                 .text(HTML.time(event.at)), .text(event.site),
                 .link(event.ticketId, "/tickets/\(HTML.path(event.provider))/\(HTML.path(event.ticketId))"),
                 .text(event.clock.replacingOccurrences(of: "_", with: " ")), .text(HTML.time(event.detectedAt)), .text(event.lateData ? "late data" : ""),
+                .link("\(noteCounts[event.ticketId] ?? 0) notes", "/tickets/\(HTML.path(event.provider))/\(HTML.path(event.ticketId))#notes"),
             ])
         }
         page.add(breaches)

@@ -213,6 +213,7 @@ extension ConsoleHandlers {
                 ("Records", batch.recordCount.map(String.init) ?? "—"), ("Signature", "verified when received (batches that fail verification are never stored)"),
             ])
         )
+        try await self.addBreachNotes(to: &page, provider: provider, ticketId: ticket.id, context: context)  // ConsoleHandlers+Audits.swift
         return try page.response(for: request, identity: context.identity)
     }
 

@@ -37,7 +37,7 @@ package enum HTML {
         var nav = ""
         if let identity {
             nav = """
-                <nav><a href="/">Overview</a> <a href="/alerts">Alerts</a> <a href="/agents">Agents</a> <a href="/scorecard">Scorecards</a>
+                <nav><a href="/">Overview</a> <a href="/alerts">Alerts</a> <a href="/agents">Agents</a> <a href="/scorecard">Scorecards</a> <a href="/audits">Audits</a>
                 <span class="who">\(Self.escape(identity.user.username)) (\(identity.user.role.rawValue))</span>
                 <form method="post" action="/logout" class="inline">\(Self.csrfField(identity))<button type="submit">Log out</button></form></nav>
                 """
