@@ -120,4 +120,20 @@ import Testing
         evaluation.lowImpactErrors = 0
         #expect(evaluation.validationProblem() == nil)
     }
+
+    @Test func theCoordinatorsBatchDecoderHandsEvaluationsToCodable() throws {
+        let ticket = Record.ticket(
+            TicketRecord(provider: "acme-bpo", site: "manila-1", id: "ZD-1", status: .new, createdAt: Self.evaluated, updatedAt: Self.updated)
+        )
+        let payload = BatchPayload(
+            agentId: "agt_1", provider: "acme-bpo", site: "manila-1", seq: 1, prev: genesisBatchHash, sealedAt: Self.updated,
+            records: [ticket, .evaluation(Self.evaluation()), ticket]
+        )
+        let data = try WireJSON.encode(payload)
+        #expect(try BatchPayloadDecoder.decode(data) == payload)
+        #expect(try BatchPayloadDecoder.decode(data) == WireJSON.decode(BatchPayload.self, from: data))
+        // A broken evaluation fails as it does through Codable.
+        let broken = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""impact":"high""#, with: #""impact":"severe""#).utf8)
+        #expect(throws: DecodingError.self) { try BatchPayloadDecoder.decode(broken) }
+    }
 }
