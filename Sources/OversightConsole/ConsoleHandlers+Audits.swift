@@ -20,108 +20,6 @@ extension ConsoleRole {
     package var canAnnotateBreaches: Bool { self == .provider || self == .supervisor || self == .admin }
 }
 
-/// A QA evaluation as the audits list shows it.
-package struct AuditView: Sendable, Codable {
-    /// The signed batch the evaluation last came in.
-    package struct BatchRef: Sendable, Codable {
-        package var agentId: String
-        package var seq: Int64
-    }
-    package var provider: String
-    package var site: String
-    package var id: String
-    package var interactionRef: String
-    package var channel: String?
-    package var queue: String?
-    /// The evaluated agent, pseudonymised at the agent.
-    package var agent: String?
-    /// The evaluator, pseudonymised at the agent.
-    package var evaluator: String
-    package var scorecard: String
-    package var scorecardVersion: String
-    package var evaluatedAt: Date
-    package var updatedAt: Date
-    package var score: Double
-    package var highImpactErrors: Int
-    package var lowImpactErrors: Int
-    /// Whether it has a high-impact error (counts in the high-impact error rate).
-    package var flagged: Bool
-    package var batch: BatchRef
-    /// The latest dispute's state (`open`, `upheld`, `rejected`); absent when never disputed.
-    package var dispute: DisputeState?
-
-    init(_ row: AuditRow) {
-        let record = row.evaluation.record
-        self.provider = record.provider
-        self.site = record.site
-        self.id = record.id
-        self.interactionRef = record.interactionRef
-        self.channel = record.channel?.rawValue
-        self.queue = record.queue
-        self.agent = record.agent
-        self.evaluator = record.evaluator
-        self.scorecard = record.scorecard
-        self.scorecardVersion = record.scorecardVersion
-        self.evaluatedAt = record.evaluatedAt
-        self.updatedAt = record.updatedAt
-        self.score = record.score
-        self.highImpactErrors = record.highImpactErrors
-        self.lowImpactErrors = record.lowImpactErrors
-        self.flagged = record.highImpactErrors > 0
-        self.batch = BatchRef(agentId: row.evaluation.agentId, seq: row.evaluation.batchSeq)
-        self.dispute = row.dispute
-    }
-}
-
-/// A page of the audits list; pass `nextOffset` as `offset` for the next.
-package struct AuditPage: Sendable, Codable {
-    package var audits: [AuditView]
-    package var nextOffset: Int?
-}
-
-/// One evaluation with its items, comments, signed batch and dispute thread.
-package struct AuditDetail: Sendable, Codable {
-    package var audit: AuditView
-    package var items: [EvaluationItem]
-    package var comments: String?
-    package var batch: TicketView.BatchRef
-    /// Oldest first; at most one is open.
-    package var disputes: [StoredDispute]
-}
-
-/// A ticket's breaches and the notes on them.
-package struct BreachNotesView: Sendable, Codable {
-    /// One breach of the ticket.
-    package struct Breach: Sendable, Codable {
-        package var clock: String
-        package var at: Date
-        package var detectedAt: Date
-        package var lateData: Bool
-    }
-    package var provider: String
-    package var ticketId: String
-    package var breaches: [Breach]
-    /// Oldest first; never edited or deleted.
-    package var notes: [StoredBreachNote]
-}
-
-/// `POST /api/v1/audits/{provider}/{id}/disputes`.
-struct DisputeRequest: Decodable {
-    var reason: String
-}
-
-/// `POST /api/v1/audits/{provider}/{id}/disputes/decision`.
-struct DisputeDecisionRequest: Decodable {
-    var decision: String
-    var note: String
-}
-
-/// `POST /api/v1/tickets/{provider}/{id}/notes`.
-struct BreachNoteRequest: Decodable {
-    var text: String
-    var clock: String?
-}
-
 extension ConsoleHandlers {
     // MARK: Reading
 
@@ -281,7 +179,8 @@ extension ConsoleHandlers {
             let flagged = audit.flagged ? "\(audit.highImpactErrors) HIGH-IMPACT" : "0"
             table.rows.append([
                 .text(HTML.time(audit.evaluatedAt)), .link(audit.provider, "/providers/\(HTML.path(audit.provider))"), .text(audit.site),
-                .link(audit.id, path), .text(audit.interactionRef), .text(audit.agent ?? "—"), .text(SVGChart.number(audit.score, digits: 1), class: "num"),
+                .link(audit.id, path), .text(audit.interactionRef), .text(audit.agent ?? "—"),
+                .text(SVGChart.number(audit.score, digits: 1), class: "num"),
                 .text(flagged, class: audit.flagged ? "num flagged" : "num"), .number(audit.lowImpactErrors),
                 .text("\(audit.scorecard) v\(audit.scorecardVersion)"), .text(audit.evaluator), .text("\(audit.batch.agentId) #\(audit.batch.seq)"),
                 .text(audit.dispute.map { $0.rawValue.uppercased() } ?? "—", class: audit.dispute.map { "dispute \($0.rawValue)" }),
@@ -291,6 +190,7 @@ extension ConsoleHandlers {
         let options = (["<option value=\"\">all</option>"] + providers.map {
             "<option value=\"\(HTML.escape($0))\"\($0 == provider ? " selected" : "")>\(HTML.escape($0))</option>"
         }).joined()
+        let more = result.nextOffset != nil ? " (the newest \(Self.auditPageRows); choose a month for older ones)" : ""
         var page = ConsolePage(title: "Audits", name: "audits")
         page.add(
             """
@@ -298,9 +198,10 @@ extension ConsoleHandlers {
             <form method="get" action="/audits" class="filters">
             <label>Provider <select name="provider">\(options)</select></label>
             <label>Site <input name="site" value="\(HTML.escape(site ?? ""))" maxlength="128"></label>
-            <label>Month <input name="month" type="month" value="\(HTML.escape(month ?? ""))" placeholder="YYYY-MM" pattern="[0-9]{4}-[0-9]{2}"></label>
+            <label>Month <input name="month" type="month" value="\(HTML.escape(month ?? ""))" placeholder="YYYY-MM" \
+            pattern="[0-9]{4}-[0-9]{2}"></label>
             <button type="submit">Filter</button></form>
-            <p class="meta">QA evaluations, newest first\(result.nextOffset != nil ? " (the newest \(Self.auditPageRows); choose a month for older ones)" : ""). \
+            <p class="meta">QA evaluations, newest first\(more). \
             A high-impact error flags the evaluation. Agents and evaluators are pseudonymised at the provider; months are in the \
             provider's contract time zone.</p>
             """
@@ -326,7 +227,9 @@ extension ConsoleHandlers {
             ("High-impact errors", audit.flagged ? "\(audit.highImpactErrors) (FLAGGED)" : "0"), ("Low-impact errors", String(audit.lowImpactErrors)),
             ("Dispute", audit.dispute?.rawValue ?? "none"),
         ])
-        var items = ConsoleTable(id: "items", title: "Items", columns: ["Item", "Result", "Impact", "Weight"], empty: "The export gave only the counts and score.")
+        var items = ConsoleTable(
+            id: "items", title: "Items", columns: ["Item", "Result", "Impact", "Weight"], empty: "The export gave only the counts and score."
+        )
         for item in detail.items {
             let highFail = !item.passed && item.impact == .high
             items.rows.append([
@@ -356,7 +259,8 @@ extension ConsoleHandlers {
         if user.role.canDispute, !open {
             forms += """
                 <form method="post" action="\(base)/dispute" class="annotate">\(HTML.csrfField(context.identity))
-                <label>Reason for disputing this evaluation <textarea name="reason" required maxlength="\(SQLiteStore.maxAnnotationLength)" rows="3"></textarea></label>
+                <label>Reason for disputing this evaluation
+                <textarea name="reason" required maxlength="\(SQLiteStore.maxAnnotationLength)" rows="3"></textarea></label>
                 <button type="submit">Open dispute</button></form>
                 """
         }
@@ -369,7 +273,10 @@ extension ConsoleHandlers {
                 """
         }
         var page = ConsolePage(title: "Evaluation \(audit.id)", name: "audit-\(provider)-\(audit.id)")
-        page.add("<h1>Evaluation \(HTML.escape(audit.id))</h1><p><a href=\"/audits?provider=\(ConsolePage.encode(provider))\">Audits of \(HTML.escape(provider))</a></p>")
+        page.add(
+            "<h1>Evaluation \(HTML.escape(audit.id))</h1>"
+                + "<p><a href=\"/audits?provider=\(ConsolePage.encode(provider))\">Audits of \(HTML.escape(provider))</a></p>"
+        )
         page.add("<div class=\"columns\"><section>")
         page.add(fields)
         page.add("</section><section>")
@@ -398,14 +305,19 @@ extension ConsoleHandlers {
         page.add(table)
         if !view.breaches.isEmpty {
             let breaches = view.breaches.map { "\($0.clock.replacingOccurrences(of: "_", with: " ")) at \(HTML.time($0.at))" }.joined(separator: "; ")
-            page.add("<p class=\"meta\">Breached: \(HTML.escape(breaches)). Notes are evidence: they are kept as written and never edited or deleted.</p>")
+            page.add(
+                "<p class=\"meta\">Breached: \(HTML.escape(breaches)). Notes are evidence: they are kept as written and never edited or deleted.</p>"
+            )
             if user.role.canAnnotateBreaches {
                 var clocks: [String] = []
                 for breach in view.breaches.reversed() where !clocks.contains(breach.clock) { clocks.append(breach.clock) }
-                let options = clocks.map { "<option value=\"\(HTML.escape($0))\">\(HTML.escape($0.replacingOccurrences(of: "_", with: " ")))</option>" }.joined()
+                let options = clocks.map {
+                    "<option value=\"\(HTML.escape($0))\">\(HTML.escape($0.replacingOccurrences(of: "_", with: " ")))</option>"
+                }.joined()
+                let action = "/tickets/\(HTML.path(provider))/\(HTML.path(ticketId))/notes"
                 page.add(
                     """
-                    <form method="post" action="/tickets/\(HTML.path(provider))/\(HTML.path(ticketId))/notes" class="annotate">\(HTML.csrfField(context.identity))
+                    <form method="post" action="\(action)" class="annotate">\(HTML.csrfField(context.identity))
                     <label>Clock <select name="clock">\(options)</select></label>
                     <label>Note <textarea name="text" required maxlength="\(SQLiteStore.maxAnnotationLength)" rows="2"></textarea></label>
                     <button type="submit">Add note</button></form>
@@ -470,7 +382,8 @@ extension ConsoleHandlers {
         group.get("tickets/:provider/:id/notes") { _, context in
             try Self.json(
                 try await self.breachNotes(
-                    provider: try context.parameters.require("provider"), ticketId: try context.parameters.require("id"), for: try context.requireUser()
+                    provider: try context.parameters.require("provider"), ticketId: try context.parameters.require("id"),
+                    for: try context.requireUser()
                 )
             )
         }

@@ -25,7 +25,9 @@ extension OpenAPIDocument {
     static func auditGet(_ id: String, _ summary: String, parameters: [[String: Any]], schema: [String: Any]) -> [String: Any] {
         var responses: [String: Any] = ["200": jsonResponse("OK", schema), "401": errorResponse("Not authenticated")]
         if parameters.contains(where: { $0["in"] as? String == "query" }) { responses["400"] = errorResponse("Bad parameter") }
-        if parameters.contains(where: { $0["in"] as? String == "path" }) { responses["404"] = errorResponse("Unknown, or outside the caller's scope") }
+        if parameters.contains(where: { $0["in"] as? String == "path" }) {
+            responses["404"] = errorResponse("Unknown, or outside the caller's scope")
+        }
         return ["operationId": id, "summary": summary, "parameters": parameters, "responses": responses]
     }
 
@@ -83,11 +85,15 @@ extension OpenAPIDocument {
                 )
             ],
             "/api/v1/tickets/{provider}/{id}/notes": [
-                "get": auditGet("listBreachNotes", "A ticket's breaches and the notes on them, oldest first", parameters: pair, schema: ref("BreachNotes")),
+                "get": auditGet(
+                    "listBreachNotes", "A ticket's breaches and the notes on them, oldest first", parameters: pair, schema: ref("BreachNotes")
+                ),
                 "post": auditPost(
                     "addBreachNote",
                     "Add a note to a ticket's breach (provider staff for their own provider, supervisor, admin); notes are never edited or deleted",
-                    body: object(["text": annotationText, "clock": ["type": ["string", "null"], "minLength": 1, "maxLength": 64]], required: ["text"]),
+                    body: object(
+                        ["text": annotationText, "clock": ["type": ["string", "null"], "minLength": 1, "maxLength": 64]], required: ["text"]
+                    ),
                     status: "201", schema: ref("BreachNote"),
                     conflict: "The ticket has no breach, or none of that clock"
                 ),
@@ -124,12 +130,16 @@ extension OpenAPIDocument {
         let detail = object(
             [
                 "audit": ref("Audit"), "items": ["type": "array", "items": ref("EvaluationItem")], "comments": string,
-                "batch": object(["agentId": string, "seq": integer, "hash": string, "receivedAt": time, "recordCount": integer], required: ["agentId", "seq"]),
+                "batch": object(
+                    ["agentId": string, "seq": integer, "hash": string, "receivedAt": time, "recordCount": integer], required: ["agentId", "seq"]
+                ),
                 "disputes": ["type": "array", "items": ref("Dispute")],
             ],
             required: ["audit", "items", "batch", "disputes"]
         )
-        let note = object(["id": integer, "provider": string, "ticketId": string, "clock": string, "author": string, "role": string, "at": time, "text": string])
+        let note = object([
+            "id": integer, "provider": string, "ticketId": string, "clock": string, "author": string, "role": string, "at": time, "text": string,
+        ])
         let notes = object([
             "provider": string, "ticketId": string,
             "breaches": ["type": "array", "items": object(["clock": string, "at": time, "detectedAt": time, "lateData": boolean])],

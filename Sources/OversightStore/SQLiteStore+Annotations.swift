@@ -93,8 +93,10 @@ extension SQLiteStore {
 
     /// White space as ECMAScript's `\s` means it (the OpenAPI document's patterns), so a text the document accepts as not
     /// blank is never blank here.
-    package static let annotationSpace = CharacterSet(charactersIn: "\t\n\u{0B}\u{0C}\r \u{A0}\u{1680}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}")
-        .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
+    package static let annotationSpace = CharacterSet(
+        charactersIn: "\t\n\u{0B}\u{0C}\r \u{A0}\u{1680}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}"
+    )
+    .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
 
     /// The `v7-annotations` migration: disputes (one open per evaluation, a decided one frozen) and append-only breach notes.
     static func migrateAnnotations(_ db: Database) throws {
@@ -164,7 +166,9 @@ extension SQLiteStore {
             score: row[15], comments: row[16], updatedAt: Date(timeIntervalSince1970: row[17])
         )
         let state: String? = row[19]
-        return AuditRow(evaluation: StoredEvaluation(record: record, agentId: row[2], batchSeq: row[3]), dispute: state.flatMap(DisputeState.init(rawValue:)))
+        return AuditRow(
+            evaluation: StoredEvaluation(record: record, agentId: row[2], batchSeq: row[3]), dispute: state.flatMap(DisputeState.init(rawValue:))
+        )
     }
 
     /// Evaluations in `windows` (nothing when empty), optionally of one site, newest first (by completion, then provider and
@@ -318,7 +322,8 @@ extension SQLiteStore {
         return try await self.writer.read { db in
             var counts: [String: Int] = [:]
             for chunk in stride(from: 0, to: unique.count, by: 500).map({ unique[$0..<min($0 + 500, unique.count)] }) {
-                let sql = "SELECT ticket_id, COUNT(*) FROM breach_note WHERE provider = ? AND ticket_id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) GROUP BY ticket_id"
+                let marks = chunk.map { _ in "?" }.joined(separator: ",")
+                let sql = "SELECT ticket_id, COUNT(*) FROM breach_note WHERE provider = ? AND ticket_id IN (\(marks)) GROUP BY ticket_id"
                 for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments([provider] + Array(chunk))) { counts[row[0]] = row[1] }
             }
             return counts
