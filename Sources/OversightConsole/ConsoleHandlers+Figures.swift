@@ -171,7 +171,10 @@ extension ConsoleHandlers {
                 .text(HTML.time(event.at)), .text(event.site),
                 .link(event.ticketId, "/tickets/\(HTML.path(event.provider))/\(HTML.path(event.ticketId))"),
                 .text(event.clock.replacingOccurrences(of: "_", with: " ")), .text(HTML.time(event.detectedAt)), .text(event.lateData ? "late data" : ""),
-                .link("\(noteCounts[event.ticketId] ?? 0) notes", "/tickets/\(HTML.path(event.provider))/\(HTML.path(event.ticketId))#notes"),
+                .link(
+                    (noteCounts[event.ticketId] ?? 0) == 1 ? "1 note" : "\(noteCounts[event.ticketId] ?? 0) notes",
+                    "/tickets/\(HTML.path(event.provider))/\(HTML.path(event.ticketId))#notes"
+                ),
             ])
         }
         page.add(breaches)
