@@ -273,9 +273,15 @@ extension ConsoleHandlers {
                 """
         }
         var page = ConsolePage(title: "Evaluation \(audit.id)", name: "audit-\(provider)-\(audit.id)")
+        // The evaluated interaction is usually a ticket: link it when the store has it.
+        var ticketLink = ""
+        if try await self.store.ticket(provider: provider, id: audit.interactionRef) != nil {
+            let href = "/tickets/\(HTML.path(provider))/\(HTML.path(audit.interactionRef))"
+            ticketLink = " · <a href=\"\(href)\">Ticket \(HTML.escape(audit.interactionRef))</a>"
+        }
         page.add(
             "<h1>Evaluation \(HTML.escape(audit.id))</h1>"
-                + "<p><a href=\"/audits?provider=\(ConsolePage.encode(provider))\">Audits of \(HTML.escape(provider))</a></p>"
+                + "<p><a href=\"/audits?provider=\(ConsolePage.encode(provider))\">Audits of \(HTML.escape(provider))</a>\(ticketLink)</p>"
         )
         page.add("<div class=\"columns\"><section>")
         page.add(fields)

@@ -131,6 +131,7 @@ func errorCode(_ response: TestResponse) -> String? {
             }
             let detail = String(buffer: try await browser.get(client, "/audits/acme/EA1").body)
             #expect(detail.contains("verification") && detail.contains("FAILED") && detail.contains("checked EA1"))
+            #expect(detail.contains("<a href=\"/tickets/acme/T1\">Ticket T1</a>"))
             // No form on EA1: the provider's dispute (opened above) is open, so no second; for the others nothing is open to decide.
             #expect(!detail.contains("action=\"/audits/acme/EA1/"))
             #expect(detail.contains("OPEN") == disputes)
