@@ -75,11 +75,13 @@ package struct CoordinatorServer: Sendable {
         )
         try await engine.rebuild()
         let changes = TicketChangeQueue()
+        let measuring = !contracts.isEmpty
         let listener = AgentListener(
             configuration: self.listener, identity: identity, store: store, logger: logger,
             ticketObserver: { tickets in
                 events.ticketsChanged(tickets)
-                await changes.enqueue(tickets)
+                // Without contracts there is nothing to measure (and no ticket alert to end): keep the queue out of ingest.
+                if measuring { await changes.enqueue(tickets) }
             },
             securityObserver: { kind, agent, address, detail in await router.securityEvent(kind: kind, agent: agent, address: address, detail: detail) },
             onBound: onBound

@@ -26,7 +26,7 @@ import Testing
         // An older version arriving later (another agent session, out of order) does not replace the newer one.
         await queue.enqueue([self.ticket("T-2", updated: 5, status: .pending)])
         #expect(queue.count == 2)
-        let drained = queue.drain()
+        let drained = queue.drain().sorted { $0.id < $1.id }
         #expect(drained.map(\.id) == ["T-1", "T-2"])
         #expect(drained[0].status == .solved)
         #expect(drained[1].status == .open)
@@ -46,7 +46,7 @@ import Testing
         for _ in 0..<50 { await Task.yield() }
         try await Task.sleep(for: .milliseconds(20))
         #expect(done.withLock { $0 } == false)
-        #expect(queue.drain().map(\.id) == ["T-1", "T-2"])
+        #expect(queue.drain().map(\.id).sorted() == ["T-1", "T-2"])
         await producer.value
         #expect(done.withLock { $0 })
         #expect(queue.drain().map(\.id) == ["T-3"])
