@@ -96,6 +96,13 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let logger = bootstrapLogging(level: configuration.logLevel.rawValue)
+        // Start-up code (configuration, TLS and certificate parsing, the outbox migration, the first handshake) runs once:
+        // after a while, drop the code mapped so far from the resident set; what the steady state runs is mapped again.
+        let trim = Task.detached(priority: .background) {
+            try? await Task.sleep(for: .seconds(20))
+            AgentProcessTuning.trimCodeMappings()
+        }
+        defer { trim.cancel() }
         do {
             try await AgentRuntime(configuration: configuration, dataOverride: self.data.data).run(logger: logger)
         } catch let error as AgentError {

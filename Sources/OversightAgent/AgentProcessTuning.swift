@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import Foundation
 import NIOCore
 
 #if canImport(Glibc)
@@ -22,6 +23,45 @@ package enum AgentProcessTuning {
     package static func apply() {
         _ = applied
     }
+
+    /// Drops the agent's own code from its resident set (`MADV_DONTNEED` on the executable's code segment): clean file
+    /// pages, which the kernel maps again from the page cache when they next run.
+    ///
+    /// Measured on the static release agent: the resident set is mostly the executable's code (16–21 MB of 28 MB), because
+    /// the kernel maps 64 KiB around every first touch (fault-around), and start-up — configuration, TLS and certificate
+    /// parsing, the outbox migration, the first handshake — touches code the steady state never runs again. Dropping it
+    /// once after start-up takes the agent from about 42 to about 29 MiB resident at 10 updates/s; the rest is the code
+    /// the steady state runs (with fault-around) and 4 MiB of heap. Returns the bytes dropped.
+    @discardableResult
+    package static func trimCodeMappings() -> Int {
+        #if os(Linux)
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8), let path = Self.executablePath() else { return 0 }
+        var dropped = 0
+        for line in maps.split(separator: "\n") {
+            // start-end perms offset dev inode path; only the code segment (r-xp): a read-only data segment may hold pages
+            // the loader relocated and then protected (RELRO), whose private copies must not be dropped.
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, fields[5...].joined(separator: " ") == path, fields[1] == "r-xp" else { continue }
+            let bounds = fields[0].split(separator: "-")
+            guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16), end > start,
+                let address = UnsafeMutableRawPointer(bitPattern: start)
+            else { continue }
+            if madvise(address, Int(end - start), MADV_DONTNEED) == 0 { dropped += Int(end - start) }
+        }
+        return dropped
+        #else
+        return 0
+        #endif
+    }
+
+    #if os(Linux)
+    private static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+    #endif
 
     private static let applied: Void = {
         // NIO accepts these only before its singletons are first used (and only once).
