@@ -17,8 +17,11 @@ extension EndToEnd {
     /// unless `CI` is set: then a missing browser is a failure. `OVERSIGHT_WRITE_SCREENSHOTS=1` writes the PNGs to
     /// `docs/console/` (otherwise they go to the test's temporary folder).
     @Suite struct ConsoleBrowserTests {
+        /// One-minute first reply and ten-minute resolution around the clock, plus monthly figures with targets and
+        /// credits (so the provider page and the scorecard show targets, standings and credits).
         static let contract = """
             provider: acme
+            name: Acme — browser test contract
             calendars:
               always:
                 time_zone: UTC
@@ -29,6 +32,29 @@ extension EndToEnd {
                 targets:
                   first_reply: 1m
                   resolution: 10m
+                aggregates:
+                  - id: first-reply-attainment
+                    figure: ticket_attainment
+                    ticket_target: first_reply
+                    period: month
+                    target: 90%
+                  - id: resolution-attainment
+                    figure: ticket_attainment
+                    ticket_target: resolution
+                    period: month
+                    target: 90%
+                  - id: csat
+                    figure: csat
+                    variant: top2_box
+                    period: month
+                    target: 85%
+                credits:
+                  monthly_fee: 20000
+                  currency: EUR
+                  monthly_cap: 10%
+                  per_miss:
+                    - {target: resolution-attainment, share: 3%}
+                    - {target: csat, share: 2%}
             """
 
         static var browserInstalled: Bool { ChromeDriver.executable != nil }
