@@ -192,6 +192,21 @@ extension EndToEnd {
             }
         }
 
+        // Quality audits: QA evaluations from the agent's evaluations folder, one with a high-impact error.
+        try agent.dropEvaluations("qa-paris-1.jsonl", (1...6).map { EvaluationTests.line($0).text }.joined(separator: "\n") + "\n")
+        try await eventually("the audits page lists the six evaluations", timeout: .seconds(60)) {
+            try await browser.navigate(to: base + "/audits")
+            let flagged = try await browser.bodyText().contains("HIGH-IMPACT")
+            let links = try await browser.findAll("main a[href^='/audits/acme/']")
+            return flagged && links.count >= 6
+        }
+        shots["audits"] = try await browser.fullPageScreenshot()
+        try await browser.find("main a[href^='/audits/acme/']").click()
+        try await eventually("on an evaluation's page") { try await browser.currentURL().contains("/audits/acme/") }
+        let auditText = try await browser.bodyText()
+        #expect(auditText.contains("verification") && auditText.contains("support"), "\(auditText)")
+        shots["audit"] = try await browser.fullPageScreenshot()
+
         // A live update: the overview is open and listening; a new ticket arrives; <main> changes, no reload.
         try await browser.navigate(to: base + "/")
         try await eventually("the page's event stream is connected", timeout: .seconds(20)) {
