@@ -131,9 +131,14 @@ package struct ConsoleHandlers: Sendable {
         }
         let sla = try await self.store.ticketSLA(provider: provider, id: id)
         let batch = try await self.store.batch(agentId: stored.agentId, seq: stored.batchSeq)
+        let signature = SignatureCheck.check(
+            batch: batch, agent: try await self.store.agent(id: stored.agentId), agentId: stored.agentId, seq: stored.batchSeq,
+            ticket: stored.record, now: self.now
+        )
         return TicketView(
             ticket: stored.record, sla: sla,
-            batch: .init(agentId: stored.agentId, seq: stored.batchSeq, hash: batch?.hash, receivedAt: batch?.receivedAt, recordCount: batch?.recordCount)
+            batch: .init(agentId: stored.agentId, seq: stored.batchSeq, hash: batch?.hash, receivedAt: batch?.receivedAt, recordCount: batch?.recordCount),
+            signature: signature
         )
     }
 

@@ -196,8 +196,21 @@ extension ConsoleHandlers {
                 ("Evaluated", HTML.time(sla.evaluatedAt)),
             ]
         }
-        var timeline = ConsoleTable(id: "timeline", title: "Status timeline", columns: ["At", "Status"], empty: "No status history.")
-        timeline.rows = ticket.statusChanges.map { [.text(HTML.time($0.at)), .text($0.status.rawValue)] }
+        // The drawn timeline (TicketTimeline.swift); the tables below say the same in words.
+        let now = self.now
+        var timeline = ConsoleTable(
+            id: "timeline", columns: ["From", "Until", "Status", "Clock held by (default rules)"], empty: "No status history."
+        )
+        timeline.rows = TicketTimeline.segments(ticket).map { segment in
+            [
+                .text(HTML.time(segment.start)), .text(segment.end.map { HTML.time($0) } ?? (ticket.status.isOpen ? "now" : "—")),
+                .text(segment.paused ? "\(segment.status.rawValue) (paused)" : segment.status.rawValue),
+                .text(segment.holder == "stopped" ? "clock stopped" : segment.holder),
+            ]
+        }
+        var messages = ConsoleTable(id: "messages", title: "Messages", columns: ["At", "From"], empty: "No message history from the source.")
+        messages.rows = ((ticket.agentReplies ?? []).map { ($0, "agent reply") } + (ticket.customerMessages ?? []).map { ($0, "customer message") })
+            .sorted { $0.0 < $1.0 }.map { [.text(HTML.time($0.0)), .text($0.1)] }
         let batch = view.batch
         var page = ConsolePage(title: "Ticket \(ticket.id)", name: "ticket-\(provider)-\(ticket.id)")
         page.add("<h1>Ticket \(HTML.escape(ticket.id))</h1><p><a href=\"/providers/\(HTML.path(provider))\">\(HTML.escape(provider))</a></p>")
@@ -206,13 +219,17 @@ extension ConsoleHandlers {
         page.add("</section><section>")
         page.add(pairs("sla", "SLA", slaRows, empty: "Not evaluated yet."))
         page.add("</section></div>")
+        page.add("<h2>Status timeline</h2><figure class=\"timeline\">\(TicketTimeline.svg(ticket, sla: view.sla, now: now))")
+        page.add("<figcaption>Drawn from the stored record and SLA state; clock holders by the default rules.</figcaption></figure>")
         page.add(timeline)
-        page.add(
-            pairs("batch", "Signed batch", [
-                ("Agent", batch.agentId), ("Sequence", String(batch.seq)), ("Hash", batch.hash ?? "—"), ("Received", HTML.time(batch.receivedAt)),
-                ("Records", batch.recordCount.map(String.init) ?? "—"), ("Signature", "verified when received (batches that fail verification are never stored)"),
-            ])
-        )
+        if ticket.agentReplies != nil || ticket.customerMessages != nil { page.add(messages) }
+        var batchTable = pairs("batch", "Signed batch", [
+            ("Agent", batch.agentId), ("Sequence", String(batch.seq)), ("Hash", batch.hash ?? "—"), ("Received", HTML.time(batch.receivedAt)),
+            ("Records", batch.recordCount.map(String.init) ?? "—"), ("Signature", view.signature.summary),
+            ("Checked", HTML.time(view.signature.checkedAt)),
+        ])
+        batchTable.rows[5][1] = .text(view.signature.summary, class: view.signature.valid ? "sig valid" : "sig invalid")
+        page.add(batchTable)
         try await self.addBreachNotes(to: &page, provider: provider, ticketId: ticket.id, context: context)  // ConsoleHandlers+Audits.swift
         return try page.response(for: request, identity: context.identity)
     }

@@ -22,6 +22,8 @@ package struct TicketView: Sendable, Codable {
     package var ticket: TicketRecord
     package var sla: TicketSLAState?
     package var batch: BatchRef
+    /// The batch's signature, verified again for this request.
+    package var signature: SignatureCheck
 }
 
 /// One SLA event with its id (the pagination cursor).

@@ -68,6 +68,18 @@ package enum OpenAPIDocument {
             "provider": string, "agentsOnline": integer, "agentsTotal": integer, "tickets": integer, "openTickets": integer,
             "newestRecordAt": time, "atRisk": integer, "breached": integer, "sites": ["type": "array", "items": ref("Site")],
         ], required: ["provider", "agentsOnline", "agentsTotal", "tickets", "openTickets", "atRisk", "breached", "sites"])
+        // The ticket route's evidence check (TicketSignature.swift).
+        var signatureCheck = object(
+            [
+                "valid": boolean, "result": ["type": "string", "enum": ["valid", "invalid", "batch-missing", "key-missing", "not-in-payload"]],
+                "algorithm": ["type": "string", "enum": ["Ed25519"]], "agentId": string, "reason": string, "checkedAt": time,
+            ],
+            required: ["valid", "result", "algorithm", "agentId", "checkedAt"]
+        )
+        signatureCheck["description"] = """
+            The stored batch's JWS verified again on this request with the agent's Ed25519 signing key; `valid` also needs the \
+            stored hash to be the payload's SHA-256, the payload to name the same agent and sequence, and the ticket to be among its records.
+            """
         return [
             "Error": object(["error": object(["code": string, "message": string])]),
             "Site": site,
@@ -76,9 +88,10 @@ package enum OpenAPIDocument {
             "TicketView": object(
                 ["ticket": ["type": "object"], "sla": ["type": ["object", "null"]], "batch": object(
                     ["agentId": string, "seq": integer, "hash": string, "receivedAt": time, "recordCount": integer], required: ["agentId", "seq"]
-                )],
-                required: ["ticket", "batch"]
+                ), "signature": ref("SignatureCheck")],
+                required: ["ticket", "batch", "signature"]
             ),
+            "SignatureCheck": signatureCheck,
             "SLAEvent": object([
                 "id": integer, "provider": string, "site": string, "ticketId": string, "clock": string, "kind": string, "at": time,
                 "detectedAt": time, "lateData": boolean,
