@@ -160,8 +160,9 @@ package enum TicketTimeline {
         let messageY = holderY + holderHeight + 4
         let messageHeight = hasMessages ? 16.0 : 0
         let axisY = messageY + messageHeight + (hasMessages ? 4 : 0)
-        let legendY = axisY + 34
-        let height = Int(legendY + 10)
+        // Two legend lines, below the "now is later" note when there is one.
+        let legendY = axisY + (nowOnAxis ? 34 : 48)
+        let height = Int(legendY + 14 + 10)
 
         var summary = "Status timeline of ticket \(ticket.id): "
         summary += segments.map { "\($0.status.rawValue)\($0.paused ? " (paused, \($0.holder))" : "") from \(HTML.time($0.start))" }.joined(separator: ", ")
@@ -170,7 +171,7 @@ package enum TicketTimeline {
             <svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
             role="img" aria-label="\(e(summary))"><title>\(e("Status timeline of ticket \(ticket.id)"))</title>\
             <defs><pattern id="tl-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">\
-            <line class="hatch" x1="0" y1="0" x2="0" y2="6" stroke-width="2"/></pattern></defs>
+            <line class="hatch" x1="0" y1="0" x2="0" y2="6" stroke-width="1.5"/></pattern></defs>
             """
         // Row labels.
         svg += "<text class=\"row\" x=\"4\" y=\"\(n(statusY + statusHeight / 2 + 4, 1))\">status</text>"
@@ -178,7 +179,10 @@ package enum TicketTimeline {
         if hasMessages { svg += "<text class=\"row\" x=\"4\" y=\"\(n(messageY + messageHeight / 2 + 4, 1))\">messages</text>" }
 
         // A band of labelled rectangles.
-        func band(_ y: Double, _ height: Double, _ spans: [(from: Date, to: Date, classes: String, label: String, short: String, title: String, hatched: Bool)]) {
+        // A band of labelled rectangles; returns whether any took its short label.
+        @discardableResult
+        func band(_ y: Double, _ height: Double, _ spans: [(from: Date, to: Date, classes: String, labels: [String], title: String, hatched: Bool)]) -> Bool {
+            var usedShort = false
             for item in spans {
                 let x0 = x(item.from)
                 let w = max(1, x(item.to) - x0)
@@ -187,25 +191,29 @@ package enum TicketTimeline {
                 if item.hatched {
                     svg += "<rect class=\"paused\" x=\"\(n(x0, 1))\" y=\"\(n(y, 1))\" width=\"\(n(w, 1))\" height=\"\(n(height, 1))\" fill=\"url(#tl-hatch)\"/>"
                 }
-                let text = [item.label, item.short].first { Double($0.count) * characterWidth + 6 <= w }
+                // The longest label that fits; the last one is the short form the legend explains.
+                let text = item.labels.first { Double($0.count) * characterWidth + 6 <= w }
+                if let text, item.labels.count > 1, text == item.labels.last { usedShort = true }
                 if let text {
                     svg += "<text class=\"label\" x=\"\(n(x0 + w / 2, 1))\" y=\"\(n(y + height / 2 + 4, 1))\" text-anchor=\"middle\">\(e(text))</text>"
                 }
                 svg += "</g>"
             }
+            return usedShort
         }
         func segmentEnd(_ segment: Segment) -> Date { segment.end ?? (open ? max(now, segment.start) : end) }
         band(statusY, statusHeight, segments.map { segment in
             let to = segmentEnd(segment)
             let label = segment.paused ? "\(segment.status.rawValue) · paused" : segment.status.rawValue
             let title = "\(segment.status.rawValue)\(segment.paused ? " (clock paused)" : "") from \(HTML.time(segment.start)) to \(segment.end == nil && open ? "now" : HTML.time(to))"
-            return (segment.start, to, "seg status-\(segment.status.rawValue)", label, self.statusLetter[segment.status] ?? "", title, segment.paused)
+            return (segment.start, to, "seg status-\(segment.status.rawValue)", [label, segment.status.rawValue, self.statusLetter[segment.status] ?? ""], title, segment.paused)
         })
-        band(holderY, holderHeight, segments.map { segment in
+        let holderShort = ["provider": "prov", "client": "clnt", "customer": "cust", "stopped": "stop"]
+        let usedHolderShort = band(holderY, holderHeight, segments.map { segment in
             let to = segmentEnd(segment)
             let label = segment.holder == "stopped" ? "stopped" : segment.holder
             let title = "\(segment.holder == "stopped" ? "clock stopped" : "held by \(segment.holder)") from \(HTML.time(segment.start)) to \(segment.end == nil && open ? "now" : HTML.time(to))"
-            return (segment.start, to, "seg holder-\(segment.holder)", label, String(label.prefix(1)).uppercased(), title, false)
+            return (segment.start, to, "seg holder-\(segment.holder)", [label, holderShort[segment.holder] ?? ""], title, false)
         })
         if hasMessages {
             let middle = messageY + messageHeight / 2
@@ -258,9 +266,11 @@ package enum TicketTimeline {
         // Legend: letters of narrow segments, the hatch, the message symbols.
         var legend = segments.map(\.status).reduce(into: [TicketStatus]()) { if !$0.contains($1) { $0.append($1) } }
             .map { "\(self.statusLetter[$0] ?? "") \($0.rawValue)" }.joined(separator: " · ")
-        legend += " · hatched: clock paused (held by client or customer) · holders are the default rules"
-        if hasMessages { legend += " · ▼ agent reply · ● customer message" }
+        if usedHolderShort { legend += " · prov provider · clnt client · cust customer" }
+        var second = "hatched: clock paused (held by client or customer) · clock holders by the default rules"
+        if hasMessages { second += " · ▼ agent reply · ● customer message" }
         svg += "<text class=\"legend\" x=\"4\" y=\"\(n(legendY, 1))\">\(e(legend))</text>"
+        svg += "<text class=\"legend\" x=\"4\" y=\"\(n(legendY + 14, 1))\">\(e(second))</text>"
         return svg + "</svg>"
     }
 }

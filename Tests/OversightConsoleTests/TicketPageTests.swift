@@ -155,6 +155,20 @@ final class XMLElements: NSObject, XMLParserDelegate {
         #expect(!svg.contains("style=") && !svg.contains("<script"))
     }
 
+    @Test func aNarrowSpanTakesItsLetterAndTheLegendSpellsIt() throws {
+        // An hour on about 844 pixels: 90 s of pending is some 20 pixels, room for a letter but not a word.
+        let ticket = TicketRecord(
+            provider: "acme", site: "paris", id: "N", status: .open, createdAt: t0, updatedAt: t0 + 1890,
+            statusChanges: [.init(status: .open, at: t0), .init(status: .pending, at: t0 + 1800), .init(status: .open, at: t0 + 1890)]
+        )
+        let xml = try XMLElements(TicketTimeline.svg(ticket, sla: nil, now: t0 + 3600))
+        let pending = try #require(xml.named("rect", classes: "seg", "status-pending").first)
+        #expect(xml.children(of: xml.elements[pending].parent!, named: "text") == ["P"])
+        #expect(xml.children(of: xml.elements[pending].parent!, named: "title").first?.hasPrefix("pending (clock paused) from ") == true)
+        let legend = xml.named("text", classes: "legend").map { xml.elements[$0].text }.joined(separator: "\n")
+        #expect(legend.contains("P pending") && legend.contains("hatched: clock paused"))
+    }
+
     @Test func withoutSLAStateOrHistoryThereAreNoDeadlineMarkers() throws {
         let ticket = TicketRecord(provider: "acme", site: "paris", id: "N", status: .closed, createdAt: t0, updatedAt: t0 + 100, closedAt: t0 + 100)
         let xml = try XMLElements(TicketTimeline.svg(ticket, sla: nil, now: t0 + 86_400))
