@@ -228,7 +228,9 @@ extension ConsoleHandlers {
             ("Records", batch.recordCount.map(String.init) ?? "—"), ("Signature", view.signature.summary),
             ("Checked", HTML.time(view.signature.checkedAt)),
         ])
-        batchTable.rows[5][1] = .text(view.signature.summary, class: view.signature.valid ? "sig valid" : "sig invalid")
+        if let row = batchTable.rows.firstIndex(where: { $0.first?.text == "Signature" }) {
+            batchTable.rows[row][1].className = view.signature.valid ? "sig valid" : "sig invalid"  // bold and coloured; the words say it
+        }
         page.add(batchTable)
         try await self.addBreachNotes(to: &page, provider: provider, ticketId: ticket.id, context: context)  // ConsoleHandlers+Audits.swift
         return try page.response(for: request, identity: context.identity)

@@ -260,13 +260,13 @@ struct SignedTickets {
         try await signed.tamper()
         try await signed.fixture.application().test(.router) { client in
             let good = try await signed.view("GOOD", client)
-            #expect(good.page.contains("signature valid (Ed25519, key of agent agt_initech)"))
+            #expect(good.page.contains("<td class=\"sig valid\">signature valid (Ed25519, key of agent agt_initech)"))
             #expect(!good.page.contains("INVALID"))
             #expect(good.signature["valid"] as? Bool == true && good.signature["result"] as? String == "valid")
             #expect(good.signature["algorithm"] as? String == "Ed25519" && good.signature["checkedAt"] is String)
 
             let bad = try await signed.view("BAD", client)
-            #expect(bad.page.contains("signature INVALID"))
+            #expect(bad.page.contains("<td class=\"sig invalid\">signature INVALID"))
             #expect(bad.signature["valid"] as? Bool == false && bad.signature["result"] as? String == "invalid")
 
             let lost = try await signed.view("LOST", client)
