@@ -185,6 +185,22 @@ extension SQLiteStore {
         )
     }
 
+    /// The `v8-period-indexes` migration: the ticket indexes of ``periodTicketCounts(provider:scope:from:to:)`` lead with the
+    /// provider and hold the instant the period is matched on (the reply or solve that decided a first-reply clock, the solve
+    /// or close of a resolved ticket), so a period's count reads only that provider's tickets decided in the period. They
+    /// replace two indexes on (provider, solved_at) and (provider, first_reply_at) that could only narrow to the provider.
+    static func migratePeriodIndexes(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP INDEX IF EXISTS ticket_solved_by_provider;
+                DROP INDEX IF EXISTS ticket_first_reply_by_provider;
+                CREATE INDEX ticket_first_decided_by_provider ON ticket (provider, COALESCE(first_reply_at, solved_at));
+                CREATE INDEX ticket_resolved_by_provider ON ticket (provider, COALESCE(solved_at, closed_at))
+                    WHERE status IN ('solved', 'closed');
+                """
+        )
+    }
+
     /// Records the standings (one row per provider, target and period; a newer evaluation replaces the older).
     package func recordAggregateStandings(_ rows: [AggregateStandingRow]) async throws {
         guard !rows.isEmpty else { return }

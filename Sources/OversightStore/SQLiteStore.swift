@@ -170,6 +170,7 @@ package final class SQLiteStore: CoordinatorStore {
         migrator.registerMigration("v5-qa-evaluation", migrate: Self.migrateEvaluations)
         migrator.registerMigration("v6-figure-indexes", migrate: Self.migrateFigures)
         migrator.registerMigration("v7-annotations", migrate: Self.migrateAnnotations)
+        migrator.registerMigration("v8-period-indexes", migrate: Self.migratePeriodIndexes)
         return migrator
     }
 

@@ -12,6 +12,9 @@ import OversightAgent
 package struct AgentOptions: Sendable {
     package var maxRecords = 500
     package var maxAge = "100ms"
+    /// The ticket source's `poll_interval` and `settle_time` (short by default, so tests run fast; the shipping defaults are 500 ms).
+    package var pollInterval = "100ms"
+    package var settleTime = "100ms"
     package var inFlight = 4
     package var outboxMaxBytes: String?
     package var proxyURL: String?
@@ -83,8 +86,8 @@ package final class AgentProcess: @unchecked Sendable {
                 kind: tickets
                 path: "\(self.sourceDirectory.path)"
                 format: auto
-                poll_interval: 100ms
-                settle_time: 100ms
+                poll_interval: \(options.pollInterval)
+                settle_time: \(options.settleTime)
                 mapping:
                   fields:
                     id: "id"
