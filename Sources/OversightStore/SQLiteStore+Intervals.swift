@@ -139,49 +139,9 @@ extension SQLiteStore {
     }
 
     package func intervalTotals(provider: String, site: String?, queue: String?, from: Date, to: Date) async throws -> IntervalMetricTotals {
-        try await self.writer.read { db in
-            var sql = """
-                SELECT COUNT(*), COALESCE(SUM(offered), 0), COALESCE(SUM(answered), 0), COALESCE(SUM(answered_within_threshold), 0),
-                    COALESCE(SUM(abandoned), 0), COALESCE(SUM(short_abandons), 0), COALESCE(SUM(total_answer_delay_seconds), 0.0),
-                    COALESCE(SUM(handled), 0), COALESCE(SUM(total_handle_time_seconds), 0.0), COALESCE(SUM(csat_responses), 0),
-                    COALESCE(SUM(csat_satisfied), 0), COALESCE(SUM(csat_score_sum), 0),
-                    COALESCE(SUM(CASE WHEN csat_score_sum IS NULL THEN 0 ELSE csat_responses END), 0),
-                    COALESCE(SUM(fcr_responses), 0), COALESCE(SUM(fcr_yes), 0), MIN(threshold_seconds), MAX(threshold_seconds),
-                    COALESCE(SUM(minutes), 0), COALESCE(SUM(COALESCE(agents_staffed, 0) * minutes), 0)
-                FROM interval_metric WHERE provider = ? AND start >= ? AND start < ?
-                """
-            var arguments: StatementArguments = [provider, from.timeIntervalSince1970, to.timeIntervalSince1970]
-            if let site {
-                sql += " AND site = ?"
-                arguments += [site]
-            }
-            if let queue {
-                sql += " AND queue = ?"
-                arguments += [queue]
-            }
-            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return IntervalMetricTotals() }
-            var totals = IntervalMetricTotals()
-            totals.intervals = row[0]
-            totals.offered = row[1]
-            totals.answered = row[2]
-            totals.answeredWithinThreshold = row[3]
-            totals.abandoned = row[4]
-            totals.shortAbandons = row[5]
-            totals.totalAnswerDelaySeconds = row[6]
-            totals.handled = row[7]
-            totals.totalHandleTimeSeconds = row[8]
-            totals.csatResponses = row[9]
-            totals.csatSatisfied = row[10]
-            totals.csatScoreSum = row[11]
-            totals.csatScoredResponses = row[12]
-            totals.fcrResponses = row[13]
-            totals.fcrYes = row[14]
-            totals.minThresholdSeconds = row[15]
-            totals.maxThresholdSeconds = row[16]
-            totals.minutes = row[17]
-            totals.staffedMinutes = row[18]
-            return totals
-        }
+        try await self.intervalTotals(
+            provider: provider, scope: RecordScope(sites: site.map { [$0] }, queues: queue.map { [$0] }), from: from, to: to
+        )
     }
 
     package func intervals(provider: String, site: String?, from: Date, to: Date, limit: Int) async throws -> [StoredInterval] {
