@@ -65,13 +65,18 @@ extension SLACommand {
         @OptionGroup var data: DataOptions
         @Option(help: "Provider.") var provider: String
         @Option(help: "Month, YYYY-MM, in the contract's time zone.") var month: String
-        @Option(help: "Folder of *.contract.yaml files (default: DATA/contracts).") var contracts: String?
+        @Option(help: "Folder of *.contract.yaml files (default: the configuration's `contracts`, else DATA/contracts).") var contracts: String?
+        @Option(help: "The coordinator configuration file, for its data directory and contracts folder.") var config: String?
         @Flag(help: "List the evidence records, not only their count.") var evidence = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try self.data.openStore()
-            let folder = self.contracts ?? (self.data.paths.directory + "/contracts")
+            let settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
+            guard FileManager.default.fileExists(atPath: settings.paths.store) else {
+                throw ValidationError("no coordinator store at \(settings.paths.store); run `oversight-coordinator init` first")
+            }
+            let store = try SQLiteStore(path: settings.paths.store)
+            let folder = self.contracts ?? settings.contractsDirectory ?? (settings.paths.directory + "/contracts")
             let evaluator = AggregateEvaluator(store: store, contracts: try SLAEngine.loadContracts(directory: folder))
             let statement = try await evaluator.creditStatement(provider: self.provider, month: self.month)
             let output = CreditStatementOutput(provider: self.provider, statement)
