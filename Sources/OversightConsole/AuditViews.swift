@@ -74,6 +74,8 @@ package struct AuditDetail: Sendable, Codable {
     package var items: [EvaluationItem]
     package var comments: String?
     package var batch: TicketView.BatchRef
+    /// The batch's signature and the evaluation's presence in it, checked on this view.
+    package var signature: SignatureCheck
     /// Oldest first; at most one is open.
     package var disputes: [StoredDispute]
 }

@@ -54,6 +54,10 @@ extension ConsoleHandlers {
                 agentId: row.evaluation.agentId, seq: row.evaluation.batchSeq, hash: batch?.hash, receivedAt: batch?.receivedAt,
                 recordCount: batch?.recordCount
             ),
+            signature: SignatureCheck.check(
+                batch: batch, agent: try await self.store.agent(id: row.evaluation.agentId), agentId: row.evaluation.agentId,
+                seq: row.evaluation.batchSeq, kind: "evaluation", id: id, provider: provider, now: self.now
+            ),
             disputes: try await self.store.disputes(provider: provider, evaluationId: id)
         )
     }
@@ -240,7 +244,7 @@ extension ConsoleHandlers {
         let batch = detail.batch
         let batchTable = pairs("batch", "Signed batch", [
             ("Agent", batch.agentId), ("Sequence", String(batch.seq)), ("Hash", batch.hash ?? "—"), ("Received", HTML.time(batch.receivedAt)),
-            ("Records", batch.recordCount.map(String.init) ?? "—"),
+            ("Records", batch.recordCount.map(String.init) ?? "—"), ("Signature", detail.signature.summary(of: "evaluation")),
         ])
         var thread = ConsoleTable(
             id: "disputes", title: "Disputes", columns: ["Opened", "By", "Reason", "State", "Decided", "Decided by", "Decision note"],

@@ -133,9 +133,10 @@ extension OpenAPIDocument {
                 "batch": object(
                     ["agentId": string, "seq": integer, "hash": string, "receivedAt": time, "recordCount": integer], required: ["agentId", "seq"]
                 ),
+                "signature": ref("SignatureCheck"),
                 "disputes": ["type": "array", "items": ref("Dispute")],
             ],
-            required: ["audit", "items", "batch", "disputes"]
+            required: ["audit", "items", "batch", "signature", "disputes"]
         )
         let note = object([
             "id": integer, "provider": string, "ticketId": string, "clock": string, "author": string, "role": string, "at": time, "text": string,

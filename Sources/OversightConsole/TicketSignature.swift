@@ -54,6 +54,14 @@ package struct SignatureCheck: Sendable, Codable, Hashable {
     package static func check(
         batch: StoredBatch?, agent: AgentRow?, agentId: String, seq: Int64, ticket: TicketRecord, now: Date
     ) -> SignatureCheck {
+        Self.check(batch: batch, agent: agent, agentId: agentId, seq: seq, kind: "ticket", id: ticket.id, provider: ticket.provider, now: now)
+    }
+
+    /// Checks `batch` against `agent`'s signing key and looks for the record of `kind` with `id` of `provider` among its
+    /// records (a ticket, a QA evaluation, …).
+    package static func check(
+        batch: StoredBatch?, agent: AgentRow?, agentId: String, seq: Int64, kind: String, id: String, provider: String, now: Date
+    ) -> SignatureCheck {
         func result(_ result: Result, _ reason: String?) -> SignatureCheck {
             SignatureCheck(valid: result == .valid, result: result, algorithm: "Ed25519", agentId: agentId, reason: reason, checkedAt: now)
         }
@@ -76,8 +84,8 @@ package struct SignatureCheck: Sendable, Codable, Hashable {
         guard digest.agentId == agentId, digest.seq == seq else {
             return result(.invalid, "the signed payload is batch \(digest.seq) of agent \(digest.agentId), not batch \(seq) of \(agentId)")
         }
-        guard digest.records.contains(where: { $0.kind == "ticket" && $0.id == ticket.id && ($0.provider ?? digest.provider) == ticket.provider }) else {
-            return result(.notInPayload, "ticket \(ticket.id) is not among the \(digest.records.count) records of the signed payload")
+        guard digest.records.contains(where: { $0.kind == kind && $0.id == id && ($0.provider ?? digest.provider) == provider }) else {
+            return result(.notInPayload, "\(kind) \(id) is not among the \(digest.records.count) records of the signed payload")
         }
         return result(.valid, nil)
     }
@@ -96,13 +104,16 @@ package struct SignatureCheck: Sendable, Codable, Hashable {
     }
 
     /// The sentence the ticket page shows.
-    package var summary: String {
+    package var summary: String { self.summary(of: "ticket") }
+
+    /// The sentence a page shows, naming the record (`ticket`, `evaluation`).
+    package func summary(of noun: String) -> String {
         switch self.result {
-        case .valid: "signature valid (Ed25519, key of agent \(self.agentId)); the ticket is in the signed payload"
+        case .valid: "signature valid (Ed25519, key of agent \(self.agentId)); the \(noun) is in the signed payload"
         case .invalid: "signature INVALID: \(self.reason ?? "")"
         case .batchMissing: "batch missing: \(self.reason ?? "")"
         case .keyMissing: "signature not checked, agent key missing: \(self.reason ?? "")"
-        case .notInPayload: "signature valid (Ed25519, key of agent \(self.agentId)), but the ticket is NOT in the signed payload"
+        case .notInPayload: "signature valid (Ed25519, key of agent \(self.agentId)), but the \(noun) is NOT in the signed payload"
         }
     }
 }

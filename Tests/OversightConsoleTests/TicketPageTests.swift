@@ -314,4 +314,22 @@ struct SignedTickets {
         agent.signingKey = "x"
         #expect(check(batch, agent: agent).result == .keyMissing)
     }
+
+    @Test func theCheckLooksForTheRecordOfItsKind() async throws {
+        let signed = try await SignedTickets()
+        let store = signed.fixture.store
+        let agent = try await store.agent(id: signed.agentId)
+        let batch = try await store.batch(agentId: signed.agentId, seq: 1)
+        func check(kind: String, id: String, provider: String = "initech") -> SignatureCheck {
+            SignatureCheck.check(
+                batch: batch, agent: agent, agentId: signed.agentId, seq: 1, kind: kind, id: id, provider: provider, now: signed.fixture.now
+            )
+        }
+        #expect(check(kind: "ticket", id: "GOOD").result == .valid)
+        // The evaluation page asks for an evaluation: a ticket of the same id in the payload does not count.
+        let evaluation = check(kind: "evaluation", id: "GOOD")
+        #expect(evaluation.result == .notInPayload)
+        #expect(evaluation.summary(of: "evaluation").contains("the evaluation is NOT in the signed payload"))
+        #expect(check(kind: "ticket", id: "GOOD", provider: "acme").result == .notInPayload)
+    }
 }
