@@ -18,34 +18,7 @@ extension EvaluationMappingConfiguration {
         try node.rejectUnknownKeys(allowed: ["fields", "dates", "channels", "defaults"])
         self.init()
         if let fieldsNode = try node.optional("fields") {
-            var fields: [EvaluationField: String] = [:]
-            var columns: [String: EvaluationField] = [:]
-            for (key, column, valueNode) in try fieldsNode.stringMap() {
-                guard let field = EvaluationField(rawValue: key) else {
-                    var message = "unknown evaluation field '\(key.prefix(64))'"
-                    if let suggestion = ConfigNode.closest(to: key, in: EvaluationField.allCases.map(\.rawValue)) {
-                        message += " (did you mean '\(suggestion)'?)"
-                    }
-                    message += "; fields: " + EvaluationField.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw ConfigError(
-                        code: .unknownKey, file: valueNode.file, line: valueNode.line, column: valueNode.column,
-                        keyPath: fieldsNode.keyPath, message: message
-                    )
-                }
-                guard !column.isEmpty else { throw valueNode.invalid(expected: "a column name or JSON key") }
-                if let other = columns[column] {
-                    throw valueNode.error("column '\(column.prefix(64))' is already mapped to '\(other.rawValue)'")
-                }
-                columns[column] = field
-                fields[field] = column
-            }
-            self.fields = fields
-            for field in EvaluationField.required where fields[field] == nil {
-                throw ConfigError(
-                    code: .missingKey, file: fieldsNode.file, line: fieldsNode.valueLine, column: fieldsNode.valueColumn,
-                    keyPath: fieldsNode.keyPath, message: "missing required field '\(field.rawValue)'"
-                )
-            }
+            self.fields = try FieldMappingConfiguration.fieldMap(fieldsNode, kind: "evaluation", required: EvaluationField.required)
         }
         if let dates = try node.optional("dates") {
             try dates.rejectUnknownKeys(allowed: ["format", "time_zone"])

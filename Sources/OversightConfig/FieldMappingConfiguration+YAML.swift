@@ -20,33 +20,7 @@ extension FieldMappingConfiguration {
         ])
 
         let fieldsNode = try node.required("fields")
-        var fields: [TicketField: String] = [:]
-        var columns: [String: TicketField] = [:]
-        for (key, column, valueNode) in try fieldsNode.stringMap() {
-            guard let field = TicketField(rawValue: key) else {
-                var message = "unknown ticket field '\(key.prefix(64))'"
-                if let suggestion = ConfigNode.closest(to: key, in: TicketField.allCases.map(\.rawValue)) {
-                    message += " (did you mean '\(suggestion)'?)"
-                }
-                message += "; fields: " + TicketField.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ConfigError(
-                    code: .unknownKey, file: valueNode.file, line: valueNode.line, column: valueNode.column,
-                    keyPath: fieldsNode.keyPath, message: message
-                )
-            }
-            guard !column.isEmpty else { throw valueNode.invalid(expected: "a column name or JSON key") }
-            if let other = columns[column] {
-                throw valueNode.error("column '\(column.prefix(64))' is already mapped to '\(other.rawValue)'")
-            }
-            columns[column] = field
-            fields[field] = column
-        }
-        for field in TicketField.required where fields[field] == nil {
-            throw ConfigError(
-                code: .missingKey, file: fieldsNode.file, line: fieldsNode.valueLine, column: fieldsNode.valueColumn,
-                keyPath: fieldsNode.keyPath, message: "missing required field '\(field.rawValue)'"
-            )
-        }
+        let fields = try Self.fieldMap(fieldsNode, kind: "ticket", required: TicketField.required)
         self.init(fields: fields)
 
         if let dates = try node.optional("dates") {
@@ -115,5 +89,45 @@ extension FieldMappingConfiguration {
             result[lowered] = try valueNode.choice(Value.self)
         }
         return result
+    }
+}
+
+extension FieldMappingConfiguration {
+    /// Reads a `fields` section (Oversight field → the source's column or JSON key) of any record kind: unknown fields
+    /// (with a suggestion), empty names, a column mapped twice and missing required fields are refused at their line.
+    /// - Parameters:
+    ///   - fieldsNode: the `fields` mapping.
+    ///   - kind: the record kind named in messages (`ticket`, `interval`, `evaluation`).
+    ///   - required: fields every mapping of the kind must name.
+    static func fieldMap<Field>(_ fieldsNode: ConfigNode, kind: String, required: [Field]) throws(ConfigError) -> [Field: String]
+    where Field: RawRepresentable & CaseIterable & Hashable, Field.RawValue == String {
+        var fields: [Field: String] = [:]
+        var columns: [String: Field] = [:]
+        for (key, column, valueNode) in try fieldsNode.stringMap() {
+            guard let field = Field(rawValue: key) else {
+                var message = "unknown \(kind) field '\(key.prefix(64))'"
+                if let suggestion = ConfigNode.closest(to: key, in: Field.allCases.map(\.rawValue)) {
+                    message += " (did you mean '\(suggestion)'?)"
+                }
+                message += "; fields: " + Field.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigError(
+                    code: .unknownKey, file: valueNode.file, line: valueNode.line, column: valueNode.column,
+                    keyPath: fieldsNode.keyPath, message: message
+                )
+            }
+            guard !column.isEmpty else { throw valueNode.invalid(expected: "a column name or JSON key") }
+            if let other = columns[column] {
+                throw valueNode.error("column '\(column.prefix(64))' is already mapped to '\(other.rawValue)'")
+            }
+            columns[column] = field
+            fields[field] = column
+        }
+        for field in required where fields[field] == nil {
+            throw ConfigError(
+                code: .missingKey, file: fieldsNode.file, line: fieldsNode.valueLine, column: fieldsNode.valueColumn,
+                keyPath: fieldsNode.keyPath, message: "missing required field '\(field.rawValue)'"
+            )
+        }
+        return fields
     }
 }
