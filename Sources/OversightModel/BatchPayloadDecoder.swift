@@ -305,44 +305,32 @@ private struct Parser {
     }
 
     mutating func dates() throws(GiveUp) -> [Date] {
-        try self.expect(openBracket)
-        var dates: [Date] = []
-        self.skipWhitespace()
-        if self.peek() == closeBracket {
-            self.index += 1
-            return dates
-        }
-        while true {
-            self.skipWhitespace()
-            dates.append(try self.date())
-            self.skipWhitespace()
-            if self.peek() == comma {
-                self.index += 1
-                continue
-            }
-            try self.expect(closeBracket)
-            return dates
-        }
+        try self.array { (parser: inout Self) throws(GiveUp) in try parser.date() }
     }
 
     mutating func strings() throws(GiveUp) -> [String] {
+        try self.array { (parser: inout Self) throws(GiveUp) in try parser.string() }
+    }
+
+    /// A JSON array whose elements `element` reads.
+    mutating func array<Element>(_ element: (inout Self) throws(GiveUp) -> Element) throws(GiveUp) -> [Element] {
         try self.expect(openBracket)
-        var strings: [String] = []
+        var elements: [Element] = []
         self.skipWhitespace()
         if self.peek() == closeBracket {
             self.index += 1
-            return strings
+            return elements
         }
         while true {
             self.skipWhitespace()
-            strings.append(try self.string())
+            elements.append(try element(&self))
             self.skipWhitespace()
             if self.peek() == comma {
                 self.index += 1
                 continue
             }
             try self.expect(closeBracket)
-            return strings
+            return elements
         }
     }
 
