@@ -33,6 +33,9 @@ extension CoordinatorSettings {
         self.listener.helloTimeout = configuration.limits.helloTimeout
         self.listener.idleTimeout = configuration.limits.idleTimeout
         self.listener.maxConnections = configuration.limits.maxConnections
+        self.listener.maxClockSkew = configuration.limits.maxClockSkew
+        self.listener.enrollmentAddressBurst = configuration.limits.enrollmentsPerAddressBurst
+        self.listener.enrollmentAddressRate = 1 / Double(configuration.limits.enrollmentsPerAddressEvery.components.seconds)
         self.listener.heartbeatInterval = configuration.heartbeat.interval
         self.listener.offlineAfter = configuration.heartbeat.offlineAfter
         self.listener.agentCertificateValidity = configuration.certificates.agentValidity

@@ -18,6 +18,7 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
         abstract: "Oversight coordinator: receives signed ticket batches from provider agents over mutual TLS and stores them.",
         subcommands: [
             Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self,
+            TicketsCommand.self, IntegrityCommand.self,
         ]
     )
 }
@@ -90,12 +91,17 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
         @Option(help: "Provider the agent will belong to.") var provider: String
         @Option(help: "Site of the provider.") var site: String
+        @Option(
+            name: .customLong("also-site"),
+            help: "Another site of the same provider the agent may write records for (repeat for more); by default an agent writes only its own site's."
+        )
+        var alsoSites: [String] = []
         @Option(help: "How long the token stays valid (e.g. 30m, 24h, 7d).") var ttl: String = "24h"
         @Flag(name: [.short, .long], help: "Print only the token.") var quiet = false
 
         func validate() throws {
             guard CLIDuration.parse(self.ttl) != nil else { throw ValidationError("--ttl '\(self.ttl)' is not a duration like 30m, 24h or 7d") }
-            for (name, value) in [("provider", self.provider), ("site", self.site)] {
+            for (name, value) in [("provider", self.provider), ("site", self.site)] + self.alsoSites.map({ ("also-site", $0) }) {
                 guard !value.isEmpty, value.utf8.count <= 64, value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
                     throw ValidationError("--\(name) must be 1–64 letters, digits, '-', '_' or '.'")
                 }
@@ -106,7 +112,8 @@ struct TokenCommand: AsyncParsableCommand {
             let store = try self.data.openStore()
             let identity = try CoordinatorIdentity.load(self.data.paths)
             let ttl = CLIDuration.parse(self.ttl) ?? .seconds(86400)
-            let issued = try await EnrollmentTokens.create(store: store, provider: self.provider, site: self.site, ttl: ttl)
+            let extra = self.alsoSites.reduce(into: [String]()) { if $1 != self.site && !$0.contains($1) { $0.append($1) } }
+            let issued = try await EnrollmentTokens.create(store: store, provider: self.provider, site: self.site, extraSites: extra, ttl: ttl)
             if self.quiet {
                 print(issued.token)
                 return
@@ -115,7 +122,7 @@ struct TokenCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data(
                     """
-                    One-time token for provider \(self.provider), site \(self.site); expires \(WireTime.format(issued.expiresAt)).
+                    One-time token for provider \(self.provider), site \(self.site)\(extra.isEmpty ? "" : " (also writes " + extra.joined(separator: ", ") + ")"); expires \(WireTime.format(issued.expiresAt)).
                     On the agent:
                       oversight-agent enroll --coordinator HOST:7443 --token \(issued.token) --ca-fingerprint \(identity.authority.fingerprint)
 

@@ -52,7 +52,9 @@ struct SLACommand: AsyncParsableCommand {
         func run() async throws {
             let store = try self.data.openStore()
             guard let state = try await store.ticketSLA(provider: self.provider, id: self.id) else {
-                throw ValidationError("no SLA evaluation for ticket \(self.id) of \(self.provider) (no such ticket, or no contract for the provider)")
+                throw ValidationError(
+                    "no SLA evaluation for ticket \(self.id) of \(self.provider) (no such ticket, or no contract for the provider); `oversight-coordinator tickets show --provider \(self.provider) \(self.id)` shows the stored ticket"
+                )
             }
             if self.json {
                 print(try JSONOutput.string(state))

@@ -35,6 +35,14 @@ package enum Enrollment {
 
     /// Enrolls and writes the agent's files into `paths.directory`; nothing is written unless enrollment succeeds.
     package static func enroll(_ request: Request, paths: AgentPaths) async throws -> AgentIdentityFile {
+        try await Self.enroll(request, paths: paths, attempt: 1)
+    }
+
+    /// Waits this long at most, and this often, when the coordinator paces enrollments from this address.
+    private static let maxPacedWait = 120
+    private static let maxAttempts = 3
+
+    private static func enroll(_ request: Request, paths: AgentPaths, attempt: Int) async throws -> AgentIdentityFile {
         let fingerprint = request.caFingerprint.lowercased()
         guard fingerprint.hasPrefix("sha256:"), fingerprint.utf8.count == 71,
             fingerprint.dropFirst(7).allSatisfy({ $0.isHexDigit })
@@ -82,6 +90,13 @@ package enum Enrollment {
         switch reply {
         case .enrolled(let value): enrolled = value
         case .error(let error):
+            if error.code == ProtocolErrorCode.rateLimited.rawValue, let wait = error.retryAfterSeconds, wait <= Self.maxPacedWait,
+                attempt < Self.maxAttempts
+            {
+                FileHandle.standardError.write(Data("the coordinator is pacing enrollments from this address; retrying in \(wait) s\n".utf8))
+                try await Task.sleep(for: .seconds(wait))
+                return try await Self.enroll(request, paths: paths, attempt: attempt + 1)
+            }
             throw AgentError(.enrollmentRefused, "the coordinator refused enrollment (\(error.code)): \(error.message)")
         default:
             throw AgentError(.protocolError, "unexpected answer '\(reply.type)' to enroll")

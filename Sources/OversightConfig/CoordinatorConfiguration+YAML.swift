@@ -41,12 +41,20 @@ extension CoordinatorConfiguration {
             self.enrollments = try Self.rateLimit(node, default: self.enrollments, rates: 1...10_000, queueWait: false)
         }
         if let limits = try root.optional("limits") {
-            try limits.rejectUnknownKeys(allowed: ["max_frame_bytes", "max_records_per_batch", "hello_timeout", "idle_timeout", "max_connections"])
+            try limits.rejectUnknownKeys(allowed: [
+                "max_frame_bytes", "max_records_per_batch", "hello_timeout", "idle_timeout", "max_connections", "max_clock_skew",
+                "enrollments_per_address_burst", "enrollments_per_address_every",
+            ])
             if let value = try limits.optional("max_frame_bytes") { self.limits.maxFrameBytes = try value.byteSize(in: (64 << 10)...(64 << 20)) }
             if let value = try limits.optional("max_records_per_batch") { self.limits.maxRecordsPerBatch = try value.int(in: 1...100_000) }
             if let value = try limits.optional("hello_timeout") { self.limits.helloTimeout = try value.duration(in: .seconds(1) ... .seconds(300)) }
             if let value = try limits.optional("idle_timeout") { self.limits.idleTimeout = try value.duration(in: .seconds(5) ... .seconds(3_600)) }
             if let value = try limits.optional("max_connections") { self.limits.maxConnections = try value.int(in: 1...1_000_000) }
+            if let value = try limits.optional("max_clock_skew") { self.limits.maxClockSkew = try value.duration(in: .seconds(60) ... .seconds(86_400)) }
+            if let value = try limits.optional("enrollments_per_address_burst") { self.limits.enrollmentsPerAddressBurst = try value.int(in: 1...10_000) }
+            if let value = try limits.optional("enrollments_per_address_every") {
+                self.limits.enrollmentsPerAddressEvery = try value.duration(in: .seconds(1) ... .seconds(3_600))
+            }
         }
         if let heartbeat = try root.optional("heartbeat") {
             try heartbeat.rejectUnknownKeys(allowed: ["interval", "offline_after"])

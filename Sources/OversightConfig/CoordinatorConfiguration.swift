@@ -51,6 +51,12 @@ package struct CoordinatorConfiguration: Sendable {
         package var idleTimeout: Duration = .seconds(120)
         /// Most agent connections open at once (1–1000000).
         package var maxConnections: Int = 20_000
+        /// How far ahead of the coordinator's clock a record's timestamp may be (1m–24h); later ones are refused.
+        package var maxClockSkew: Duration = .seconds(15 * 60)
+        /// Failed enrollment attempts one source address may make at once (1–10000) before it is paced…
+        package var enrollmentsPerAddressBurst: Int = 10
+        /// …and how often it regains one (1s–1h).
+        package var enrollmentsPerAddressEvery: Duration = .seconds(30)
         /// Creates limits with the defaults.
         package init() {}
     }

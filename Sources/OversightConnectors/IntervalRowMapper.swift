@@ -85,6 +85,11 @@ package struct IntervalRowMapper: RowMapper {
             updatedAt: try self.date(.updatedAt, row) ?? fileDate
         )
         if let problem = record.validationProblem() { throw RowProblem(message: problem) }
+        // What the coordinator would refuse (a control character, a date before 2000 or in the future) is rejected
+        // here, row by row, instead of holding the whole outbox back.
+        if let problem = Record.interval(record).integrityProblem(latest: Date().addingTimeInterval(RecordIntegrity.defaultMaxAheadSeconds)) {
+            throw RowProblem(message: problem)
+        }
         return record
     }
 

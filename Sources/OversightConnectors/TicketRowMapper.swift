@@ -77,6 +77,11 @@ package struct TicketRowMapper: Sendable {
             }
         }
         if let problem = record.validationProblem() { throw Problem(message: problem) }
+        // What the coordinator would refuse (a control character, a date before 2000 or in the future) is rejected
+        // here, row by row, instead of holding the whole outbox back.
+        if let problem = Record.ticket(record).integrityProblem(latest: Date().addingTimeInterval(RecordIntegrity.defaultMaxAheadSeconds)) {
+            throw Problem(message: problem)
+        }
         return record
     }
 

@@ -47,12 +47,23 @@ package func buildApplication(
         let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
         var tlsConfiguration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
         tlsConfiguration.minimumTLSVersion = .tlsv12
+        // As on the agent port: TLS 1.3, or TLS 1.2 with ECDHE and an AEAD cipher only (no CBC, so no LUCKY13); RSA
+        // suites too, since an operator's own console certificate may be RSA.
+        tlsConfiguration.cipherSuites = TLSConfiguration.consoleCipherSuites
         return Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tlsConfiguration), configuration: applicationConfiguration,
             logger: logger
         )
     }
     return Application(router: router, server: .http1(), configuration: applicationConfiguration, logger: logger)
+}
+
+extension TLSConfiguration {
+    /// TLS 1.2 suites the console's HTTPS port offers: ECDHE key exchange with AEAD ciphers, for ECDSA or RSA keys.
+    package static let consoleCipherSuites = """
+        ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:\
+        ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305
+        """
 }
 
 /// The console's router (pages, API, OpenAPI, static files, live events), without a server.

@@ -40,6 +40,8 @@ package final class AgentListener: Service {
 
     let handshakeBucket: TokenBucket
     let enrollmentBucket: TokenBucket
+    /// Enrollment attempts per source address (checked before ``enrollmentBucket``).
+    let enrollmentPacer: AddressPacer
 
     /// Creates a listener.
     /// - Parameters:
@@ -69,12 +71,15 @@ package final class AgentListener: Service {
         self.enrollmentBucket = TokenBucket(
             rate: configuration.enrollmentRate, burst: configuration.enrollmentBurst, maxWait: configuration.handshakeMaxQueueWait
         )
+        self.enrollmentPacer = AddressPacer(rate: configuration.enrollmentAddressRate, burst: configuration.enrollmentAddressBurst)
     }
 
     struct Accepted: Sendable {
         var channel: FrameChannel
         var peer: ConnectionPeer
         var address: String
+        /// The peer's IP address without the port: what enrollment pacing counts by.
+        var host: String
     }
 
     package func run() async throws {
@@ -108,7 +113,10 @@ package final class AgentListener: Service {
                     try sync.addHandler(NIOSSLServerHandler(context: context, customVerificationCallback: verifier.callback(peer: peer)))
                     try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
                     try sync.addHandler(MessageToByteHandler(FrameEncoder()))
-                    return Accepted(channel: try FrameChannel(wrappingChannelSynchronously: channel), peer: peer, address: address)
+                    return Accepted(
+                        channel: try FrameChannel(wrappingChannelSynchronously: channel), peer: peer, address: address,
+                        host: channel.remoteAddress?.ipAddress ?? address
+                    )
                 }
                 if delay == .zero {
                     return channel.eventLoop.makeCompletedFuture(withResultOf: setup)

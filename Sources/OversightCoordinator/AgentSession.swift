@@ -67,7 +67,7 @@ struct AgentSession {
                     first = try await iterator.next()
                 } catch {
                     helloTimer.cancel()
-                    try await self.reportReadError(error, outbound: outbound, agentId: nil)
+                    try await self.reportReadError(error, outbound: outbound, agentId: nil, timedOut: timedOut.withLock { $0 })
                     return
                 }
                 helloTimer.cancel()
@@ -81,19 +81,24 @@ struct AgentSession {
                     return
                 }
                 do {
-                    let message = try MessageCodec.decode(AgentMessage.self, from: first)
                     guard let identity = self.accepted.peer.identity else {
-                        guard case .enroll(let request) = message else {
+                        // Without a client certificate only enrollment is allowed: anything else (however malformed)
+                        // is answered certificate_required; a malformed enroll gets bad_message.
+                        guard Self.claimsEnroll(first) else {
                             throw SessionEnd(
                                 code: .certificateRequired,
                                 message: "this connection has no client certificate: only enrollment is allowed; enroll the agent first",
                                 securityKind: "no_client_certificate"
                             )
                         }
+                        guard case .enroll(let request) = try MessageCodec.decode(AgentMessage.self, from: first) else {
+                            throw SessionEnd(code: .badMessage, message: "malformed enroll message", securityKind: "bad_message")
+                        }
                         let answer = await self.enroll(request)
                         try await outbound.write(try MessageCodec.frame(answer))
                         return
                     }
+                    let message = try MessageCodec.decode(AgentMessage.self, from: first)
                     agentId.withLock { $0 = identity.agentId }
                     guard case .hello(let hello) = message else {
                         throw SessionEnd(code: .helloRequired, message: "the first message must be hello")
@@ -158,7 +163,7 @@ struct AgentSession {
             do {
                 frame = try await iterator.next()
             } catch {
-                try await self.reportReadError(error, outbound: outbound, agentId: identity.agentId)
+                try await self.reportReadError(error, outbound: outbound, agentId: identity.agentId, timedOut: false)
                 return
             }
             guard let frame else { break }
@@ -246,6 +251,14 @@ struct AgentSession {
                 seq: payload.seq, securityKind: "wrong_provider"
             )
         }
+        guard agent.mayWrite(site: payload.site) else {
+            throw SessionEnd(
+                code: .wrongSite, message: "batch claims site '\(payload.site.prefix(64))' but this agent is enrolled for \(Self.describe(sites: agent.sites))",
+                seq: payload.seq, securityKind: "wrong_site"
+            )
+        }
+        let receivedAt = Date()
+        let latest = receivedAt.addingTimeInterval(self.listener.configuration.maxClockSkew.seconds)
         var tickets: [TicketRecord] = []
         tickets.reserveCapacity(payload.records.count)
         var intervals: [IntervalRecord] = []
@@ -258,23 +271,41 @@ struct AgentSession {
                     seq: payload.seq, securityKind: "wrong_provider"
                 )
             }
+            guard agent.mayWrite(site: record.site) else {
+                throw SessionEnd(
+                    code: .wrongSite,
+                    message: "records[\(index)] (\(record.kind) \(record.key.prefix(64))) claims site '\(record.site.prefix(64))' but this agent is enrolled for \(Self.describe(sites: agent.sites))",
+                    seq: payload.seq, securityKind: "wrong_site"
+                )
+            }
+            if let problem = record.integrityProblem(latest: latest) {
+                throw SessionEnd(
+                    code: .badRecord, message: "records[\(index)] (\(record.kind) \(record.key.prefix(64))): \(problem)", seq: payload.seq,
+                    securityKind: "bad_record"
+                )
+            }
             switch record {
             case .ticket(let ticket):
                 if let problem = ticket.validationProblem() {
-                    throw SessionEnd(code: .badRecord, message: "records[\(index)] (ticket \(ticket.id.prefix(64))): \(problem)", seq: payload.seq)
+                    throw SessionEnd(
+                        code: .badRecord, message: "records[\(index)] (ticket \(ticket.id.prefix(64))): \(problem)", seq: payload.seq,
+                        securityKind: "bad_record"
+                    )
                 }
                 tickets.append(ticket)
             case .interval(let interval):
                 if let problem = interval.validationProblem() {
                     throw SessionEnd(
-                        code: .badRecord, message: "records[\(index)] (interval \(interval.key.prefix(64))): \(problem)", seq: payload.seq
+                        code: .badRecord, message: "records[\(index)] (interval \(interval.key.prefix(64))): \(problem)", seq: payload.seq,
+                        securityKind: "bad_record"
                     )
                 }
                 intervals.append(interval)
             case .evaluation(let evaluation):
                 if let problem = evaluation.validationProblem() {
                     throw SessionEnd(
-                        code: .badRecord, message: "records[\(index)] (evaluation \(evaluation.id.prefix(64))): \(problem)", seq: payload.seq
+                        code: .badRecord, message: "records[\(index)] (evaluation \(evaluation.id.prefix(64))): \(problem)", seq: payload.seq,
+                        securityKind: "bad_record"
                     )
                 }
                 evaluations.append(evaluation)
@@ -283,7 +314,7 @@ struct AgentSession {
         let hash = JWS.sha256Hex(payloadBytes)
         let result = try await self.listener.store.commitReportingChanges(
             IncomingBatch(
-                agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: Date(), tickets: tickets,
+                agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: receivedAt, tickets: tickets,
                 intervals: intervals, evaluations: evaluations
             )
         )
@@ -307,6 +338,12 @@ struct AgentSession {
                 message: "batch \(payload.seq) does not continue the stored chain (its prev hash or content differs from what was committed)",
                 seq: payload.seq, securityKind: "chain_mismatch"
             )
+        case .wrongSite(let kind, let key, let storedSite):
+            throw SessionEnd(
+                code: .wrongSite,
+                message: "batch \(payload.seq): \(kind) \(key.prefix(64)) is stored for site '\(storedSite)'; a record never moves to another site",
+                seq: payload.seq, securityKind: "wrong_site"
+            )
         case .revoked:
             throw SessionEnd(code: .revoked, message: "agent \(agent.id) is revoked", securityKind: "revoked")
         case .unknownAgent:
@@ -321,8 +358,25 @@ struct AgentSession {
             await self.listener.securityEvent("enrollment_refused", agentId: nil, address: self.accepted.address, detail: message)
             return .error(.init(code: code, message: message, fatal: true))
         }
+        // Per source address first: a flood from one address is refused here at once, before it can queue in the
+        // coordinator-wide bucket and delay everyone else. An attempt that enrolls gives its token back.
+        if let wait = self.listener.enrollmentPacer.take(self.accepted.host) {
+            let seconds = max(1, Int(wait.seconds.rounded(.up)))
+            await self.listener.securityEvent(
+                "enrollment_paced", agentId: nil, address: self.accepted.address,
+                detail: "too many failed enrollment attempts from \(self.accepted.host); told to wait \(seconds) s"
+            )
+            return .error(
+                .init(
+                    code: .rateLimited, message: "too many failed enrollment attempts from this address; try again in \(seconds) s", fatal: true,
+                    retryAfterSeconds: seconds
+                )
+            )
+        }
         guard let delay = self.listener.enrollmentBucket.reserve() else {
-            return .error(.init(code: .rateLimited, message: "too many enrollments right now; try again in a minute", fatal: true))
+            return .error(
+                .init(code: .rateLimited, message: "too many enrollments right now; try again in 60 s", fatal: true, retryAfterSeconds: 60)
+            )
         }
         if delay > .zero { try? await Task.sleep(for: delay) }
         let tokenHash = JWS.sha256Hex(Data(request.token.utf8))
@@ -369,6 +423,7 @@ struct AgentSession {
             case .unknown: return await refuse(.tokenUnknown, "the enrollment token is not known to this coordinator")
             }
         }
+        self.listener.enrollmentPacer.giveBack(self.accepted.host)
         self.logger.notice(
             "agent enrolled",
             metadata: [LogKey.agentId: "\(agentId)", LogKey.provider: "\(token.provider)", LogKey.site: "\(token.site)"]
@@ -407,7 +462,18 @@ struct AgentSession {
         try? await outbound.write(try MessageCodec.frame(CoordinatorMessage.error(.init(code: end.code, message: end.message, seq: end.seq, fatal: true))))
     }
 
-    private func reportReadError(_ error: any Error, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, agentId: String?) async throws {
+    /// Reports why reading from a connection failed, under its real cause: a bad frame, a refused certificate, the
+    /// hello timeout, a failed TLS handshake — or nothing at all for a peer that simply closed its connection.
+    private func reportReadError(
+        _ error: any Error, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, agentId: String?, timedOut: Bool
+    ) async throws {
+        if timedOut {
+            await self.listener.securityEvent(
+                "timeout", agentId: agentId, address: self.accepted.address,
+                detail: "closed a connection that sent no complete message within \(self.listener.configuration.helloTimeout)"
+            )
+            return
+        }
         if let wire = error as? WireError {
             let code: ProtocolErrorCode = wire.code == .frameTooLarge ? .frameTooLarge : .badFrame
             try await self.end(SessionEnd(code: code, message: wire.message, securityKind: code.rawValue), outbound: outbound, agentId: agentId)
@@ -417,11 +483,29 @@ struct AgentSession {
             await self.listener.securityEvent("certificate_refused", agentId: agentId ?? self.accepted.peer.claimedAgentId, address: self.accepted.address, detail: "TLS handshake refused: \(refusal)")
             return
         }
+        if let ssl = error as? NIOSSLError, case .uncleanShutdown = ssl {
+            // The peer closed TCP without TLS close_notify: an ordinary way to hang up, not an attack.
+            self.logger.debug("agent connection closed without TLS close_notify", metadata: agentId.map { [LogKey.agentId: "\($0)"] } ?? [:])
+            return
+        }
         if error is NIOSSLError || error is BoringSSLError {
             await self.listener.securityEvent("tls_failed", agentId: agentId, address: self.accepted.address, detail: "TLS failed: \(error)")
             return
         }
         self.logConnectionError(error)
+    }
+
+    /// Whether a frame's `type` member is `enroll` (read leniently, so a malformed enroll still counts as one).
+    static func claimsEnroll(_ frame: ByteBuffer) -> Bool {
+        guard frame.readableBytes <= 64 * 1024, let bytes = frame.getBytes(at: frame.readerIndex, length: frame.readableBytes),
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        else { return false }
+        return object["type"] as? String == "enroll"
+    }
+
+    /// `site 'x'` or `sites 'x', 'y'`, for messages.
+    static func describe(sites: [String]) -> String {
+        sites.count == 1 ? "site '\(sites[0])'" : "sites " + sites.map { "'\($0)'" }.joined(separator: ", ")
     }
 
     private func logConnectionError(_ error: any Error) {

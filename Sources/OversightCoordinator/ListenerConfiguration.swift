@@ -4,6 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+import OversightModel
+
 /// Settings of the agent listener (mapped from the coordinator's YAML by the executable).
 package struct ListenerConfiguration: Sendable {
     /// Address to bind.
@@ -18,6 +20,13 @@ package struct ListenerConfiguration: Sendable {
     /// Enrollments admitted per second, and the burst.
     package var enrollmentRate: Double = 5
     package var enrollmentBurst: Int = 20
+    /// Enrollment attempts one source address may make at once before it is paced (an attempt that enrolls an agent
+    /// does not count), and how many it regains per second: 10 at once, then one every 30 seconds.
+    package var enrollmentAddressBurst: Int = 10
+    package var enrollmentAddressRate: Double = 1.0 / 30
+    /// How far ahead of the coordinator's clock a record's timestamp may be (clock skew between the provider's
+    /// systems and head office); a later one is refused as `bad_record`.
+    package var maxClockSkew: Duration = RecordIntegrity.defaultMaxAhead
     /// Largest frame accepted.
     package var maxFrameBytes: Int = 4 * 1024 * 1024
     /// Most records in one batch.

@@ -16,7 +16,9 @@ import Foundation
 /// with a fraction or exponent, a timestamp `WireJSON.parseDate` refuses, and every error. A record it gives up on is
 /// checked for JSON grammar, skipped and decoded alone with `WireJSON`'s `JSONDecoder` (which ignores unknown keys as
 /// the synthesized conformances do); when that fails too, or the payload's own header is unusual, the whole payload
-/// is decoded with `WireJSON.decode`, so the error (and its message) is the `Codable` path's own.
+/// is decoded with `WireJSON.decode`, so the error (and its message) is the `Codable` path's own. That path checks the
+/// text with ``StrictJSON`` first, so a duplicate member name, invalid UTF-8, a lone surrogate or an integer beyond
+/// 64 bits is refused by both paths, with the problem's path in the message.
 public enum BatchPayloadDecoder {
     /// Decodes a batch payload; throws `WireJSON.decode`'s `DecodingError` when the payload is not a valid one.
     ///
@@ -174,6 +176,9 @@ private struct Parser {
         let decoder = self.recordDecoder ?? WireJSON.decoder()
         self.recordDecoder = decoder
         let bytes = Data(UnsafeBufferPointer(start: self.base + start, count: end - start))
+        // A record the fast path gave up on may hold what parsers read differently (a duplicate member name): the
+        // whole payload then goes to `WireJSON.decode`, whose strict check names the problem and its path.
+        guard StrictJSON.problem(in: bytes) == nil else { throw GiveUp() }
         do {
             return try decoder.decode(Record.self, from: bytes)
         } catch {

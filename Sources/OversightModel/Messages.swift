@@ -264,12 +264,15 @@ public struct ProtocolErrorMessage: Codable, Sendable, Hashable {
     public var message: String
     public var seq: Int64?
     public var fatal: Bool
+    /// With `rate_limited`: whole seconds to wait before trying again.
+    public var retryAfterSeconds: Int?
     /// Creates an error message.
-    public init(code: ProtocolErrorCode, message: String, seq: Int64? = nil, fatal: Bool) {
+    public init(code: ProtocolErrorCode, message: String, seq: Int64? = nil, fatal: Bool, retryAfterSeconds: Int? = nil) {
         self.code = code.rawValue
         self.message = message
         self.seq = seq
         self.fatal = fatal
+        self.retryAfterSeconds = retryAfterSeconds
     }
 }
 
@@ -296,6 +299,8 @@ public struct ProtocolErrorCode: RawRepresentable, Sendable, Hashable, Codable, 
     public static let kidMismatch = Self(rawValue: "kid_mismatch")
     public static let chainMismatch = Self(rawValue: "chain_mismatch")
     public static let wrongProvider = Self(rawValue: "wrong_provider")
+    /// A record of a site the agent is not enrolled for, or one that would replace another site's record.
+    public static let wrongSite = Self(rawValue: "wrong_site")
     public static let badRecord = Self(rawValue: "bad_record")
     public static let tooManyRecords = Self(rawValue: "too_many_records")
     public static let rateLimited = Self(rawValue: "rate_limited")

@@ -120,8 +120,10 @@ public enum WireJSON {
         try Self.encoder().encode(value)
     }
 
-    /// Decodes a value in the wire form.
+    /// Decodes a value in the wire form, after ``StrictJSON`` has checked that the text reads only one way (no
+    /// duplicate member names, valid UTF-8 without lone surrogates, integers within 64 bits).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try Self.decoder().decode(type, from: data)
+        try StrictJSON.validate(data)
+        return try Self.decoder().decode(type, from: data)
     }
 }

@@ -89,7 +89,7 @@ extension SQLiteStore {
             evaluated_at = excluded.evaluated_at, items = excluded.items, high_impact_errors = excluded.high_impact_errors,
             low_impact_errors = excluded.low_impact_errors, score = excluded.score, comments = excluded.comments,
             updated_at = excluded.updated_at
-        WHERE excluded.updated_at > qa_evaluation.updated_at
+        WHERE excluded.updated_at > qa_evaluation.updated_at AND excluded.site = qa_evaluation.site
         """
 
     /// Upserts a batch's evaluations inside its commit transaction; returns how many changed stored state.
@@ -107,7 +107,13 @@ extension SQLiteStore {
                 evaluation.score, evaluation.comments, evaluation.updatedAt.timeIntervalSince1970,
             ]
             try upsert.execute(arguments: StatementArguments(values))
-            if db.changesCount > 0 { applied += 1 }
+            if db.changesCount > 0 {
+                applied += 1
+            } else {
+                try Self.checkSameSite(
+                    kind: "evaluation", table: "qa_evaluation", provider: provider, id: evaluation.id, site: evaluation.site, db: db
+                )
+            }
         }
         return applied
     }

@@ -171,6 +171,11 @@ package final class SQLiteStore: CoordinatorStore {
         migrator.registerMigration("v6-figure-indexes", migrate: Self.migrateFigures)
         migrator.registerMigration("v7-annotations", migrate: Self.migrateAnnotations)
         migrator.registerMigration("v8-period-indexes", migrate: Self.migratePeriodIndexes)
+        migrator.registerMigration("v9-agent-sites") { db in
+            // Sites beyond its own that head office enrolled an agent for (comma-separated; site names hold no comma).
+            try db.execute(sql: "ALTER TABLE enrollment_token ADD COLUMN extra_sites TEXT NOT NULL DEFAULT ''")
+            try db.execute(sql: "ALTER TABLE agent ADD COLUMN extra_sites TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 
@@ -256,11 +261,15 @@ package final class SQLiteStore: CoordinatorStore {
 
     // MARK: Tokens and agents
 
-    package func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws {
+    package func createToken(
+        hash: String, provider: String, site: String, extraSites: [String], createdAt: Date, expiresAt: Date
+    ) async throws {
         try await self.writer.write { db in
             try db.execute(
-                sql: "INSERT INTO enrollment_token (hash, provider, site, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [hash, provider, site, createdAt.timeIntervalSince1970, expiresAt.timeIntervalSince1970]
+                sql: "INSERT INTO enrollment_token (hash, provider, site, extra_sites, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    hash, provider, site, extraSites.joined(separator: ","), createdAt.timeIntervalSince1970, expiresAt.timeIntervalSince1970,
+                ]
             )
         }
     }
@@ -272,12 +281,13 @@ package final class SQLiteStore: CoordinatorStore {
     private static func token(_ db: Database, hash: String) throws -> TokenRow? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT provider, site, expires_at, used_at FROM enrollment_token WHERE hash = ?", arguments: [hash]
+                db, sql: "SELECT provider, site, expires_at, used_at, extra_sites FROM enrollment_token WHERE hash = ?",
+                arguments: [hash]
             )
         else { return nil }
         return TokenRow(
             provider: row[0], site: row[1], expiresAt: Date(timeIntervalSince1970: row[2]),
-            usedAt: (row[3] as Double?).map(Date.init(timeIntervalSince1970:))
+            usedAt: (row[3] as Double?).map(Date.init(timeIntervalSince1970:)), extraSites: Self.sites(row[4])
         )
     }
 
@@ -294,12 +304,13 @@ package final class SQLiteStore: CoordinatorStore {
                 )
                 try db.execute(
                     sql: """
-                        INSERT INTO agent (id, provider, site, hostname, signing_key, certificate_serial,
+                        INSERT INTO agent (id, provider, site, extra_sites, hostname, signing_key, certificate_serial,
                             certificate_not_after, enrolled_at, last_hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        agent.id, token.provider, token.site, agent.hostname, agent.signingKey, agent.certificateSerial,
+                        agent.id, token.provider, token.site, token.extraSites.joined(separator: ","), agent.hostname,
+                        agent.signingKey, agent.certificateSerial,
                         agent.certificateNotAfter.timeIntervalSince1970, now.timeIntervalSince1970, genesisBatchHash,
                     ]
                 )
@@ -314,8 +325,13 @@ package final class SQLiteStore: CoordinatorStore {
     private static let agentColumns = """
         id, provider, site, hostname, signing_key, certificate_serial, certificate_not_after, enrolled_at, revoked_at,
         last_seq, last_hash, last_batch_at, last_heartbeat_at, version, outbox_depth, outbox_bytes, oldest_unsent_age,
-        outbox_full, last_source_error, connected
+        outbox_full, last_source_error, connected, extra_sites
         """
+
+    /// The `extra_sites` column's list.
+    static func sites(_ text: String) -> [String] {
+        text.split(separator: ",").map(String.init)
+    }
 
     private static func agent(from row: Row) -> AgentRow {
         func date(_ index: Int) -> Date? { (row[index] as Double?).map(Date.init(timeIntervalSince1970:)) }
@@ -324,7 +340,7 @@ package final class SQLiteStore: CoordinatorStore {
             certificateNotAfter: Date(timeIntervalSince1970: row[6]), enrolledAt: Date(timeIntervalSince1970: row[7]),
             revokedAt: date(8), lastSeq: row[9], lastHash: row[10], lastBatchAt: date(11), lastHeartbeatAt: date(12),
             version: row[13], outboxDepth: row[14], outboxBytes: row[15], oldestUnsentAgeSeconds: row[16],
-            outboxFull: row[17], lastSourceError: row[18], connected: row[19]
+            outboxFull: row[17], lastSourceError: row[18], connected: row[19], extraSites: Self.sites(row[20])
         )
     }
 
@@ -401,10 +417,31 @@ package final class SQLiteStore: CoordinatorStore {
     }
 
     package func commitReportingChanges(_ batch: IncomingBatch) async throws -> CommitResult {
-        try await self.writer.write { db -> CommitResult in
-            var applied: [TicketRecord] = []
-            let outcome = try Self.commit(batch, db: db, applied: &applied)
-            return CommitResult(outcome: outcome, appliedTickets: applied)
+        do {
+            return try await self.writer.write { db -> CommitResult in
+                var applied: [TicketRecord] = []
+                let outcome = try Self.commit(batch, db: db, applied: &applied)
+                return CommitResult(outcome: outcome, appliedTickets: applied)
+            }
+        } catch let conflict as SiteConflict {
+            // Thrown inside the transaction, so nothing of the batch was stored.
+            return CommitResult(outcome: .wrongSite(kind: conflict.kind, key: conflict.key, storedSite: conflict.storedSite), appliedTickets: [])
+        }
+    }
+
+    /// A record would replace a stored one of another site: the whole batch is refused (rolled back).
+    struct SiteConflict: Error {
+        var kind: String
+        var key: String
+        var storedSite: String
+    }
+
+    /// After an upsert changed nothing: throws ``SiteConflict`` when the stored row belongs to another site than the
+    /// record (the upsert never moves a row between sites), else the record was simply stale.
+    static func checkSameSite(kind: String, table: String, provider: String, id: String, site: String, db: Database) throws {
+        let statement = try db.cachedStatement(sql: "SELECT site FROM \(table) WHERE provider = ? AND id = ?")
+        if let stored = try String.fetchOne(statement, arguments: [provider, id]), stored != site {
+            throw SiteConflict(kind: kind, key: id, storedSite: stored)
         }
     }
 
@@ -444,6 +481,8 @@ package final class SQLiteStore: CoordinatorStore {
                 if db.changesCount > 0 {
                     applied += 1
                     appliedTickets.append(ticket)
+                } else {
+                    try Self.checkSameSite(kind: "ticket", table: "ticket", provider: provider, id: ticket.id, site: ticket.site, db: db)
                 }
             }
             applied += try Self.upsertIntervals(batch, provider: provider, db: db)
@@ -466,8 +505,8 @@ package final class SQLiteStore: CoordinatorStore {
         }
     }
 
-    /// The ticket upsert: a row changes only when the incoming `updated_at` is newer (the benchmark measures this
-    /// statement as the raw storage limit).
+    /// The ticket upsert: a row changes only when the incoming `updated_at` is newer and the site is the stored one (a
+    /// ticket stays with the site that first stored it; the benchmark measures this statement as the raw storage limit).
     package static let upsertTicketSQL = """
         INSERT INTO ticket (provider, id, site, agent_id, batch_seq, channel, priority, status, created_at,
             updated_at, first_reply_at, solved_at, closed_at, reopen_count, assignee, queue, tags, csat,
@@ -483,7 +522,7 @@ package final class SQLiteStore: CoordinatorStore {
             contact_count = excluded.contact_count, held_by = excluded.held_by,
             status_changes = excluded.status_changes, agent_replies = excluded.agent_replies,
             customer_messages = excluded.customer_messages
-        WHERE excluded.updated_at > ticket.updated_at
+        WHERE excluded.updated_at > ticket.updated_at AND excluded.site = ticket.site
         """
 
     /// `["a","b"]` — written by hand: a JSONEncoder per ticket cost more than the SQLite upsert itself.

@@ -31,6 +31,16 @@ package struct AgentRow: Sendable, Hashable, Codable {
     package var outboxFull: Bool
     package var lastSourceError: String?
     package var connected: Bool
+    /// Sites beyond ``site`` that head office enrolled the agent for (`token create --also-site`); usually none.
+    package var extraSites: [String] = []
+
+    /// Every site the agent may write records for: its own and the extra ones.
+    package var sites: [String] { [self.site] + self.extraSites }
+
+    /// Whether the agent may write a record of `site`.
+    package func mayWrite(site: String) -> Bool {
+        site == self.site || self.extraSites.contains(site)
+    }
 
     /// Whether the agent counts as online at `now`: heard from within `offlineAfter`, and not revoked.
     package func isOnline(now: Date, offlineAfter: Duration) -> Bool {
@@ -62,6 +72,8 @@ package struct TokenRow: Sendable, Hashable {
     package var site: String
     package var expiresAt: Date
     package var usedAt: Date?
+    /// Sites beyond ``site`` the agent enrolled with this token may write for.
+    package var extraSites: [String] = []
 }
 
 /// Why a token cannot be used.
@@ -116,6 +128,8 @@ package enum CommitOutcome: Sendable, Hashable {
     case chainMismatch(expectedPrev: String)
     case unknownAgent
     case revoked
+    /// A record would replace a stored `kind` record `key` of another site (`storedSite`); nothing was stored.
+    case wrongSite(kind: String, key: String, storedSite: String)
 }
 
 /// The outcome of storing a batch, with the tickets that changed stored state (for the SLA engine).
@@ -261,7 +275,8 @@ package struct SLAEventRow: Sendable, Hashable, Codable {
 
 /// The coordinator's storage. The SQLite implementation is ``SQLiteStore``.
 package protocol CoordinatorStore: IntervalMetricStore, EvaluationStore {
-    func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws
+    /// Stores a token for `provider`/`site` (and `extraSites`, which the agent may write records for too).
+    func createToken(hash: String, provider: String, site: String, extraSites: [String], createdAt: Date, expiresAt: Date) async throws
     func token(hash: String) async throws -> TokenRow?
     /// Marks the token used and registers the agent in one transaction; fails if the token is unknown, used or expired.
     func consumeToken(hash: String, agent: NewAgent, now: Date) async throws(TokenProblem) -> TokenRow
@@ -293,4 +308,32 @@ package protocol CoordinatorStore: IntervalMetricStore, EvaluationStore {
     func ticket(provider: String, id: String) async throws -> StoredTicket?
     func ticketCount() async throws -> Int
     func batch(agentId: String, seq: Int64) async throws -> StoredBatch?
+    /// Rows that break the integrity rules of docs/security.md ("Integrity of stored records"): written by an agent
+    /// not enrolled for the row's site, or dated after `latest` or before the earliest allowed date. Rows stored before
+    /// those rules were enforced can hold them; a head office reviews and re-syncs them (`integrity check`).
+    func integrityFindings(latest: Date, limit: Int) async throws -> [IntegrityFinding]
+}
+
+extension CoordinatorStore {
+    /// Stores a token for one site.
+    package func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws {
+        try await self.createToken(hash: hash, provider: provider, site: site, extraSites: [], createdAt: createdAt, expiresAt: expiresAt)
+    }
+}
+
+/// A stored row that breaks an integrity rule (see ``CoordinatorStore/integrityFindings(latest:limit:)``).
+package struct IntegrityFinding: Sendable, Hashable, Codable {
+    /// `ticket`, `interval` or `evaluation`.
+    package var kind: String
+    package var provider: String
+    package var site: String
+    /// The ticket or evaluation id, or the interval's `queue|start`.
+    package var key: String
+    /// The agent that wrote the stored version, and the batch.
+    package var agentId: String
+    package var batchSeq: Int64
+    /// `other_site` (the writing agent is not enrolled for the row's site), `future` or `too_early`.
+    package var problem: String
+    /// The row's `updatedAt`.
+    package var updatedAt: Date
 }

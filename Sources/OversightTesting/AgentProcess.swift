@@ -127,8 +127,8 @@ package final class AgentProcess: @unchecked Sendable {
     }
 
     /// Enrolls with a fresh token for `provider`/`site`, failing unless it succeeds.
-    package func enroll(with coordinator: CoordinatorProcess, provider: String, site: String) async throws {
-        let token = try await coordinator.createToken(provider: provider, site: site)
+    package func enroll(with coordinator: CoordinatorProcess, provider: String, site: String, alsoSites: [String] = []) async throws {
+        let token = try await coordinator.createToken(provider: provider, site: site, alsoSites: alsoSites)
         let result = try await self.enroll(coordinator: coordinator.address, token: token, fingerprint: try await coordinator.fingerprint())
         guard result.exitCode == 0 else { throw HarnessError("enroll of \(self.name) failed: \(result)") }
     }

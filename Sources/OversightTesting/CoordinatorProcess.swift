@@ -103,9 +103,11 @@ package final class CoordinatorProcess: @unchecked Sendable {
         try await runCommand(try Binaries.coordinator(), arguments + ["--data", self.dataDirectory.path])
     }
 
-    /// `token create --provider P --site S --ttl T -q`.
-    package func createToken(provider: String, site: String, ttl: String = "1h") async throws -> String {
-        let result = try await self.cli(["token", "create", "--provider", provider, "--site", site, "--ttl", ttl, "-q"])
+    /// `token create --provider P --site S [--also-site X …] --ttl T -q`.
+    package func createToken(provider: String, site: String, alsoSites: [String] = [], ttl: String = "1h") async throws -> String {
+        let result = try await self.cli(
+            ["token", "create", "--provider", provider, "--site", site, "--ttl", ttl, "-q"] + alsoSites.flatMap { ["--also-site", $0] }
+        )
         let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.exitCode == 0, !token.isEmpty, !token.contains("\n") else { throw HarnessError("token create failed: \(result)") }
         return token

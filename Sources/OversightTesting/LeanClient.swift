@@ -102,15 +102,19 @@ package final class LeanClient: Sendable {
     }
 
     /// Connects with TLS, trusting the coordinator's CA; presents `credentials`' client certificate if given.
+    /// - Parameter from: a local address to connect from (another loopback address such as `127.0.0.2`, to act as
+    ///   a second host), or `nil` for the system's choice.
     package static func connect(
-        host: String = "127.0.0.1", port: Int, caPEM: String, credentials: AgentCredentials?
+        host: String = "127.0.0.1", port: Int, caPEM: String, credentials: AgentCredentials?, from: String? = nil
     ) async throws -> LeanClient {
         let context = try TLSSetup.clientContext(certificatePEM: credentials?.certificatePEM, keyPEM: credentials?.keyPEM)
         let ca = try Certificate(pemEncoded: caPEM)
         let outcome = VerificationOutcome()
         let callback = ServerCertificateVerifier(trust: .certificate(ca)).callback(outcome: outcome)
         let collector = Collector(tls: true)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let from { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: from, port: 0)) }
+        let channel = try await bootstrap
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

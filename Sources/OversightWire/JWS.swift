@@ -70,6 +70,10 @@ package enum JWS {
         guard let headerBytes = Base64URL.decode(jws.protected) else {
             return fail(.badSignature, "protected header is not base64url")
         }
+        // RFC 7515 §4: a header with duplicate parameter names must be refused (or it reads two ways).
+        if let problem = StrictJSON.problem(in: headerBytes) {
+            return fail(.badSignature, "protected header: \(problem)")
+        }
         guard let header = (try? JSONSerialization.jsonObject(with: headerBytes)) as? [String: Any] else {
             return fail(.badSignature, "protected header is not a JSON object")
         }
@@ -95,6 +99,7 @@ package enum JWS {
             return fail(.badMessage, "payload is not UTF-8")
         }
         if parsePayload {
+            if let problem = StrictJSON.problem(in: payload) { return fail(.badMessage, "payload: \(problem)") }
             guard (try? JSONSerialization.jsonObject(with: payload)) is [String: Any] else {
                 return fail(.badMessage, "payload is not a JSON object")
             }

@@ -139,7 +139,43 @@ import Testing
         #""id":"a" , \#(base) ,"tags" : [ "x" , "y" ] "#,
         "\"id\":\"a\",\(base),\"tags\":[\"\u{7}\"]",  // raw control character
         "\"id\":\"a\u{7F}\",\(base)",
+        #""id":"a",\#(base),"extra":123456789012345678901234567890"#,  // an integer beyond 64 bits, even in an unknown key
+        #""id":"a",\#(base),"extra":{"k":1,"k":2}"#,  // a duplicate inside an unknown value
+        #""id":"a",\#(base),"provider":"q""#,  // a duplicate of a known key, after it
     ]
+
+    /// What parsers read differently is refused by both paths, naming the member and where it is (docs/protocol.md,
+    /// "One reading"): a duplicate member name anywhere, a lone surrogate, an integer beyond 64 bits.
+    @Test func ambiguousPayloadsAreRefusedNamingWhere() throws {
+        let header = #""v":1,"agentId":"agt_1","provider":"p","site":"s","seq":3,"prev":"00","sealedAt":"2026-11-25T12:00:00.000Z""#
+        let ticket = #"{"kind":"ticket","id":"a",\#(Self.base)}"#
+        let cases: [(String, String)] = [
+            ("{\(header),\"records\":[\(ticket),{\"kind\":\"ticket\",\"provider\":\"evil-bpo\",\"id\":\"b\",\(Self.base)}]}", "records[1]: the member name 'provider' appears twice"),
+            ("{\(header),\"site\":\"t\",\"records\":[]}", "(root): the member name 'site' appears twice"),
+            ("{\(header),\"records\":[\(ticket.replacingOccurrences(of: #""reopenCount":0"#, with: #""reopenCount":99999999999999999999"#))]}", "records[0].reopenCount: the integer 99999999999999999999 is outside the 64-bit range"),
+            ("{\(header),\"records\":[\(ticket.replacingOccurrences(of: #""id":"a""#, with: #""id":"\ud800x""#))]}", "records[0].id: a string holds a lone surrogate"),
+        ]
+        for (text, expected) in cases {
+            let (codable, fast) = Self.outcomes(Data(text.utf8))
+            guard case .failure(let a) = codable, case .failure(let b) = fast else {
+                Issue.record("both should refuse: \(expected)")
+                continue
+            }
+            #expect(a == b)
+            #expect(a.text.contains(expected), "\(a.text)")
+        }
+        // Invalid UTF-8 inside a string.
+        var bytes = Array("{\(header),\"records\":[\(ticket)]}".utf8)
+        let index = try #require(bytes.firstIndex(of: UInt8(ascii: "a")))
+        bytes[index] = 0xFF
+        let (codable, fast) = Self.outcomes(Data(bytes))
+        guard case .failure(let a) = codable, case .failure(let b) = fast else {
+            Issue.record("both should refuse invalid UTF-8")
+            return
+        }
+        #expect(a == b)
+        #expect(a.text.contains("not valid UTF-8"))
+    }
 
     /// Every stored property of `TicketRecord` is a key the fast path decodes itself: a field added to the record
     /// without teaching the decoder would still be decoded (by `JSONDecoder`, record by record) but slowly.
@@ -385,7 +421,7 @@ struct Writer {
         case 0: return "null"
         case 1: return "true"
         case 2: return "false"
-        case 3: return ["0", "-1", "3.25", "1e10", "-2.5E-3", "123456789012345678901234567890", "1E+2"].randomElement(using: &self.random)!
+        case 3: return ["0", "-1", "3.25", "1e10", "-2.5E-3", "9223372036854775807", "-9223372036854775808", "1234567890123456789012.5", "1E+2"].randomElement(using: &self.random)!
         case 4, 5: return self.string(self.random.text())
         case 6: return "[" + (0..<self.random.int(0...3)).map { _ in self.space() + self.unknownValue(depth: depth + 1) }.joined(separator: ",") + "]"
         default:

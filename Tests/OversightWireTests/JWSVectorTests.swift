@@ -45,6 +45,8 @@ struct JWSVectors: Decodable {
     var valid: [Valid]
     var verifyOnly: [Check]
     var invalid: [Check]
+    /// Signed correctly; the coordinator refuses the batch for one of its records.
+    var refusedRecords: [Check]
 
     /// The repository root, found from this file's path (Tests/OversightWireTests/…).
     static var repositoryRoot: URL {
@@ -115,6 +117,23 @@ extension JWSVectors.JWK {
             if case .invalid(let failure) = JWS.verify(entry.jws, key: try entry.jwk.publicKey, expectedKid: entry.kid, expectedType: entry.typ) {
                 Issue.record("\(entry.note ?? "?"): refused: \(failure.reason)")
             }
+        }
+    }
+
+    /// A record dated in the future or before 2000, or holding a NUL, verifies as a JWS but is refused as bad_record.
+    @Test func refusedRecordVectorsVerifyButTheirRecordsAreRefused() throws {
+        #expect(self.vectors.refusedRecords.count >= 3)
+        for entry in self.vectors.refusedRecords {
+            let reason = entry.reason ?? "?"
+            guard case .valid(let payload) = JWS.verify(entry.jws, key: try entry.jwk.publicKey, expectedKid: entry.kid, expectedType: entry.typ) else {
+                Issue.record("\(reason): the JWS itself should verify")
+                continue
+            }
+            let batch = try BatchPayloadDecoder.decode(payload)
+            let latest = Date().addingTimeInterval(RecordIntegrity.defaultMaxAheadSeconds)
+            let problems = batch.records.compactMap { $0.integrityProblem(latest: latest) }
+            #expect(!problems.isEmpty, "\(reason): no record problem found")
+            #expect(entry.code == "bad_record")
         }
     }
 
