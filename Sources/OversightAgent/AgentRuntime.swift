@@ -13,7 +13,7 @@ import OversightWire
 import ServiceLifecycle
 
 /// The agent's version, reported in hello and heartbeats.
-package let oversightAgentVersion = "0.1.0"
+package let oversightAgentVersion = oversightVersion
 
 /// Builds and runs the agent from its configuration.
 package struct AgentRuntime: Sendable {
