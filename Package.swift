@@ -270,6 +270,7 @@ let package = Package(
             dependencies: [
                 "OversightAlerts", "OversightConsole", "OversightModel", "OversightStore", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -82,6 +82,7 @@ package func buildRouter(
         throttle: LoginThrottle(configuration: configuration.throttle)
     )
     handlers.addPublicRoutes(to: router)
+    handlers.addHealthRoutes(to: router)  // /healthz, /readyz: ConsoleHandlers+Health.swift
     handlers.addPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))
     handlers.addAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     handlers.addAuditPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // audits, disputes, breach notes
