@@ -20,6 +20,7 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
         version: oversightVersion,
         subcommands: [
             Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self,
+            BackupCommand.self, RestoreCommand.self,
         ]
     )
 }

@@ -27,6 +27,10 @@ struct Serve: AsyncParsableCommand {
         if let port = self.port { settings.listener.port = port }
         if let level = self.logLevel { settings.logLevel = level }
         let logger = bootstrapLogging(label: "oversight.coordinator", level: settings.logLevel)
+        // Held while serving, so that `restore` refuses to replace the store under a running coordinator.
+        let lock = FileManager.default.fileExists(atPath: settings.paths.directory)
+            ? try DataDirectoryLock.forServing(directory: settings.paths.directory) : nil
+        defer { withExtendedLifetime(lock) {} }
         var server = CoordinatorServer(
             paths: settings.paths, listener: settings.listener, synchronous: settings.synchronous,
             contractsDirectory: self.contracts ?? settings.contractsDirectory
