@@ -29,6 +29,8 @@ let package = Package(
     targets: [
         // connector → record → signed batch → wire → verify → store → SLA engine → alerts and console
         .target(name: "OversightModel"),
+        // Log handlers and the logging bootstrap of both executables (text or one JSON object per line).
+        .target(name: "OversightLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "OversightConfig",
             dependencies: [
@@ -148,6 +150,7 @@ let package = Package(
                 "OversightConfig",
                 "OversightConsole",
                 "OversightCoordinator",
+                "OversightLogging",
                 "OversightModel",
                 "OversightSLA",
                 "OversightSimulator",
@@ -168,6 +171,7 @@ let package = Package(
             dependencies: [
                 "OversightAgent",
                 "OversightConfig",
+                "OversightLogging",
                 "OversightModel",
                 "OversightWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -214,6 +218,7 @@ let package = Package(
         // Simulated provider sites for the demo: ticket exports, telephony intervals (Erlang C), QA evaluations.
         .target(name: "OversightSimulator", dependencies: ["OversightModel"]),
         .testTarget(name: "OversightModelTests", dependencies: ["OversightModel"]),
+        .testTarget(name: "OversightLoggingTests", dependencies: ["OversightLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "OversightConfigTests", dependencies: ["OversightConfig", "OversightModel"]),
         .testTarget(
             name: "OversightConnectorsTests",

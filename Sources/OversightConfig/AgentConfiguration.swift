@@ -93,6 +93,8 @@ package struct AgentConfiguration: Sendable {
     package var outbox: Outbox = .init()
     /// Least severe level logged.
     package var logLevel: LogLevel = .info
+    /// How log events are written (`log_format`).
+    package var logFormat: LogFormat = .text
     /// The folders the agent reads; the file must name at least one.
     package var sources: [SourceConfiguration]
 
