@@ -91,7 +91,7 @@ extension EndToEnd {
                 let chain = try await store.committedChain(agentId: agentId, key: key)
                 #expect(Set(chain.recordIds).count == expected)
                 let aside = try #require(
-                    try FileManager.default.contentsOfDirectory(atPath: coordinator.dataDirectory.path).first { $0.hasPrefix("oversight.sqlite.before-restore-") }
+                    try FileManager.default.contentsOfDirectory(atPath: coordinator.dataDirectory.path).first { $0.hasPrefix("oversight.sqlite.before-restore-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
                 )
                 #expect(try await SQLiteStore(path: coordinator.dataDirectory.appendingPathComponent(aside).path).ticketCount() == total)
 
