@@ -23,7 +23,7 @@ enum ConsoleWiring {
     /// and announces only the file, so that the password never reaches a log.
     static func services(
         paths: CoordinatorPaths, host: String, port: Int, store: SQLiteStore, alerts: AlertCenter, logger: Logger,
-        events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, passwordFile: String? = nil,
+        events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, passwordFile: String? = nil, metrics: Bool = true,
         announce: @Sendable (String) -> Void
     ) async throws -> [any Service] {
         let users = try UserStore(path: paths.directory + "/console.sqlite")
@@ -33,6 +33,10 @@ enum ConsoleWiring {
         configuration.contracts = try ConsoleContract.load(directory: contractsDirectory, dataDirectory: paths.directory)
         configuration.publicDirectory = Self.publicDirectory
         let shownHost = host == "0.0.0.0" ? "localhost" : host
+        if metrics {
+            let collector = try await CoordinatorMetrics(store: store)
+            configuration.metrics = { await collector.render() }
+        }
         let oneTimePassword = try await users.ensureAdmin()
         if let password = oneTimePassword, let passwordFile {
             unlink(passwordFile)
@@ -46,6 +50,7 @@ enum ConsoleWiring {
         } else {
             announce("Console: https://\(shownHost):\(port)/")
         }
+        if metrics { announce("Metrics: https://\(shownHost):\(port)/metrics (Prometheus text format)") }
         return [
             try buildApplication(
                 configuration: configuration, store: store, alerts: alerts, users: users, logger: logger, events: events.map(Self.feed)
