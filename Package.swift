@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -23,12 +24,15 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // connector → record → signed batch → wire → verify → store → SLA engine → alerts and console
         .target(name: "OversightModel"),
+        // Log handlers and the logging bootstrap of both executables (text or one JSON object per line).
+        .target(name: "OversightLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "OversightConfig",
             dependencies: [
@@ -114,6 +118,7 @@ let package = Package(
                 "OversightModel",
                 "OversightStore",
                 "OversightWire",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -148,6 +153,7 @@ let package = Package(
                 "OversightConfig",
                 "OversightConsole",
                 "OversightCoordinator",
+                "OversightLogging",
                 "OversightModel",
                 "OversightSLA",
                 "OversightSimulator",
@@ -157,7 +163,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Coordinator/coordinator",
@@ -168,6 +176,7 @@ let package = Package(
             dependencies: [
                 "OversightAgent",
                 "OversightConfig",
+                "OversightLogging",
                 "OversightModel",
                 "OversightWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -214,6 +223,7 @@ let package = Package(
         // Simulated provider sites for the demo: ticket exports, telephony intervals (Erlang C), QA evaluations.
         .target(name: "OversightSimulator", dependencies: ["OversightModel"]),
         .testTarget(name: "OversightModelTests", dependencies: ["OversightModel"]),
+        .testTarget(name: "OversightLoggingTests", dependencies: ["OversightLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "OversightConfigTests", dependencies: ["OversightConfig", "OversightModel"]),
         .testTarget(
             name: "OversightConnectorsTests",
@@ -270,6 +280,7 @@ let package = Package(
             dependencies: [
                 "OversightAlerts", "OversightConsole", "OversightModel", "OversightStore", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -10,6 +10,7 @@ import Foundation
 import Logging
 import OversightAgent
 import OversightConfig
+import OversightLogging
 import OversightWire
 
 @main
@@ -84,6 +85,8 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Read the configured source folders and sync them to the coordinator until SIGTERM/SIGINT.")
     @Option(help: "Agent configuration file (YAML).") var config: String
     @OptionGroup var data: DataOption
+    @Option(name: .long, help: "Log format: text or json (one JSON object per line); overrides the config's log_format.")
+    var logFormat: LogFormatArgument?
 
     func run() async throws {
         // Before anything starts NIO or another thread: one event loop, few malloc arenas.
@@ -95,7 +98,7 @@ struct Run: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let logger = bootstrapLogging(level: configuration.logLevel.rawValue)
+        let logger = bootstrapLogging(level: configuration.logLevel.rawValue, format: (self.logFormat?.format ?? configuration.logFormat).rawValue)
         // Start-up code (configuration, TLS and certificate parsing, the outbox migration, the first handshake) runs once:
         // after a while, drop the code mapped so far from the resident set; what the steady state runs is mapped again.
         let trim = Task.detached(priority: .background) {
@@ -187,14 +190,17 @@ struct Check: AsyncParsableCommand {
     }
 }
 
-func bootstrapLogging(level: String) -> Logger {
-    let parsed = Logger.Level(rawValue: level) ?? .info
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = parsed
-        return handler
+/// Bootstraps swift-log once for this process: stderr, the chosen level, text or JSON lines.
+func bootstrapLogging(level: String, format: String) -> Logger {
+    LogBootstrap.bootstrap(label: "oversight.agent", level: level, format: format)
+}
+
+/// `--log-format text|json`.
+struct LogFormatArgument: ExpressibleByArgument {
+    var format: LogFormat
+    init?(argument: String) {
+        guard let format = LogFormat(rawValue: argument) else { return nil }
+        self.format = format
     }
-    var logger = Logger(label: "oversight.agent")
-    logger.logLevel = parsed
-    return logger
+    static var allValueStrings: [String] { LogFormat.allCases.map(\.rawValue) }
 }

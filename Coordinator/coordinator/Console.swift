@@ -18,10 +18,13 @@ enum ConsoleWiring {
     /// The console's static assets, bundled with the executable.
     static var publicDirectory: String? { Bundle.module.resourceURL?.appendingPathComponent("Public").path }
 
-    /// Builds the console service; prints a one-time admin password when the console has no users yet.
+    /// Builds the console service; when the console has no users yet, makes `admin` with a one-time password and
+    /// announces it — or, given `passwordFile` (`serve`, whose announcements go to the log), writes it there (0600)
+    /// and announces only the file, so that the password never reaches a log.
     static func services(
         paths: CoordinatorPaths, host: String, port: Int, store: SQLiteStore, alerts: AlertCenter, logger: Logger,
-        events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, announce: @Sendable (String) -> Void
+        events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, passwordFile: String? = nil, metrics: Bool = true,
+        announce: @Sendable (String) -> Void
     ) async throws -> [any Service] {
         let users = try UserStore(path: paths.directory + "/console.sqlite")
         var configuration = ConsoleConfiguration(port: port, tls: .init(certificatePath: paths.serverCertificate, privateKeyPath: paths.serverKey))
@@ -30,11 +33,24 @@ enum ConsoleWiring {
         configuration.contracts = try ConsoleContract.load(directory: contractsDirectory, dataDirectory: paths.directory)
         configuration.publicDirectory = Self.publicDirectory
         let shownHost = host == "0.0.0.0" ? "localhost" : host
-        if let password = try await users.ensureAdmin() {
+        if metrics {
+            let collector = try await CoordinatorMetrics(store: store)
+            configuration.metrics = { await collector.render() }
+        }
+        let oneTimePassword = try await users.ensureAdmin()
+        if let password = oneTimePassword, let passwordFile {
+            unlink(passwordFile)
+            try SecureFile.writeNew(passwordFile, password + "\n", mode: 0o600)
+            announce(
+                "Console: https://\(shownHost):\(port)/ — sign in as admin with the one-time password in \(passwordFile) "
+                    + "(then change it with `oversight-coordinator users set-password admin` and delete the file)"
+            )
+        } else if let password = oneTimePassword {
             announce("Console: https://\(shownHost):\(port)/ — sign in as admin with the one-time password \(password) (change it with `oversight-coordinator users set-password admin`)")
         } else {
             announce("Console: https://\(shownHost):\(port)/")
         }
+        if metrics { announce("Metrics: https://\(shownHost):\(port)/metrics (Prometheus text format)") }
         return [
             try buildApplication(
                 configuration: configuration, store: store, alerts: alerts, users: users, logger: logger, events: events.map(Self.feed)

@@ -42,6 +42,7 @@ extension CoordinatorSettings {
         self.serverHostnames = configuration.certificates.serverHostnames
         self.synchronous = configuration.synchronous == .normal ? .normal : .full
         self.logLevel = configuration.logLevel.rawValue
+        self.logFormat = configuration.logFormat.rawValue
         self.contractsDirectory = configuration.contractsDirectory
         self.alerts = configuration.alerts
         self.aggregateInterval = configuration.aggregateInterval

@@ -15,6 +15,7 @@ struct CoordinatorSettings {
     var listener = ListenerConfiguration()
     var synchronous: SQLiteStore.Synchronous = .full
     var logLevel = "info"
+    var logFormat = "text"
     var serverHostnames: [String]?
     var contractsDirectory: String?
     var alerts: CoordinatorConfiguration.Alerts?

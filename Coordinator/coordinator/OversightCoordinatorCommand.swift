@@ -9,6 +9,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import OversightCoordinator
+import OversightModel
 import OversightStore
 
 @main
@@ -16,9 +17,10 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "oversight-coordinator",
         abstract: "Oversight coordinator: receives signed ticket batches from provider agents over mutual TLS and stores them.",
+        version: oversightVersion,
         subcommands: [
             Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self,
-            TicketsCommand.self, IntegrityCommand.self,
+            TicketsCommand.self, IntegrityCommand.self, BackupCommand.self, RestoreCommand.self,
         ]
     )
 }

@@ -13,7 +13,7 @@ import OversightWire
 import ServiceLifecycle
 
 /// The agent's version, reported in hello and heartbeats.
-package let oversightAgentVersion = "0.1.0"
+package let oversightAgentVersion = oversightVersion
 
 /// Builds and runs the agent from its configuration.
 package struct AgentRuntime: Sendable {
@@ -72,7 +72,17 @@ package struct AgentRuntime: Sendable {
         let sync = SyncService(
             configuration: try self.syncConfiguration(credentials: credentials), paths: self.paths, outbox: outbox, health: health, logger: logger
         )
-        var group = ServiceGroupConfiguration(services: [.init(service: sources), .init(service: sync)], logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sources), .init(service: sync)]
+        if let textfile = self.configuration.metrics.textfile {  // metrics.textfile: MetricsTextfileService.swift
+            services.append(
+                .init(
+                    service: MetricsTextfileService(
+                        path: textfile, interval: self.configuration.metrics.interval, outbox: outbox, identity: credentials.identity, logger: logger
+                    )
+                )
+            )
+        }
+        var group = ServiceGroupConfiguration(services: services, logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
         group.maximumGracefulShutdownDuration = .seconds(10)
         logger.info(

@@ -10,7 +10,7 @@ internal import Foundation
 extension AgentConfiguration {
     /// The keys accepted at the top of the agent configuration file.
     package static let topLevelKeys = [
-        "data", "coordinator", "proxy", "batch", "heartbeat_interval", "reconnect", "outbox", "log_level", "sources",
+        "data", "coordinator", "proxy", "batch", "heartbeat_interval", "reconnect", "outbox", "log_level", "log_format", "metrics", "sources",
     ]
 
     /// Loads and validates an agent configuration file. Files it names (`proxy.password_file`) are read now.
@@ -80,6 +80,18 @@ extension AgentConfiguration {
             if let value = try outbox.optional("max_bytes") { self.outbox.maxBytes = try value.byteSize(in: (1 << 20)...(1 << 40)) }
         }
         if let value = try root.optional("log_level") { self.logLevel = try value.choice(LogLevel.self) }
+        if let value = try root.optional("log_format") { self.logFormat = try value.choice(LogFormat.self) }
+        if let metrics = try root.optional("metrics") {
+            try metrics.rejectUnknownKeys(allowed: ["textfile", "interval"])
+            if let value = try metrics.optional("textfile") {
+                let path = try value.string(maxLength: 1000)
+                guard path.hasPrefix("/"), path.hasSuffix(".prom") else {
+                    throw value.invalid(expected: "an absolute path ending in .prom (node-exporter reads only *.prom files)")
+                }
+                self.metrics.textfile = path
+            }
+            if let value = try metrics.optional("interval") { self.metrics.interval = try value.duration(in: .seconds(1) ... .seconds(3600)) }
+        }
     }
 
     private static func proxy(_ node: ConfigNode) throws(ConfigError) -> Proxy {

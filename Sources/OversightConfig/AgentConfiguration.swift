@@ -77,6 +77,17 @@ package struct AgentConfiguration: Sendable {
         package init() {}
     }
 
+    /// The agent's metrics as a Prometheus node-exporter textfile (`metrics:`); off unless `textfile` is set.
+    package struct Metrics: Sendable {
+        /// The `.prom` file to write (atomically), e.g. in node-exporter's textfile collector folder.
+        package var textfile: String?
+        /// How often it is rewritten.
+        package var interval: Duration = .seconds(15)
+
+        /// Creates metrics settings with the defaults (off).
+        package init() {}
+    }
+
     /// The agent's data folder: enrolment keys and certificate, outbox, state.
     package var dataDirectory: String = "/var/lib/oversight/agent"
     /// The coordinator to dial; `nil` means the address stored at enrolment.
@@ -93,6 +104,10 @@ package struct AgentConfiguration: Sendable {
     package var outbox: Outbox = .init()
     /// Least severe level logged.
     package var logLevel: LogLevel = .info
+    /// How log events are written (`log_format`).
+    package var logFormat: LogFormat = .text
+    /// The node-exporter textfile (`metrics:`).
+    package var metrics: Metrics = .init()
     /// The folders the agent reads; the file must name at least one.
     package var sources: [SourceConfiguration]
 

@@ -107,6 +107,8 @@ package struct CoordinatorConfiguration: Sendable {
     package var certificates: Certificates = .init()
     /// Least severe level logged.
     package var logLevel: LogLevel = .info
+    /// How log events are written (`log_format`).
+    package var logFormat: LogFormat = .text
     /// Where alerts go (`alerts:`).
     package var alerts: Alerts = .init()
     /// Folder of `*.contract.yaml` files (`contracts:`); default `DATA/contracts`.

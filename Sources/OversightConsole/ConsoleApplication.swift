@@ -76,6 +76,7 @@ package func buildRouter(
     events: ConsoleEventFeed? = nil
 ) -> Router<ConsoleRequestContext> {
     let router = Router(context: ConsoleRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware())  // oversight_http_requests_total, …: ConsoleHandlers+Metrics.swift
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info, includeHeaders: .all(), redactHeaders: [.authorization, .cookie]))
     router.add(middleware: ErrorRenderingMiddleware())
@@ -93,6 +94,8 @@ package func buildRouter(
         throttle: LoginThrottle(configuration: configuration.throttle)
     )
     handlers.addPublicRoutes(to: router)
+    handlers.addHealthRoutes(to: router)  // /healthz, /readyz: ConsoleHandlers+Health.swift
+    handlers.addMetricsRoute(to: router)  // /metrics when configured: ConsoleHandlers+Metrics.swift
     handlers.addPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))
     handlers.addAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     handlers.addAuditPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // audits, disputes, breach notes

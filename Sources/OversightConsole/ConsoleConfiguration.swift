@@ -48,6 +48,8 @@ package struct ConsoleConfiguration: Sendable {
     package var figureCache = FigureCache()
     /// The wall clock (injected in tests).
     package var now: @Sendable () -> Date = { Date() }
+    /// The Prometheus text for `GET /metrics` (the executable renders its registry); `nil` leaves the route out.
+    package var metrics: (@Sendable () async -> String)?
 
     /// Default settings.
     /// - Parameters:

@@ -36,6 +36,7 @@ package enum OpenAPIDocument {
     package static var paths: [String] {
         self.operations.map(\.path) + self.figureOperations.map(\.path) + self.writeOperations.map(\.path)  // figure and write routes: OpenAPIDocument+Figures.swift
             + self.auditPaths  // OpenAPIDocument+Audits.swift
+            + self.healthPaths  // OpenAPIDocument+Health.swift
     }
 
     static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
@@ -160,6 +161,7 @@ package enum OpenAPIDocument {
         paths["/events"] = ["get": self.eventsOperation]
         paths.merge(self.writePathItems) { get, _ in get }  // write routes: OpenAPIDocument+Figures.swift
         paths.merge(self.auditPathItems) { own, _ in own }  // audits, disputes, breach notes: OpenAPIDocument+Audits.swift
+        paths.merge(self.healthPathItems) { own, _ in own }  // /healthz, /readyz: OpenAPIDocument+Health.swift
         return [
             "openapi": "3.1.0",
             "info": ["title": "Oversight head-office API", "version": "1.0.0", "description": "JSON API of the Oversight console: the figures of every page, and writes (acknowledge, enrollment tokens, revoke) with the caller's role."],

@@ -14,6 +14,7 @@ package struct CoordinatorError: Error, CustomStringConvertible, Sendable {
         package static let badKey = Code("bad key")
         package static let io = Code("io")
         package static let invalidArgument = Code("invalid argument")
+        package static let busy = Code("busy")
     }
 
     package var code: Code

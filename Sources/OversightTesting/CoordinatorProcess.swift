@@ -79,8 +79,9 @@ package final class CoordinatorProcess: @unchecked Sendable {
     }
 
     static func port(in log: String) -> Int? {
-        guard let range = log.range(of: #"oversight\.listen\.port=(\d+)"#, options: .regularExpression) else { return nil }
-        return Int(log[range].split(separator: "=").last ?? "")
+        // Text (`oversight.listen.port=7443`) or JSON lines (`"oversight.listen.port":"7443"`).
+        guard let match = log.firstMatch(of: /oversight\.listen\.port(?:=|":")(\d+)/) else { return nil }
+        return Int(match.1)
     }
 
     /// SIGTERM and wait (SIGKILL after a grace period).
