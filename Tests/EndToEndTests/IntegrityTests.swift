@@ -308,5 +308,30 @@ extension EndToEnd {
                 await again.close()
             }
         }
+
+        // MARK: Security events under their real cause
+
+        @Test(.timeLimit(.minutes(2)))
+        func plainClosesAreNoEventAndASilentTLSClientIsATimeout() async throws {
+            try await withHarness("integrity-events") { harness in
+                let coordinator = try await harness.startCoordinator(configYAML: "limits:\n  hello_timeout: 2s\n")
+                let store = try coordinator.openStore()
+                let caPEM = try coordinator.caPEM()
+                // A TLS client that completes the handshake and hangs up: an ordinary close, not an attack.
+                for _ in 0..<3 {
+                    let client = try await LeanClient.connect(port: coordinator.port, caPEM: caPEM, credentials: nil)
+                    try await client.sendFrame(Array(#"{"type":"enroll"}"#.utf8))  // proves the handshake completed
+                    _ = try await client.next()
+                    await client.close()
+                }
+                // A TLS client that says nothing: closed at the hello timeout and recorded as `timeout`.
+                let silent = try await LeanClient.connect(port: coordinator.port, caPEM: caPEM, credentials: nil)
+                #expect(try await silent.waitForEnd(timeout: .seconds(30)).isEnd)
+                await silent.close()
+                try await eventually("timeout security event") { try await store.hasSecurityEvent("timeout") }
+                let kinds = try await store.securityEvents(limit: 50).map(\.kind)
+                #expect(!kinds.contains("tls_failed"), "security events: \(kinds)")
+            }
+        }
     }
 }
