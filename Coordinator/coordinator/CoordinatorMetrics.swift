@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 import Metrics
+import OversightCoordinator
 import OversightStore
 import Prometheus
 
@@ -19,7 +20,10 @@ actor CoordinatorMetrics {
     /// The process's registry; the first use bootstraps swift-metrics with it.
     static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Deadline lateness is seconds to minutes (the engine polls at its tick), not the default's milliseconds.
+        factory.valueHistogramBuckets[CoordinatorInstruments.deadlineLatenessLabel] = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900]
+        MetricsSystem.bootstrap(factory)
         return registry
     }()
 

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -24,6 +25,15 @@ package struct DeliveryPass: Hashable, Sendable {
     package var repeatsQueued = 0
     /// When the receiver needs another pass, if it has anything scheduled.
     package var nextWake: Date?
+}
+
+extension DeliveryPass {
+    /// Adds this pass to `oversight_alert_deliveries_total{receiver, result}` (`delivered`, `failed`, `resent`).
+    func count(receiver: String) {
+        for (result, n) in [("delivered", self.delivered), ("failed", self.failed), ("resent", self.resent)] where n > 0 {
+            Counter(label: "oversight_alert_deliveries_total", dimensions: [("receiver", receiver), ("result", result)]).increment(by: n)
+        }
+    }
 }
 
 /// The long-running service that delivers alerts: one loop per receiver drains its queue in order (retrying with
@@ -168,6 +178,7 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
             self.loops.withLock { $0[receiver.name] = final }
         }
         var report = DeliveryPass()
+        defer { report.count(receiver: receiver.name) }
         let logger = self.logger.with(LogKeys.receiver, receiver.name)
 
         var repeatInterval: Duration?

@@ -102,6 +102,7 @@ package final class AgentListener: Service {
                 let address = channel.remoteAddress?.description ?? "unknown"
                 guard let delay = bucket.reserve() else {
                     counters.increment("handshake_refused")
+                    CoordinatorInstruments.connectionRefused("handshake_queue_full")
                     logger.warning("refusing connection: handshake queue full", metadata: [LogKey.peer: "\(address)"])
                     return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
                 }
@@ -111,6 +112,7 @@ package final class AgentListener: Service {
                     try sync.addHandler(IdleStateHandler(readTimeout: .nanoseconds(configuration.idleTimeout.nanosecondsInt64)))
                     try sync.addHandler(IdleCloseHandler())
                     try sync.addHandler(NIOSSLServerHandler(context: context, customVerificationCallback: verifier.callback(peer: peer)))
+                    try sync.addHandler(HandshakeMetricsHandler())
                     try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.maxFrameBytes)))
                     try sync.addHandler(MessageToByteHandler(FrameEncoder()))
                     return Accepted(

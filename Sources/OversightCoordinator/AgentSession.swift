@@ -49,6 +49,7 @@ struct AgentSession {
         defer { self.listener.registry.remove(handle, agentId: agentId.withLock { $0 }) }
         if self.listener.registry.count > self.listener.configuration.maxConnections {
             self.listener.counters.increment("connection_limit")
+            CoordinatorInstruments.connectionRefused("connection_limit")
             self.logger.warning("refusing connection: \(self.listener.configuration.maxConnections) connections open")
             channel.close(promise: nil)
             return
@@ -195,7 +196,12 @@ struct AgentSession {
     ) async throws -> CoordinatorMessage? {
         switch message {
         case .batch(let jws):
-            return try await self.batch(jws, agent: agent, signingKey: signingKey, sequencer: &sequencer, logger: logger)
+            do {
+                return try await self.batch(jws, agent: agent, signingKey: signingKey, sequencer: &sequencer, logger: logger)
+            } catch let end as SessionEnd {
+                CoordinatorInstruments.batchRejected(code: end.code.rawValue)
+                throw end
+            }
         case .heartbeat(let info):
             try await self.listener.store.recordHeartbeat(agentId: agent.id, info: info, now: Date())
             return nil
@@ -312,12 +318,14 @@ struct AgentSession {
             }
         }
         let hash = JWS.sha256Hex(payloadBytes)
+        let commitStart = ContinuousClock.now
         let result = try await self.listener.store.commitReportingChanges(
             IncomingBatch(
                 agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: receivedAt, tickets: tickets,
                 intervals: intervals, evaluations: evaluations
             )
         )
+        CoordinatorInstruments.batchCommitted(nanoseconds: (ContinuousClock.now - commitStart).nanosecondsInt64, outcome: result.outcome.metricName)
         if !result.appliedTickets.isEmpty, let observer = self.listener.ticketObserver {
             await observer(result.appliedTickets)
         }

@@ -74,6 +74,7 @@ package actor SLAEngine {
 
     /// Evaluates changed tickets: records their standing and any moment already passed, schedules the next.
     package func observe(_ tickets: [TicketRecord], now: Date = Date(), fromScheduler: Bool = false) async {
+        defer { CoordinatorInstruments.deadlinesScheduled(self.scheduler.count) }
         var states: [TicketSLAState] = []
         var events: [SLAEventRow] = []
         let settled = tickets.filter { !$0.status.isOpen }
@@ -157,6 +158,7 @@ package actor SLAEngine {
     @discardableResult
     package func fireDue(now: Date = Date()) async -> Int {
         let due = self.scheduler.popDue(now: now)
+        for event in due { CoordinatorInstruments.deadlineFired(lateness: now.timeIntervalSince(event.at)) }
         var tickets: [TicketRecord] = []
         for event in due {
             if let stored = try? await self.store.ticket(provider: event.key.provider, id: event.key.ticket) {
@@ -164,6 +166,7 @@ package actor SLAEngine {
             }
         }
         if !tickets.isEmpty { await self.observe(tickets, now: now, fromScheduler: true) }
+        if !due.isEmpty && tickets.isEmpty { CoordinatorInstruments.deadlinesScheduled(self.scheduler.count) }
         return due.count
     }
 
