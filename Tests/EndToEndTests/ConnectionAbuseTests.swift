@@ -119,7 +119,8 @@ extension EndToEnd {
                 let timeouts = try await store.securityEvents(limit: 100_000).filter { $0.kind == "timeout" }.count
                 #expect(timeouts >= Self.abusive, "timeout security events: \(timeouts), abusive connections: \(Self.abusive)")
                 let alerts = try await coordinator.cli(["alerts", "list", "--json"])
-                let alertCount = alerts.stdout.components(separatedBy: "\"security_event\"").count - 1
+                let listed = try JSONSerialization.jsonObject(with: Data(alerts.stdout.utf8)) as? [[String: Any]] ?? []
+                let alertCount = listed.filter { $0["kind"] as? String == "security_event" }.count
                 #expect(alertCount >= 1 && alertCount <= 5, "security_event alerts for one flooding host: \(alertCount)")
 
                 await sampler.stop()
