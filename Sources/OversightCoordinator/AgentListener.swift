@@ -178,8 +178,18 @@ package final class AgentListener: Service {
         )
         if let observer = self.securityObserver {
             let agent: AgentRow? = if let agentId { try? await self.store.agent(id: agentId) } else { nil }
-            await observer(kind, agent, address, detail)
+            // The alert names the peer's host, not host and port: a flood of connections from one host is one alert
+            // (updated on every repeat), not one per source port (the stored event keeps the port).
+            await observer(kind, agent, Self.host(of: address), detail)
         }
+    }
+
+    /// `127.0.0.1` of NIO's `[IPv4]127.0.0.1/127.0.0.1:54321` (and `::1` of `[IPv6]::1/::1:54321`); anything else as is.
+    static func host(of address: String) -> String {
+        guard address.hasPrefix("["), let slash = address.firstIndex(of: "/"), let colon = address.lastIndex(of: ":"), colon > slash else {
+            return address
+        }
+        return String(address[address.index(after: slash)..<colon])
     }
 }
 

@@ -74,6 +74,8 @@ package struct CoordinatorServer: Sendable {
             settled: { tickets in await router.ticketsSettled(tickets) }
         )
         try await engine.rebuild()
+        let recovered = try await router.recoverSLAAlerts(store: store)
+        if recovered > 0 { logger.notice("raised the alerts of SLA events recorded just before the last stop", metadata: ["oversight.alerts.recovered": "\(recovered)"]) }
         let changes = TicketChangeQueue()
         let measuring = !contracts.isEmpty
         let listener = AgentListener(

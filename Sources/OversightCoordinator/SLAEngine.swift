@@ -63,13 +63,22 @@ package actor SLAEngine {
     /// Number of tickets with a scheduled deadline.
     package var scheduledCount: Int { self.scheduler.count }
 
-    /// Rebuilds the scheduler from the store's open tickets (at start).
+    /// Rebuilds the scheduler from the store's open tickets (at start), and evaluates the settled tickets whose latest
+    /// version was committed but never evaluated (the coordinator stopped in between, e.g. kill -9): their breaches
+    /// would otherwise never be recorded, since a settled ticket is not scheduled.
     package func rebuild(now: Date = Date()) async throws {
         let open = try await self.store.openTickets()
+        let unevaluated = try await self.store.ticketsAwaitingEvaluation(providers: Array(self.contracts.keys)).filter { !$0.status.isOpen }
         self.scheduler = DeadlineScheduler()
         self.scheduler.reserveCapacity(open.count)
-        await self.observe(open, now: now)
-        self.logger.info("SLA engine ready", metadata: ["oversight.sla.open_tickets": "\(open.count)", "oversight.sla.scheduled": "\(self.scheduler.count)"])
+        await self.observe(open + unevaluated, now: now)
+        self.logger.info(
+            "SLA engine ready",
+            metadata: [
+                "oversight.sla.open_tickets": "\(open.count)", "oversight.sla.scheduled": "\(self.scheduler.count)",
+                "oversight.sla.recovered": "\(unevaluated.count)",
+            ]
+        )
     }
 
     /// Evaluates changed tickets: records their standing and any moment already passed, schedules the next.
@@ -138,7 +147,8 @@ package actor SLAEngine {
             }
         }
         do {
-            try await self.store.updateSLA(states)
+            // Events first, standings after: a standing newer than the ticket's batch means "evaluated" at the next
+            // start (``rebuild(now:)``), so it must not be written before the events it implies.
             for event in events where try await self.store.recordSLAEvent(event) {
                 var metadata: Logger.Metadata = [
                     LogKey.provider: "\(event.provider)", LogKey.site: "\(event.site)", "oversight.ticket": "\(event.ticketId)",
@@ -148,6 +158,7 @@ package actor SLAEngine {
                 self.logger.notice("SLA \(event.kind)", metadata: metadata)
                 await self.sink(event)
             }
+            try await self.store.updateSLA(states)
         } catch {
             self.logger.error("cannot record SLA evaluations", metadata: [LogKey.error: "\(error)"])
         }

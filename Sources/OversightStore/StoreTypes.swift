@@ -289,6 +289,10 @@ package protocol CoordinatorStore: IntervalMetricStore, EvaluationStore {
     func commitReportingChanges(_ batch: IncomingBatch) async throws -> CommitResult
     /// Every open ticket (not solved or closed), for rebuilding the deadline scheduler at start.
     func openTickets() async throws -> [TicketRecord]
+    /// Tickets of `providers` whose stored version the SLA engine has not evaluated: no standing yet, or a standing
+    /// older than the batch that wrote the ticket. A coordinator killed between committing a batch and evaluating its
+    /// tickets leaves such tickets; the engine evaluates them at start (found by scripts/chaos; docs/reliability.md).
+    func ticketsAwaitingEvaluation(providers: [String]) async throws -> [TicketRecord]
     /// Stores the engine's latest evaluation of tickets.
     func updateSLA(_ states: [TicketSLAState]) async throws
     /// Records an SLA event once; `false` if it was recorded before.

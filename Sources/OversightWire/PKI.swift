@@ -119,8 +119,10 @@ package struct CertificateAuthority: Sendable {
             version: .v3,
             serialNumber: Certificate.SerialNumber(),
             publicKey: .init(publicKey),
+            // `days` in total, the hour of backdating included: Apple platforms refuse TLS server certificates valid
+            // for more than 825 days, and testssl rates them MEDIUM (scripts/tls-scan).
             notValidBefore: now.addingTimeInterval(-3600),
-            notValidAfter: now.addingTimeInterval(Double(days) * 86400),
+            notValidAfter: now.addingTimeInterval(Double(days) * 86400 - 3600),
             issuer: self.certificate.subject,
             subject: subject,
             signatureAlgorithm: .ecdsaWithSHA256,
