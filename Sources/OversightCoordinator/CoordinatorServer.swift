@@ -45,11 +45,11 @@ package struct CoordinatorServer: Sendable {
     package func run(
         logger: Logger, signals: Bool = true, extraServices: [any Service] = [],
         slaSink: @escaping @Sendable (SLAEventRow) async -> Void = { _ in },
-        makeServices: @Sendable (SQLiteStore, AlertCenter) async throws -> [any Service] = { _, _ in [] },
+        makeServices: @Sendable (any CoordinatorStore, AlertCenter) async throws -> [any Service] = { _, _ in [] },
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) async throws {
         let identity = try CoordinatorIdentity.load(self.paths)
-        let store = try SQLiteStore(path: self.paths.store, synchronous: self.synchronous)
+        let store: any CoordinatorStore = try SQLiteStore(path: self.paths.store, synchronous: self.synchronous)
         let contractsDirectory = self.contractsDirectory ?? (self.paths.directory + "/contracts")
         var contracts: [String: Contract] = [:]
         if FileManager.default.fileExists(atPath: contractsDirectory) {

@@ -273,54 +273,6 @@ package struct SLAEventRow: Sendable, Hashable, Codable {
     }
 }
 
-/// The coordinator's storage. The SQLite implementation is ``SQLiteStore``.
-package protocol CoordinatorStore: IntervalMetricStore, EvaluationStore {
-    /// Stores a token for `provider`/`site` (and `extraSites`, which the agent may write records for too).
-    func createToken(hash: String, provider: String, site: String, extraSites: [String], createdAt: Date, expiresAt: Date) async throws
-    func token(hash: String) async throws -> TokenRow?
-    /// Marks the token used and registers the agent in one transaction; fails if the token is unknown, used or expired.
-    func consumeToken(hash: String, agent: NewAgent, now: Date) async throws(TokenProblem) -> TokenRow
-    func agent(id: String) async throws -> AgentRow?
-    func agents() async throws -> [AgentRow]
-    func revokedAgentIds() async throws -> Set<String>
-    func revoke(agentId: String, now: Date) async throws -> Bool
-    func commit(_ batch: IncomingBatch) async throws -> CommitOutcome
-    /// Stores a batch and reports which tickets changed.
-    func commitReportingChanges(_ batch: IncomingBatch) async throws -> CommitResult
-    /// Every open ticket (not solved or closed), for rebuilding the deadline scheduler at start.
-    func openTickets() async throws -> [TicketRecord]
-    /// Stores the engine's latest evaluation of tickets.
-    func updateSLA(_ states: [TicketSLAState]) async throws
-    /// Records an SLA event once; `false` if it was recorded before.
-    func recordSLAEvent(_ event: SLAEventRow) async throws -> Bool
-    /// The latest SLA events, newest first.
-    func slaEvents(limit: Int) async throws -> [SLAEventRow]
-    /// A ticket's SLA standing.
-    func ticketSLA(provider: String, id: String) async throws -> TicketSLAState?
-    func recordHeartbeat(agentId: String, info: HeartbeatInfo, now: Date) async throws
-    func setConnected(agentId: String, connected: Bool, now: Date) async throws
-    func updateCertificate(agentId: String, serial: String, notAfter: Date) async throws
-    func recordSecurityEvent(_ event: SecurityEvent) async throws
-    func securityEvents(limit: Int) async throws -> [SecurityEvent]
-    /// Security events by kind since `since`.
-    func securityEventCounts(since: Date) async throws -> [String: Int]
-    func status(now: Date, offlineAfter: Duration) async throws -> StatusReport
-    func ticket(provider: String, id: String) async throws -> StoredTicket?
-    func ticketCount() async throws -> Int
-    func batch(agentId: String, seq: Int64) async throws -> StoredBatch?
-    /// Rows that break the integrity rules of docs/security.md ("Integrity of stored records"): written by an agent
-    /// not enrolled for the row's site, or dated after `latest` or before the earliest allowed date. Rows stored before
-    /// those rules were enforced can hold them; a head office reviews and re-syncs them (`integrity check`).
-    func integrityFindings(latest: Date, limit: Int) async throws -> [IntegrityFinding]
-}
-
-extension CoordinatorStore {
-    /// Stores a token for one site.
-    package func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws {
-        try await self.createToken(hash: hash, provider: provider, site: site, extraSites: [], createdAt: createdAt, expiresAt: expiresAt)
-    }
-}
-
 /// A stored row that breaks an integrity rule (see ``CoordinatorStore/integrityFindings(latest:limit:)``).
 package struct IntegrityFinding: Sendable, Hashable, Codable {
     /// `ticket`, `interval` or `evaluation`.
