@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -72,6 +73,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The scale-out store: PostgreSQL through PostgresNIO. Linked by the coordinator only, never by the agent.
+        .target(
+            name: "OversightStorePostgres",
+            dependencies: [
+                "OversightModel",
+                "OversightStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .target(
             name: "OversightSLA",
             dependencies: [
@@ -100,6 +113,7 @@ let package = Package(
                 "OversightModel",
                 "OversightSLA",
                 "OversightStore",
+                "OversightStorePostgres",
                 "OversightWire",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -269,7 +283,13 @@ let package = Package(
             name: "OversightSimulatorTests",
             dependencies: ["OversightConfig", "OversightConnectors", "OversightModel", "OversightSimulator"]
         ),
-        .testTarget(name: "OversightStoreTests", dependencies: ["OversightModel", "OversightStore"]),
+        .testTarget(
+            name: "OversightStoreTests",
+            dependencies: [
+                "OversightModel", "OversightStore", "OversightStorePostgres", "OversightTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "OversightAgentTests", dependencies: ["OversightAgent", "OversightConfig", "OversightModel"]),
         .testTarget(
             name: "OversightCoordinatorTests",

@@ -22,7 +22,7 @@ enum ConsoleWiring {
     /// announces it — or, given `passwordFile` (`serve`, whose announcements go to the log), writes it there (0600)
     /// and announces only the file, so that the password never reaches a log.
     static func services(
-        paths: CoordinatorPaths, host: String, port: Int, store: SQLiteStore, alerts: AlertCenter, logger: Logger,
+        paths: CoordinatorPaths, host: String, port: Int, store: any CoordinatorStore, alerts: AlertCenter, logger: Logger,
         events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, passwordFile: String? = nil, metrics: Bool = true,
         announce: @Sendable (String) -> Void
     ) async throws -> [any Service] {

@@ -27,7 +27,7 @@ actor CoordinatorMetrics {
         return registry
     }()
 
-    private let store: SQLiteStore
+    private let store: any OperationsStore
     private let registry: PrometheusCollectorRegistry
     /// The last committed sequence number seen per agent (ingest counters count beyond it).
     private var seenSeq: [String: Int64] = [:]
@@ -35,7 +35,7 @@ actor CoordinatorMetrics {
     private var seenTotals: [String: Int64] = [:]
 
     /// Reads the agents' sequence numbers now: the ingest counters count what is committed from here on.
-    init(store: SQLiteStore) async throws {
+    init(store: any OperationsStore) async throws {
         self.store = store
         self.registry = Self.registry
         for agent in try await store.metricsSnapshot().agents { self.seenSeq[agent.id] = agent.batches }

@@ -10,6 +10,7 @@ import OversightConfig
 import OversightCoordinator
 import OversightAlerts
 import OversightStore
+import OversightStorePostgres
 
 extension CoordinatorSettings {
     /// Applies a validated YAML configuration file; `--data` still wins over the file's `data`.
@@ -41,6 +42,7 @@ extension CoordinatorSettings {
         self.listener.agentCertificateValidity = configuration.certificates.agentValidity
         self.serverHostnames = configuration.certificates.serverHostnames
         self.synchronous = configuration.synchronous == .normal ? .normal : .full
+        self.store = configuration.store
         self.logLevel = configuration.logLevel.rawValue
         self.logFormat = configuration.logFormat.rawValue
         self.contractsDirectory = configuration.contractsDirectory
@@ -60,5 +62,24 @@ extension CoordinatorSettings {
             alerts.alertmanagers.map { .alertmanager(name: $0.name, url: $0.url, resendInterval: $0.resendInterval) }
             + alerts.webhooks.map { .webhook(name: $0.name, url: $0.url, secret: $0.secret, repeatInterval: $0.repeatInterval) }
         return result
+    }
+}
+
+extension CoordinatorSettings {
+    /// The PostgreSQL server to use, when `store.backend` is `postgresql`.
+    var postgresConfiguration: PostgresStore.Configuration? {
+        guard self.store.backend == .postgresql, let server = self.store.postgresql else { return nil }
+        var configuration = PostgresStore.Configuration(
+            host: server.host, port: server.port, database: server.database, username: server.username, password: server.password
+        )
+        switch server.tls {
+        case .disable: configuration.tls = .disable
+        case .prefer: configuration.tls = .prefer
+        case .require: configuration.tls = .require
+        default: configuration.tls = .verifyFull
+        }
+        configuration.caFile = server.caFile
+        configuration.maxConnections = server.maxConnections
+        return configuration
     }
 }

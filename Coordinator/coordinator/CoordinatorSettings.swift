@@ -14,6 +14,8 @@ struct CoordinatorSettings {
     var paths: CoordinatorPaths
     var listener = ListenerConfiguration()
     var synchronous: SQLiteStore.Synchronous = .full
+    /// `store:` of the file (backend, PostgreSQL server); SQLite in the data directory by default.
+    var store = CoordinatorConfiguration.Store()
     var logLevel = "info"
     var logFormat = "text"
     var serverHostnames: [String]?

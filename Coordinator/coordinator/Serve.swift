@@ -44,6 +44,7 @@ struct Serve: AsyncParsableCommand {
             contractsDirectory: self.contracts ?? settings.contractsDirectory
         )
         server.alerts = settings.alertsConfiguration
+        server.postgres = settings.postgresConfiguration
         server.aggregateInterval = settings.aggregateInterval
         let paths = settings.paths
         let consoleHost = settings.listener.host

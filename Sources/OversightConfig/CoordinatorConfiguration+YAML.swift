@@ -71,8 +71,8 @@ extension CoordinatorConfiguration {
             }
         }
         if let store = try root.optional("store") {
-            try store.rejectUnknownKeys(allowed: ["synchronous"])
-            if let value = try store.optional("synchronous") { self.synchronous = try value.choice(Synchronous.self) }
+            self.store = try Self.store(store)
+            self.synchronous = self.store.synchronous
         }
         if let certificates = try root.optional("certificates") {
             try certificates.rejectUnknownKeys(allowed: ["agent_validity", "server_hostnames"])

@@ -101,8 +101,10 @@ package struct CoordinatorConfiguration: Sendable {
     package var limits: Limits = .init()
     /// Agent liveness.
     package var heartbeat: Heartbeat = .init()
-    /// SQLite durability.
+    /// SQLite durability (`store.synchronous`, also in ``store``).
     package var synchronous: Synchronous = .full
+    /// The storage backend (`store:`).
+    package var store: Store = .init()
     /// Certificate authority settings.
     package var certificates: Certificates = .init()
     /// Least severe level logged.

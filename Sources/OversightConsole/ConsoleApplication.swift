@@ -32,9 +32,9 @@ import OversightStore
 ///   - events: live events for `GET /events` (the coordinator's broadcaster); `nil` leaves the route out.
 package func buildApplication(
     configuration: ConsoleConfiguration,
-    store: SQLiteStore,
+    store: any CoordinatorStore,
     alerts: AlertCenter,
-    users: UserStore,
+    users: any ConsoleUserStore,
     logger: Logger,
     events: ConsoleEventFeed? = nil
 ) throws -> some ApplicationProtocol {
@@ -69,9 +69,9 @@ extension TLSConfiguration {
 /// The console's router (pages, API, OpenAPI, static files, live events), without a server.
 package func buildRouter(
     configuration: ConsoleConfiguration,
-    store: SQLiteStore,
+    store: any CoordinatorStore,
     alerts: AlertCenter,
-    users: UserStore,
+    users: any ConsoleUserStore,
     logger: Logger,
     events: ConsoleEventFeed? = nil
 ) -> Router<ConsoleRequestContext> {
@@ -107,9 +107,9 @@ package func buildRouter(
 /// The handlers: what each route reads and renders.
 package struct ConsoleHandlers: Sendable {
     let configuration: ConsoleConfiguration
-    let store: SQLiteStore
+    let store: any CoordinatorStore
     let alerts: AlertCenter
-    let users: UserStore
+    let users: any ConsoleUserStore
     let throttle: LoginThrottle
 
     var now: Date { self.configuration.now() }
@@ -159,38 +159,19 @@ package struct ConsoleHandlers: Sendable {
     /// A page of SLA events, newest first, filtered by scope, provider and site.
     func slaEvents(for user: ConsoleUser, provider: String?, site: String?, limit: Int, cursor: Int64?) async throws -> SLAEventPage {
         if let provider, !user.canSee(provider: provider) { return SLAEventPage(events: [], nextCursor: nil) }
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if let provider {
-            conditions.append("provider = ?")
-            arguments += [provider]
-        }
-        if let site {
-            conditions.append("site = ?")
-            arguments += [site]
-        }
-        if let cursor {
-            conditions.append("id < ?")
-            arguments += [cursor]
-        }
+        let providers: [String]?
         if user.role != .admin, !user.providers.isEmpty {
-            conditions.append("provider IN (\(user.providers.map { _ in "?" }.joined(separator: ",")))")
-            arguments += StatementArguments(user.providers)
+            providers = user.providers
         } else if user.role == .provider {
             return SLAEventPage(events: [], nextCursor: nil)
+        } else {
+            providers = nil
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = """
-            SELECT id, provider, site, ticket_id, clock, kind, at, detected_at, late_data FROM sla_event
-            \(whereClause) ORDER BY id DESC LIMIT \(limit + 1)
-            """
-        let statementArguments = arguments
-        let rows = try await self.store.writer.read { db in try Row.fetchAll(db, sql: sql, arguments: statementArguments) }
+        let rows = try await self.store.slaEventPage(provider: provider, site: site, providers: providers, before: cursor, limit: limit + 1)
         let events = rows.prefix(limit).map { row in
             SLAEventView(
-                id: row["id"], provider: row["provider"], site: row["site"], ticketId: row["ticket_id"], clock: row["clock"],
-                kind: row["kind"], at: Date(timeIntervalSince1970: row["at"]), detectedAt: Date(timeIntervalSince1970: row["detected_at"]),
-                lateData: row["late_data"]
+                id: row.id, provider: row.event.provider, site: row.event.site, ticketId: row.event.ticketId, clock: row.event.clock,
+                kind: row.event.kind, at: row.event.at, detectedAt: row.event.detectedAt, lateData: row.event.lateData
             )
         }
         return SLAEventPage(events: Array(events), nextCursor: rows.count > limit ? events.last.map { String($0.id) } : nil)
@@ -204,5 +185,3 @@ package struct ConsoleHandlers: Sendable {
         return "green"
     }
 }
-
-import GRDB

@@ -264,14 +264,14 @@ extension ConsoleHandlers {
             forms += """
                 <form method="post" action="\(base)/dispute" class="annotate">\(HTML.csrfField(context.identity))
                 <label>Reason for disputing this evaluation
-                <textarea name="reason" required maxlength="\(SQLiteStore.maxAnnotationLength)" rows="3"></textarea></label>
+                <textarea name="reason" required maxlength="\(AnnotationText.maxLength)" rows="3"></textarea></label>
                 <button type="submit">Open dispute</button></form>
                 """
         }
         if user.role.canDecideDisputes, open {
             forms += """
                 <form method="post" action="\(base)/decision" class="annotate">\(HTML.csrfField(context.identity))
-                <label>Decision note <textarea name="note" required maxlength="\(SQLiteStore.maxAnnotationLength)" rows="3"></textarea></label>
+                <label>Decision note <textarea name="note" required maxlength="\(AnnotationText.maxLength)" rows="3"></textarea></label>
                 <button type="submit" name="decision" value="upheld">Uphold dispute</button>
                 <button type="submit" name="decision" value="rejected">Reject dispute</button></form>
                 """
@@ -329,7 +329,7 @@ extension ConsoleHandlers {
                     """
                     <form method="post" action="\(action)" class="annotate">\(HTML.csrfField(context.identity))
                     <label>Clock <select name="clock">\(options)</select></label>
-                    <label>Note <textarea name="text" required maxlength="\(SQLiteStore.maxAnnotationLength)" rows="2"></textarea></label>
+                    <label>Note <textarea name="text" required maxlength="\(AnnotationText.maxLength)" rows="2"></textarea></label>
                     <button type="submit">Add note</button></form>
                     """
                 )
@@ -414,8 +414,8 @@ extension ConsoleHandlers {
 
     /// Refuses a text over the limit before anything else is read (the document's `maxLength`, in code points).
     static func checkLength(_ text: String, _ what: String) throws {
-        guard text.unicodeScalars.count <= SQLiteStore.maxAnnotationLength else {
-            throw ConsoleError.badRequest("\(what) must be at most \(SQLiteStore.maxAnnotationLength) characters")
+        guard text.unicodeScalars.count <= AnnotationText.maxLength else {
+            throw ConsoleError.badRequest("\(what) must be at most \(AnnotationText.maxLength) characters")
         }
     }
 }

@@ -121,7 +121,7 @@ package struct ConsoleAuthMiddleware: RouterMiddleware {
     /// Name of the session cookie.
     package static let sessionCookie = "ovc_session"
 
-    let users: UserStore
+    let users: any ConsoleUserStore
     let now: @Sendable () -> Date
 
     package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -21,7 +21,7 @@ import Synchronization
 package final class AgentListener: Service {
     package let configuration: ListenerConfiguration
     let identity: CoordinatorIdentity
-    let store: any CoordinatorStore
+    let store: any IngestStore
     let logger: Logger
     let group: any EventLoopGroup
     let onBound: @Sendable (SocketAddress) -> Void
@@ -51,7 +51,7 @@ package final class AgentListener: Service {
     ///   - logger: the listener's logger.
     ///   - onBound: called with the bound address (tests bind port 0).
     package init(
-        configuration: ListenerConfiguration, identity: CoordinatorIdentity, store: any CoordinatorStore, logger: Logger,
+        configuration: ListenerConfiguration, identity: CoordinatorIdentity, store: any IngestStore, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         ticketObserver: (@Sendable ([TicketRecord]) async -> Void)? = nil,
         securityObserver: (@Sendable (String, AgentRow?, String, String) async -> Void)? = nil,

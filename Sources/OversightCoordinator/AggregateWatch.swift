@@ -16,13 +16,13 @@ import ServiceLifecycle
 
 /// Computes contract aggregate figures from the store.
 package struct AggregateEvaluator: Sendable {
-    let store: SQLiteStore
+    let store: any FiguresStore
     let contracts: [String: Contract]
     /// How far back the Erlang C projection looks for the recent arrival rate, handle time and staffing.
     package var recentWindow: Duration = .seconds(3600)
 
     /// Creates an evaluator.
-    package init(store: SQLiteStore, contracts: [String: Contract]) {
+    package init(store: any FiguresStore, contracts: [String: Contract]) {
         self.store = store
         self.contracts = contracts
     }

@@ -185,12 +185,12 @@ package actor AlertRouter {
 /// Checks agents' heartbeats for silence every `interval`.
 package struct AgentSilenceWatch: Service {
     let router: AlertRouter
-    let store: any CoordinatorStore
+    let store: any IngestStore
     let silentAfter: Duration
     let interval: Duration
 
     /// Creates the watch.
-    package init(router: AlertRouter, store: any CoordinatorStore, silentAfter: Duration, interval: Duration = .seconds(15)) {
+    package init(router: AlertRouter, store: any IngestStore, silentAfter: Duration, interval: Duration = .seconds(15)) {
         self.router = router
         self.store = store
         self.silentAfter = silentAfter

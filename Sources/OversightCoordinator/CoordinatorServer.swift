@@ -11,6 +11,7 @@ import NIOCore
 import OversightAlerts
 import OversightSLA
 import OversightStore
+import OversightStorePostgres
 import ServiceLifecycle
 
 /// The coordinator process: store, agent listener and revocation watcher.
@@ -18,6 +19,8 @@ package struct CoordinatorServer: Sendable {
     package var paths: CoordinatorPaths
     package var listener: ListenerConfiguration
     package var synchronous: SQLiteStore.Synchronous
+    /// PostgreSQL instead of the SQLite store in the data directory (`store.backend: postgresql`).
+    package var postgres: PostgresStore.Configuration?
     /// Folder of `*.contract.yaml` files; default `DATA/contracts` when it exists.
     package var contractsDirectory: String?
     /// Alert delivery; the alert database defaults to `DATA/alerts.sqlite`.
@@ -45,11 +48,33 @@ package struct CoordinatorServer: Sendable {
     package func run(
         logger: Logger, signals: Bool = true, extraServices: [any Service] = [],
         slaSink: @escaping @Sendable (SLAEventRow) async -> Void = { _ in },
-        makeServices: @Sendable (SQLiteStore, AlertCenter) async throws -> [any Service] = { _, _ in [] },
+        makeServices: @Sendable (any CoordinatorStore, AlertCenter) async throws -> [any Service] = { _, _ in [] },
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) async throws {
+        guard let postgres = self.postgres else {
+            let store = try SQLiteStore(path: self.paths.store, synchronous: self.synchronous)
+            try await self.run(
+                store: store, logger: logger, signals: signals, extraServices: extraServices, slaSink: slaSink, makeServices: makeServices,
+                onBound: onBound
+            )
+            return
+        }
+        logger.info("store", metadata: ["oversight.store.backend": "postgresql", "oversight.store.server": "\(postgres)"])
+        try await PostgresStore.withStore(configuration: postgres, logger: logger) { store in
+            try await self.run(
+                store: store, logger: logger, signals: signals, extraServices: extraServices, slaSink: slaSink, makeServices: makeServices,
+                onBound: onBound
+            )
+        }
+    }
+
+    private func run(
+        store: any CoordinatorStore, logger: Logger, signals: Bool, extraServices: [any Service],
+        slaSink: @escaping @Sendable (SLAEventRow) async -> Void,
+        makeServices: @Sendable (any CoordinatorStore, AlertCenter) async throws -> [any Service],
+        onBound: @escaping @Sendable (SocketAddress) -> Void
+    ) async throws {
         let identity = try CoordinatorIdentity.load(self.paths)
-        let store = try SQLiteStore(path: self.paths.store, synchronous: self.synchronous)
         let contractsDirectory = self.contractsDirectory ?? (self.paths.directory + "/contracts")
         var contracts: [String: Contract] = [:]
         if FileManager.default.fileExists(atPath: contractsDirectory) {

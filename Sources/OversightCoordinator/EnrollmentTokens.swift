@@ -19,7 +19,7 @@ package enum EnrollmentTokens {
     /// Creates and stores a token for `provider`/`site` valid for `ttl`; the agent enrolled with it may also write
     /// records of `extraSites` (head office's explicit choice, for an agent that exports several sites).
     package static func create(
-        store: any CoordinatorStore, provider: String, site: String, extraSites: [String] = [], ttl: Duration, now: Date = Date()
+        store: any IngestStore, provider: String, site: String, extraSites: [String] = [], ttl: Duration, now: Date = Date()
     ) async throws -> Issued {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }

@@ -17,7 +17,7 @@ import ServiceLifecycle
 /// Evaluates tickets and fires their deadlines.
 package actor SLAEngine {
     private let contracts: [String: Contract]
-    private let store: any CoordinatorStore
+    private let store: any SLAStore
     private let logger: Logger
     private let sink: @Sendable (SLAEventRow) async -> Void
     private let settled: @Sendable ([TicketRecord]) async -> Void
@@ -33,7 +33,7 @@ package actor SLAEngine {
     ///   - store: where evaluations and events are recorded.
     ///   - sink: told about every newly recorded event (alerts).
     package init(
-        contracts: [String: Contract], store: any CoordinatorStore, logger: Logger, sink: @escaping @Sendable (SLAEventRow) async -> Void = { _ in },
+        contracts: [String: Contract], store: any SLAStore, logger: Logger, sink: @escaping @Sendable (SLAEventRow) async -> Void = { _ in },
         settled: @escaping @Sendable ([TicketRecord]) async -> Void = { _ in }
     ) {
         self.contracts = contracts

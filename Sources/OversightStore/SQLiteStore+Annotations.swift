@@ -87,17 +87,6 @@ package struct AuditWindow: Sendable, Hashable {
 }
 
 extension SQLiteStore {
-    /// The longest reason, decision note or breach note, in characters (Unicode code points, as JSON Schema counts them).
-    /// Checked here, not in SQL: SQLite's `length` stops at a NUL character.
-    package static let maxAnnotationLength = 2000
-
-    /// White space as ECMAScript's `\s` means it (the OpenAPI document's patterns), so a text the document accepts as not
-    /// blank is never blank here.
-    package static let annotationSpace = CharacterSet(
-        charactersIn: "\t\n\u{0B}\u{0C}\r \u{A0}\u{1680}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}\u{FEFF}"
-    )
-    .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
-
     /// The `v7-annotations` migration: disputes (one open per evaluation, a decided one frozen) and append-only breach notes.
     static func migrateAnnotations(_ db: Database) throws {
         try db.execute(
@@ -138,16 +127,6 @@ extension SQLiteStore {
                     BEGIN SELECT RAISE(ABORT, 'breach notes are append-only'); END;
                 """
         )
-    }
-
-    /// `text` trimmed, or ``AnnotationError/invalid(_:)`` naming `what` when it is blank or longer than the limit.
-    static func annotationText(_ text: String, _ what: String) throws(AnnotationError) -> String {
-        let trimmed = text.trimmingCharacters(in: Self.annotationSpace)
-        guard !trimmed.isEmpty else { throw .invalid("\(what) is required and must not be blank") }
-        guard trimmed.unicodeScalars.count <= Self.maxAnnotationLength else {
-            throw .invalid("\(what) must be at most \(Self.maxAnnotationLength) characters (it has \(trimmed.unicodeScalars.count))")
-        }
-        return trimmed
     }
 
     static let evaluationColumns = """
@@ -241,7 +220,7 @@ extension SQLiteStore {
     /// Opens a dispute of `provider`'s evaluation `evaluationId`: the evaluation must exist and have no open dispute.
     /// - Throws: ``AnnotationError``: `notFound` (no such evaluation), `conflict` (one is open), `invalid` (reason).
     package func openDispute(provider: String, evaluationId: String, by user: String, reason: String, at: Date) async throws -> StoredDispute {
-        let reason = try Self.annotationText(reason, "reason")
+        let reason = try AnnotationText.validated(reason, "reason")
         return try await self.writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM qa_evaluation WHERE provider = ? AND id = ?", arguments: [provider, evaluationId]) != nil
             else { throw AnnotationError.notFound("no such evaluation") }
@@ -265,7 +244,7 @@ extension SQLiteStore {
         provider: String, evaluationId: String, decision: DisputeState, by user: String, note: String, at: Date
     ) async throws -> StoredDispute {
         guard decision != .open else { throw AnnotationError.invalid("decision must be upheld or rejected") }
-        let note = try Self.annotationText(note, "note")
+        let note = try AnnotationText.validated(note, "note")
         return try await self.writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM qa_evaluation WHERE provider = ? AND id = ?", arguments: [provider, evaluationId]) != nil
             else { throw AnnotationError.notFound("no such evaluation") }
@@ -336,7 +315,7 @@ extension SQLiteStore {
     package func addBreachNote(
         provider: String, ticketId: String, clock: String?, author: String, role: String, text: String, at: Date
     ) async throws -> StoredBreachNote {
-        let text = try Self.annotationText(text, "text")
+        let text = try AnnotationText.validated(text, "text")
         return try await self.writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM ticket WHERE provider = ? AND id = ?", arguments: [provider, ticketId]) != nil
             else { throw AnnotationError.notFound("no such ticket") }

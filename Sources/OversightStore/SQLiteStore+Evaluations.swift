@@ -173,13 +173,4 @@ extension SQLiteStore {
         }
     }
 
-    /// `report` with each provider's count of stored QA evaluations.
-    package func addingEvaluationCounts(to report: StatusReport) async throws -> StatusReport {
-        let counts = try await self.evaluationCounts()
-        var report = report
-        for index in report.providers.indices {
-            report.providers[index].evaluations = counts[report.providers[index].provider] ?? 0
-        }
-        return report
-    }
 }

@@ -20,6 +20,13 @@ package struct StoreReadiness: Sendable, Equatable {
 
     /// Ready for traffic: every migration applied and none from a newer version.
     package var isReady: Bool { self.migrationsComplete && !self.supersededByNewerVersion }
+    /// Creates a value (for other store backends).
+    package init(knownMigrations: Int, appliedMigrations: Int, migrationsComplete: Bool, supersededByNewerVersion: Bool) {
+        self.knownMigrations = knownMigrations
+        self.appliedMigrations = appliedMigrations
+        self.migrationsComplete = migrationsComplete
+        self.supersededByNewerVersion = supersededByNewerVersion
+    }
 }
 
 extension SQLiteStore {

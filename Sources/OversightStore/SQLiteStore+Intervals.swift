@@ -174,15 +174,6 @@ extension SQLiteStore {
         }
     }
 
-    /// `report` with each provider's count of stored interval reports.
-    package func addingIntervalCounts(to report: StatusReport) async throws -> StatusReport {
-        let counts = try await self.intervalCounts()
-        var report = report
-        for index in report.providers.indices {
-            report.providers[index].intervals = counts[report.providers[index].provider] ?? 0
-        }
-        return report
-    }
 
     package func intervalCounts() async throws -> [String: Int] {
         try await self.writer.read { db in

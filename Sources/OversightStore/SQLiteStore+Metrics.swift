@@ -23,6 +23,17 @@ package struct StoreMetricsSnapshot: Sendable, Equatable {
         package var outboxDepth: Int64?
         /// When its certificate expires (seconds since 1970).
         package var certificateNotAfter: Double
+        /// Creates a value (for other store backends).
+        package init(id: String, provider: String, site: String, connected: Bool, revoked: Bool, batches: Int64, outboxDepth: Int64? = nil, certificateNotAfter: Double) {
+            self.id = id
+            self.provider = provider
+            self.site = site
+            self.connected = connected
+            self.revoked = revoked
+            self.batches = batches
+            self.outboxDepth = outboxDepth
+            self.certificateNotAfter = certificateNotAfter
+        }
     }
     package var agents: [Agent]
     /// Security events per kind.
@@ -35,6 +46,18 @@ package struct StoreMetricsSnapshot: Sendable, Equatable {
         package var provider: String
         package var kind: String
         package var count: Int64
+        /// Creates a value (for other store backends).
+        package init(provider: String, kind: String, count: Int64) {
+            self.provider = provider
+            self.kind = kind
+            self.count = count
+        }
+    }
+    /// Creates a value (for other store backends).
+    package init(agents: [Agent], securityEventsByKind: [String: Int64], slaEvents: [SLAEventCount]) {
+        self.agents = agents
+        self.securityEventsByKind = securityEventsByKind
+        self.slaEvents = slaEvents
     }
 }
 

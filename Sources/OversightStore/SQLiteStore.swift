@@ -237,6 +237,49 @@ package final class SQLiteStore: CoordinatorStore {
         }
     }
 
+    package func slaEventPage(provider: String?, site: String?, providers: [String]?, before: Int64?, limit: Int) async throws
+        -> [NumberedSLAEvent]
+    {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let provider {
+            conditions.append("provider = ?")
+            arguments += [provider]
+        }
+        if let site {
+            conditions.append("site = ?")
+            arguments += [site]
+        }
+        if let before {
+            conditions.append("id < ?")
+            arguments += [before]
+        }
+        if let providers {
+            guard !providers.isEmpty else { return [] }
+            conditions.append("provider IN (\(providers.map { _ in "?" }.joined(separator: ",")))")
+            arguments += StatementArguments(providers)
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = """
+            SELECT id, provider, site, ticket_id, clock, kind, at, detected_at, late_data FROM sla_event
+            \(whereClause) ORDER BY id DESC LIMIT ?
+            """
+        arguments += [max(0, limit)]
+        let statementArguments = arguments
+        return try await self.writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { row in
+                NumberedSLAEvent(
+                    id: row["id"],
+                    event: SLAEventRow(
+                        provider: row["provider"], site: row["site"], ticketId: row["ticket_id"], clock: row["clock"], kind: row["kind"],
+                        at: Date(timeIntervalSince1970: row["at"]), detectedAt: Date(timeIntervalSince1970: row["detected_at"]),
+                        lateData: row["late_data"]
+                    )
+                )
+            }
+        }
+    }
+
     package func ticketSLA(provider: String, id: String) async throws -> TicketSLAState? {
         try await self.writer.read { db in
             guard
@@ -329,7 +372,7 @@ package final class SQLiteStore: CoordinatorStore {
         """
 
     /// The `extra_sites` column's list.
-    static func sites(_ text: String) -> [String] {
+    package static func sites(_ text: String) -> [String] {
         text.split(separator: ",").map(String.init)
     }
 
@@ -526,7 +569,7 @@ package final class SQLiteStore: CoordinatorStore {
         """
 
     /// `["a","b"]` — written by hand: a JSONEncoder per ticket cost more than the SQLite upsert itself.
-    static func jsonArray(_ strings: [String]) -> String {
+    package static func jsonArray(_ strings: [String]) -> String {
         var text = "["
         for (index, string) in strings.enumerated() {
             if index > 0 { text += "," }
@@ -536,17 +579,17 @@ package final class SQLiteStore: CoordinatorStore {
     }
 
     /// `["2026-11-25T09:00:00.000Z",…]` in the wire form.
-    static func jsonTimes(_ times: [Date]) -> String {
+    package static func jsonTimes(_ times: [Date]) -> String {
         "[" + times.map { "\"" + Self.wireTimestamp($0) + "\"" }.joined(separator: ",") + "]"
     }
 
     /// Reads a ``jsonTimes(_:)`` column; `nil` stays `nil` (the source had no such history).
-    static func times(_ text: String?, decoder: JSONDecoder) -> [Date]? {
+    package static func times(_ text: String?, decoder: JSONDecoder) -> [Date]? {
         text.flatMap { try? decoder.decode([Date].self, from: Data($0.utf8)) }
     }
 
     /// `[{"at":"…","status":"…"}]` in the wire form.
-    static func jsonStatusChanges(_ changes: [TicketRecord.StatusChange]) -> String {
+    package static func jsonStatusChanges(_ changes: [TicketRecord.StatusChange]) -> String {
         var text = "["
         for (index, change) in changes.enumerated() {
             if index > 0 { text += "," }

@@ -47,6 +47,30 @@ package struct AgentRow: Sendable, Hashable, Codable {
         guard self.revokedAt == nil, let heartbeat = self.lastHeartbeatAt ?? self.lastBatchAt else { return false }
         return now.timeIntervalSince(heartbeat) <= Double(offlineAfter.components.seconds)
     }
+    /// Creates a value (for other store backends).
+    package init(id: String, provider: String, site: String, hostname: String, signingKey: String, certificateSerial: String, certificateNotAfter: Date, enrolledAt: Date, revokedAt: Date? = nil, lastSeq: Int64, lastHash: String, lastBatchAt: Date? = nil, lastHeartbeatAt: Date? = nil, version: String? = nil, outboxDepth: Int? = nil, outboxBytes: Int64? = nil, oldestUnsentAgeSeconds: Double? = nil, outboxFull: Bool, lastSourceError: String? = nil, connected: Bool, extraSites: [String] = []) {
+        self.id = id
+        self.provider = provider
+        self.site = site
+        self.hostname = hostname
+        self.signingKey = signingKey
+        self.certificateSerial = certificateSerial
+        self.certificateNotAfter = certificateNotAfter
+        self.enrolledAt = enrolledAt
+        self.revokedAt = revokedAt
+        self.lastSeq = lastSeq
+        self.lastHash = lastHash
+        self.lastBatchAt = lastBatchAt
+        self.lastHeartbeatAt = lastHeartbeatAt
+        self.version = version
+        self.outboxDepth = outboxDepth
+        self.outboxBytes = outboxBytes
+        self.oldestUnsentAgeSeconds = oldestUnsentAgeSeconds
+        self.outboxFull = outboxFull
+        self.lastSourceError = lastSourceError
+        self.connected = connected
+        self.extraSites = extraSites
+    }
 }
 
 /// A new agent to register when its token is consumed.
@@ -74,6 +98,14 @@ package struct TokenRow: Sendable, Hashable {
     package var usedAt: Date?
     /// Sites beyond ``site`` the agent enrolled with this token may write for.
     package var extraSites: [String] = []
+    /// Creates a value (for other store backends).
+    package init(provider: String, site: String, expiresAt: Date, usedAt: Date? = nil, extraSites: [String] = []) {
+        self.provider = provider
+        self.site = site
+        self.expiresAt = expiresAt
+        self.usedAt = usedAt
+        self.extraSites = extraSites
+    }
 }
 
 /// Why a token cannot be used.
@@ -137,6 +169,11 @@ package struct CommitResult: Sendable {
     package var outcome: CommitOutcome
     /// Tickets whose stored row changed (not the stale ones), in batch order.
     package var appliedTickets: [TicketRecord]
+    /// Creates a value (for other store backends).
+    package init(outcome: CommitOutcome, appliedTickets: [TicketRecord]) {
+        self.outcome = outcome
+        self.appliedTickets = appliedTickets
+    }
 }
 
 /// Consolidated status per provider and site.
@@ -158,6 +195,20 @@ package struct StatusReport: Sendable, Codable, Hashable {
         /// QA evaluations stored (filled by ``SQLiteStore/addingEvaluationCounts(to:)``).
         package var evaluations: Int = 0
         package var sites: [Site]
+        /// Creates a value (for other store backends).
+        package init(provider: String, agentsOnline: Int, agentsTotal: Int, tickets: Int, openTickets: Int, newestRecordAt: Date? = nil, atRisk: Int = 0, breached: Int = 0, intervals: Int = 0, evaluations: Int = 0, sites: [Site]) {
+            self.provider = provider
+            self.agentsOnline = agentsOnline
+            self.agentsTotal = agentsTotal
+            self.tickets = tickets
+            self.openTickets = openTickets
+            self.newestRecordAt = newestRecordAt
+            self.atRisk = atRisk
+            self.breached = breached
+            self.intervals = intervals
+            self.evaluations = evaluations
+            self.sites = sites
+        }
     }
 
     package struct Site: Sendable, Codable, Hashable {
@@ -171,6 +222,22 @@ package struct StatusReport: Sendable, Codable, Hashable {
         package var atRisk: Int = 0
         /// Open tickets that missed a target.
         package var breached: Int = 0
+        /// Creates a value (for other store backends).
+        package init(site: String, agentsOnline: Int, agentsTotal: Int, tickets: Int, openTickets: Int, newestRecordAt: Date? = nil, atRisk: Int = 0, breached: Int = 0) {
+            self.site = site
+            self.agentsOnline = agentsOnline
+            self.agentsTotal = agentsTotal
+            self.tickets = tickets
+            self.openTickets = openTickets
+            self.newestRecordAt = newestRecordAt
+            self.atRisk = atRisk
+            self.breached = breached
+        }
+    }
+    /// Creates a value (for other store backends).
+    package init(generatedAt: Date, providers: [Provider]) {
+        self.generatedAt = generatedAt
+        self.providers = providers
     }
 }
 
@@ -179,6 +246,12 @@ package struct StoredTicket: Sendable, Hashable {
     package var record: TicketRecord
     package var agentId: String
     package var batchSeq: Int64
+    /// Creates a value (for other store backends).
+    package init(record: TicketRecord, agentId: String, batchSeq: Int64) {
+        self.record = record
+        self.agentId = agentId
+        self.batchSeq = batchSeq
+    }
 }
 
 /// A stored batch (the evidence of what an agent sent).
@@ -190,6 +263,16 @@ package struct StoredBatch: Sendable, Hashable {
     package var jws: FlattenedJWS
     package var recordCount: Int
     package var receivedAt: Date
+    /// Creates a value (for other store backends).
+    package init(agentId: String, seq: Int64, hash: String, prev: String, jws: FlattenedJWS, recordCount: Int, receivedAt: Date) {
+        self.agentId = agentId
+        self.seq = seq
+        self.hash = hash
+        self.prev = prev
+        self.jws = jws
+        self.recordCount = recordCount
+        self.receivedAt = receivedAt
+    }
 }
 
 /// A security-relevant event (forged signature, chain mismatch, revoked agent, …).
@@ -270,58 +353,6 @@ package struct SLAEventRow: Sendable, Hashable, Codable {
         self.at = at
         self.detectedAt = detectedAt
         self.lateData = lateData
-    }
-}
-
-/// The coordinator's storage. The SQLite implementation is ``SQLiteStore``.
-package protocol CoordinatorStore: IntervalMetricStore, EvaluationStore {
-    /// Stores a token for `provider`/`site` (and `extraSites`, which the agent may write records for too).
-    func createToken(hash: String, provider: String, site: String, extraSites: [String], createdAt: Date, expiresAt: Date) async throws
-    func token(hash: String) async throws -> TokenRow?
-    /// Marks the token used and registers the agent in one transaction; fails if the token is unknown, used or expired.
-    func consumeToken(hash: String, agent: NewAgent, now: Date) async throws(TokenProblem) -> TokenRow
-    func agent(id: String) async throws -> AgentRow?
-    func agents() async throws -> [AgentRow]
-    func revokedAgentIds() async throws -> Set<String>
-    func revoke(agentId: String, now: Date) async throws -> Bool
-    func commit(_ batch: IncomingBatch) async throws -> CommitOutcome
-    /// Stores a batch and reports which tickets changed.
-    func commitReportingChanges(_ batch: IncomingBatch) async throws -> CommitResult
-    /// Every open ticket (not solved or closed), for rebuilding the deadline scheduler at start.
-    func openTickets() async throws -> [TicketRecord]
-    /// Tickets of `providers` whose stored version the SLA engine has not evaluated: no standing yet, or a standing
-    /// older than the batch that wrote the ticket. A coordinator killed between committing a batch and evaluating its
-    /// tickets leaves such tickets; the engine evaluates them at start (found by scripts/chaos; docs/reliability.md).
-    func ticketsAwaitingEvaluation(providers: [String]) async throws -> [TicketRecord]
-    /// Stores the engine's latest evaluation of tickets.
-    func updateSLA(_ states: [TicketSLAState]) async throws
-    /// Records an SLA event once; `false` if it was recorded before.
-    func recordSLAEvent(_ event: SLAEventRow) async throws -> Bool
-    /// The latest SLA events, newest first.
-    func slaEvents(limit: Int) async throws -> [SLAEventRow]
-    /// A ticket's SLA standing.
-    func ticketSLA(provider: String, id: String) async throws -> TicketSLAState?
-    func recordHeartbeat(agentId: String, info: HeartbeatInfo, now: Date) async throws
-    func setConnected(agentId: String, connected: Bool, now: Date) async throws
-    func updateCertificate(agentId: String, serial: String, notAfter: Date) async throws
-    func recordSecurityEvent(_ event: SecurityEvent) async throws
-    func securityEvents(limit: Int) async throws -> [SecurityEvent]
-    /// Security events by kind since `since`.
-    func securityEventCounts(since: Date) async throws -> [String: Int]
-    func status(now: Date, offlineAfter: Duration) async throws -> StatusReport
-    func ticket(provider: String, id: String) async throws -> StoredTicket?
-    func ticketCount() async throws -> Int
-    func batch(agentId: String, seq: Int64) async throws -> StoredBatch?
-    /// Rows that break the integrity rules of docs/security.md ("Integrity of stored records"): written by an agent
-    /// not enrolled for the row's site, or dated after `latest` or before the earliest allowed date. Rows stored before
-    /// those rules were enforced can hold them; a head office reviews and re-syncs them (`integrity check`).
-    func integrityFindings(latest: Date, limit: Int) async throws -> [IntegrityFinding]
-}
-
-extension CoordinatorStore {
-    /// Stores a token for one site.
-    package func createToken(hash: String, provider: String, site: String, createdAt: Date, expiresAt: Date) async throws {
-        try await self.createToken(hash: hash, provider: provider, site: site, extraSites: [], createdAt: createdAt, expiresAt: expiresAt)
     }
 }
 
