@@ -42,6 +42,12 @@ package struct IntervalReport: Sendable, Hashable {
     package var fcrResponses: Int = 0
     /// FCR survey answers that said the issue was resolved at first contact.
     package var fcrYes: Int = 0
+    /// CSAT survey answers (1–5).
+    package var csatResponses: Int = 0
+    /// CSAT answers of 4 or 5.
+    package var csatSatisfied: Int = 0
+    /// Sum of the CSAT answers.
+    package var csatScoreSum: Int = 0
     /// Agents staffed on the queue.
     package var agentsStaffed: Int
     /// Agents Erlang C asks for to reach the target service level at the forecast volume.
@@ -68,6 +74,8 @@ package struct IntervalReport: Sendable, Hashable {
         package var handle: Double
         /// The FCR survey answer, if the caller answers the survey.
         package var resolved: Bool?
+        /// The CSAT answer (1–5), if the caller answers the survey and it asks.
+        package var score: Int?
 
         /// Seconds from the interval's start to the contact's end in the queue: answered, or abandoned.
         package var ended: Double { self.arrival + min(self.wait, self.patience) }
@@ -115,6 +123,11 @@ package struct IntervalReport: Sendable, Hashable {
                     if let resolved = contact.resolved {
                         report.fcrResponses += 1
                         if resolved { report.fcrYes += 1 }
+                    }
+                    if let score = contact.score {
+                        report.csatResponses += 1
+                        report.csatScoreSum += score
+                        if score >= 4 { report.csatSatisfied += 1 }
                     }
                 }
             }
@@ -180,8 +193,12 @@ package struct IntervalReport: Sendable, Hashable {
             let patience = random.exponential(mean: profile.patience)
             let handle = profile.handle.sample(&random)
             var resolved: Bool?
-            if profile.fcrSurveyShare > 0, random.bernoulli(profile.fcrSurveyShare) { resolved = random.bernoulli(profile.fcrYesShare) }
-            contacts.append(Contact(arrival: arrival, wait: wait, patience: patience, handle: handle, resolved: resolved))
+            var score: Int?
+            if profile.fcrSurveyShare > 0, random.bernoulli(profile.fcrSurveyShare) {
+                resolved = random.bernoulli(profile.fcrYesShare)
+                if let weights = profile.csatScores { score = 1 + random.pick(weights: weights) }
+            }
+            contacts.append(Contact(arrival: arrival, wait: wait, patience: patience, handle: handle, resolved: resolved, score: score))
         }
         return Draw(
             start: start, profile: profile, contacts: contacts, agentsStaffed: middle, agentsNeeded: needed,
@@ -208,12 +225,12 @@ package struct IntervalReport: Sendable, Hashable {
         return report
     }
 
-    /// The header of interval CSV files: the reference columns (docs/configuration.md), then `channel`, the FCR survey
-    /// counts and `updated_at`, which ``sourceYAML`` maps.
+    /// The header of interval CSV files: the reference columns (docs/configuration.md), then `channel`, the FCR and
+    /// CSAT survey counts and `updated_at`, which ``sourceYAML`` maps.
     package static let csvHeader =
         "interval_start,interval_minutes,queue,offered,answered,answered_within_threshold,threshold_seconds,abandoned,short_abandons,"
         + "total_answer_delay_seconds,total_handle_seconds,agents_staffed,agents_needed,erlang_c_service_level,channel,fcr_responses,fcr_yes,"
-        + "updated_at"
+        + "csat_responses,csat_satisfied,csat_score_sum,updated_at"
 
     /// The `mapping` of the agent's `intervals` source that reads these files, every column the simulator writes
     /// (the reference columns alone would read every queue as phone).
@@ -234,6 +251,9 @@ package struct IntervalReport: Sendable, Hashable {
             total_handle_seconds: total_handle_seconds
             fcr_responses: fcr_responses
             fcr_yes: fcr_yes
+            csat_responses: csat_responses
+            csat_satisfied: csat_satisfied
+            csat_score_sum: csat_score_sum
             agents_staffed: agents_staffed
             updated_at: updated_at
         """
@@ -245,6 +265,7 @@ package struct IntervalReport: Sendable, Hashable {
             "\(self.answeredWithinThreshold)", "\(Int(self.threshold))", "\(self.abandoned)", "\(self.shortAbandons)",
             "\(Int(self.totalAnswerDelay))", "\(Int(self.totalHandleTime))", "\(self.agentsStaffed)", "\(self.agentsNeeded)",
             String(format: "%.4f", self.modelServiceLevel), self.channel.rawValue, "\(self.fcrResponses)", "\(self.fcrYes)",
+            "\(self.csatResponses)", "\(self.csatSatisfied)", "\(self.csatScoreSum)",
             self.updatedAt.map { TimestampText.iso8601($0, timeZone: timeZone) } ?? "",
         ].joined(separator: ",")
     }

@@ -44,6 +44,8 @@ extension ProviderProfile {
         profile.chat = chat
         profile.quality.highImpactErrorRate = 0.01
         profile.quality.lowImpactErrorRate = 0.05
+        // The first export covers the last 15 minutes, so solved tickets and their QA evaluations are there at once.
+        profile.warmUp = .seconds(900)
         return profile
     }
 
@@ -80,9 +82,11 @@ extension ProviderProfile {
         profile.telephony.threshold = 30
         profile.telephony.targetServiceLevel = 0.9
         profile.telephony.shortAbandon = 10
-        // A post-call IVR survey ("was your issue resolved today?") on both queues: the contract's FCR is by survey.
+        // A post-contact survey ("was your issue resolved today?", "how satisfied are you, 1 to 5?") on both queues: the
+        // contract's FCR is by survey, and its mean CSAT comes from these answers.
         profile.telephony.fcrSurveyShare = 0.3
         profile.telephony.fcrYesShare = 0.78
+        profile.telephony.csatScores = [0.02, 0.04, 0.10, 0.34, 0.50]
         var chat = TelephonyProfile.chat
         chat.callsPerHour = 360
         chat.handle = LogNormal(median: 300, sigma: 0.5)
@@ -92,6 +96,7 @@ extension ProviderProfile {
         chat.patience = 150
         chat.fcrSurveyShare = 0.3
         chat.fcrYesShare = 0.74
+        chat.csatScores = [0.03, 0.05, 0.12, 0.35, 0.45]
         profile.chat = chat
         profile.quality.highImpactErrorRate = 0.05
         profile.quality.lowImpactErrorRate = 0.15

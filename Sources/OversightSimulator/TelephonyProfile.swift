@@ -37,6 +37,9 @@ package struct TelephonyProfile: Sendable, Hashable {
     package var fcrSurveyShare: Double = 0
     /// Share of survey answers that say yes.
     package var fcrYesShare: Double = 0.8
+    /// Relative weights of the 1…5 satisfaction scores surveyed contacts give, if the survey asks for one too (`nil`: no
+    /// CSAT question; CSAT then comes from the tickets).
+    package var csatScores: [Double]?
 
     /// Creates a phone queue with the defaults above.
     package init() {}
