@@ -244,7 +244,9 @@ let package = Package(
         .testTarget(name: "OversightConfigTests", dependencies: ["OversightConfig", "OversightModel"]),
         .testTarget(
             name: "OversightConnectorsTests",
-            dependencies: ["OversightConfig", "OversightConnectors", "OversightModel"]
+            dependencies: ["OversightConfig", "OversightConnectors", "OversightModel"],
+            // Vendor export fixtures, read by path (#filePath) here and by the end-to-end preset test.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "OversightWireTests",

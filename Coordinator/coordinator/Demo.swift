@@ -21,8 +21,9 @@ struct Demo: AsyncParsableCommand {
         discussion: """
             The simulator (default) runs three provider sites that write export files every 2 s: acme-support is healthy, \
             globex-care drifts into breaches, initech-help's export job and agent go silent for 30 s, 30 s in. --speed \
-            accelerates the simulated working day (arrival curve, telephony intervals), not the SLA clocks, which run on wall \
-            time against the tickets' timestamps. --feed samples copies the bundled sample exports once instead.
+            accelerates the simulated working day (the volume curve of tickets and contacts), not the clocks: every timestamp \
+            is wall time, with phone and chat interval reports backfilled from the start of yesterday, so every figure falls \
+            in the periods the console shows. --feed samples copies the bundled sample exports once instead.
             """
     )
     @Option(name: .long, help: "Data directory for the demo (default: a new temporary directory).") var data: String?

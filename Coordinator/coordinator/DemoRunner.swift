@@ -8,6 +8,7 @@
 import Foundation
 import Logging
 import OversightCoordinator
+import OversightSimulator
 import OversightStore
 import ServiceLifecycle
 import Synchronization
@@ -84,7 +85,7 @@ final class DemoRunner: Service, Sendable {
         for provider in self.feed.providers {
             let agentDirectory = "\(self.directory)/agents/\(provider.provider)"
             let exports = "\(agentDirectory)/exports"
-            // The simulator writes telephony interval reports beside the ticket exports (the reference interval CSV).
+            // The simulator writes phone and chat interval reports beside the ticket exports (read with IntervalReport.sourceYAML).
             let intervals = "\(agentDirectory)/intervals"
             // …and QA evaluations of solved tickets as JSON Lines (the reference evaluation keys).
             let evaluations = "\(agentDirectory)/qa"
@@ -125,6 +126,7 @@ final class DemoRunner: Service, Sendable {
                     path: \(intervals)
                     poll_interval: 250ms
                     settle_time: 200ms
+                \(IntervalReport.sourceYAML.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
                   - name: evaluations
                     kind: evaluations
                     path: \(evaluations)

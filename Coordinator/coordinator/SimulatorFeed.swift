@@ -12,11 +12,14 @@ import OversightSimulator
 /// healthy, globex-care/manila drifts into breaches, initech-help/dublin goes silent for a while.
 ///
 /// Every ``exportEvery`` each site's export job writes a file of new and changed tickets into its agent's source
-/// folder (temporary name, then rename); telephony intervals go to the sibling folder `intervals/`, which the agent's
-/// `intervals` source reads, and QA evaluations to `qa/`, which its `evaluations` source reads.
+/// folder (temporary name, then rename); phone and chat interval reports go to the sibling folder `intervals/`, which
+/// the agent's `intervals` source reads, and QA evaluations to `qa/`, which its `evaluations` source reads.
 ///
-/// `speed` accelerates the *simulated working day* only — where each site is in its intraday curve, and the interval
-/// reports' clock. Ticket timestamps are wall time, and the SLA engine runs its clocks on wall time against them.
+/// Every timestamp is wall time, so every figure falls in the periods the console shows: the first export backfills
+/// the interval reports of the previous and the current day (site time, the contracts' time zones), dated in the past;
+/// after that each export restates the interval under way and states finished ones, never ahead of the clock.
+/// `speed` accelerates the *simulated working day* only — where each site is in its intraday curve, which sets the
+/// volume of new tickets and contacts. The SLA engine runs its clocks on wall time against the tickets' timestamps.
 struct SimulatorFeed: DemoFeed {
     /// The run's seed: the same seed gives the same tickets.
     let seed: UInt64
@@ -71,7 +74,11 @@ struct SimulatorFeed: DemoFeed {
                 }
                 if sequence == 1 && !step.isEmpty {
                     let backlog = Int(profile.warmUp.components.seconds)
-                    say("\(profile.provider)/\(profile.site): first export carried \(step.tickets.count) tickets of the last \(backlog) s (its backlog)")
+                    let since = TimestampText.iso8601(Self.previousDayStart(of: start, timeZone: profile.timeZone), timeZone: profile.timeZone)
+                    say(
+                        "\(profile.provider)/\(profile.site): first export carried \(step.tickets.count) tickets of the last \(backlog) s (its backlog) "
+                            + "and \(step.intervals.count) phone and chat interval reports since \(since.prefix(10)) (history)"
+                    )
                 } else {
                     created += step.newTickets
                     updates += step.tickets.count - step.newTickets
@@ -101,7 +108,7 @@ struct SimulatorFeed: DemoFeed {
     var banner: String {
         let start = TimestampText.iso8601(self.simulatedStart, timeZone: TimeZone(identifier: "Europe/Lisbon")!)
         return "Simulator: seed \(self.seed), speed \(self.speed)× (the simulated working day starts \(start.prefix(16).replacingOccurrences(of: "T", with: " ")) Lisbon time). "
-            + "Ticket times and SLA clocks run on wall time; speed only moves the sites through their day."
+            + "Every timestamp is wall time (interval reports since yesterday are backfilled); speed only moves the sites through their day."
             + self.profiles.map { "\n  \($0.provider)/\($0.site): \($0.behaviour)" }.joined()
     }
 
@@ -110,8 +117,21 @@ struct SimulatorFeed: DemoFeed {
             throw DemoError("the simulator has no site for \(provider.provider)")
         }
         return ProviderSimulation(
-            profile: profile, configuration: .init(seed: self.seed, start: start, simulatedStart: self.simulatedStart, speed: self.speed)
+            profile: profile,
+            configuration: .init(
+                seed: self.seed, start: start, simulatedStart: self.simulatedStart, speed: self.speed,
+                intervalHistoryFrom: Self.previousDayStart(of: start, timeZone: profile.timeZone)
+            )
         )
+    }
+
+    /// 00:00 of the day before `now`'s date in `timeZone`: where the backfilled interval history starts, so that the
+    /// current and the previous day period both have interval reports.
+    static func previousDayStart(of now: Date, timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let today = calendar.startOfDay(for: now)
+        return calendar.date(byAdding: .day, value: -1, to: today) ?? today.addingTimeInterval(-86_400)
     }
 
     private func writer(for profile: ProviderProfile, folder: String) throws -> ExportWriter {

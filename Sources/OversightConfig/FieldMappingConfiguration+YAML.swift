@@ -11,17 +11,37 @@ internal import OversightModel
 extension FieldMappingConfiguration {
     /// Reads a `mapping` section.
     ///
-    /// Keys: `fields` (required), `dates` (`format`, `time_zone`), `statuses`, `channels`, `priorities`,
-    /// `defaults` (`channel`, `priority`), `tags_separator`, `pseudonymise`. See docs/configuration.md.
+    /// Keys: `fields` (required unless `preset` is given), `preset` (`zendesk`, `freshdesk`), `dates` (`format`,
+    /// `time_zone`), `statuses`, `channels`, `priorities`, `defaults` (`channel`, `priority`), `tags_separator`,
+    /// `pseudonymise`. With a preset, `fields`, `statuses`, `channels` and `priorities` add to (and override) the
+    /// preset's, and `dates` and `tags_separator` are refused (the vendors write ISO 8601 and JSON arrays). See
+    /// docs/configuration.md.
     /// - Throws: ``ConfigError`` naming the file, line and key of the first problem.
     package init(node: ConfigNode) throws(ConfigError) {
         try node.rejectUnknownKeys(allowed: [
-            "fields", "dates", "statuses", "channels", "priorities", "defaults", "tags_separator", "pseudonymise",
+            "fields", "preset", "dates", "statuses", "channels", "priorities", "defaults", "tags_separator", "pseudonymise",
         ])
 
-        let fieldsNode = try node.required("fields")
-        let fields = try Self.fieldMap(fieldsNode, kind: "ticket", required: TicketField.required)
-        self.init(fields: fields)
+        if let presetNode = try node.optional("preset") {
+            let name = try presetNode.string(maxLength: 64)
+            guard let preset = ExportPreset.all.first(where: { $0.name == name.lowercased() }) else {
+                throw presetNode.invalid(expected: "one of " + ExportPreset.all.map(\.name).joined(separator: ", "))
+            }
+            for key in ["dates", "tags_separator"] {
+                if let refused = try node.optional(key) {
+                    throw refused.error("not used with preset \(preset.name): its files are read as \(preset.name) writes them (ISO 8601 times, JSON arrays)")
+                }
+            }
+            self = preset.mapping
+            self.preset = preset
+            if let fieldsNode = try node.optional("fields") {
+                for (field, key) in try Self.fieldMap(fieldsNode, kind: "ticket", required: [TicketField]()) { self.fields[field] = key }
+            }
+        } else {
+            let fieldsNode = try node.required("fields")
+            let fields = try Self.fieldMap(fieldsNode, kind: "ticket", required: TicketField.required)
+            self.init(fields: fields)
+        }
 
         if let dates = try node.optional("dates") {
             try dates.rejectUnknownKeys(allowed: ["format", "time_zone"])
@@ -30,9 +50,9 @@ extension FieldMappingConfiguration {
             }
             if let zoneNode = try dates.optional("time_zone") { self.timeZone = try Self.timeZone(zoneNode) }
         }
-        if let statuses = try node.optional("statuses") { self.statuses = try Self.valueMap(statuses, TicketStatus.self) }
-        if let channels = try node.optional("channels") { self.channels = try Self.valueMap(channels, ContactChannel.self) }
-        if let priorities = try node.optional("priorities") { self.priorities = try Self.valueMap(priorities, Priority.self) }
+        if let statuses = try node.optional("statuses") { self.statuses.merge(try Self.valueMap(statuses, TicketStatus.self)) { $1 } }
+        if let channels = try node.optional("channels") { self.channels.merge(try Self.valueMap(channels, ContactChannel.self)) { $1 } }
+        if let priorities = try node.optional("priorities") { self.priorities.merge(try Self.valueMap(priorities, Priority.self)) { $1 } }
         if let defaults = try node.optional("defaults") {
             try defaults.rejectUnknownKeys(allowed: ["channel", "priority"])
             if let channel = try defaults.optional("channel") { self.defaultChannel = try channel.choice(ContactChannel.self) }

@@ -31,6 +31,9 @@ package struct FieldMappingConfiguration: Sendable {
     package var tagsSeparator: String = ","
     /// Fields replaced by a keyed hash before anything is stored. Always contains `assignee`.
     package var pseudonymise: Set<TicketField> = [.assignee]
+    /// The helpdesk export the files are in (`mapping.preset`), or `nil` for CSV and JSON Lines read by ``fields``.
+    /// With a preset the connector normalises each exported ticket first, and ``fields`` name keys of that object.
+    package var preset: ExportPreset?
 
     /// Creates a mapping.
     /// - Parameter fields: Oversight field → provider column or JSON key; must name `id`, `status` and `created_at`.

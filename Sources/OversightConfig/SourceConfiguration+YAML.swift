@@ -34,7 +34,12 @@ extension SourceConfiguration {
             let mapping = try node.optional("mapping").map { node throws(ConfigError) in try EvaluationMappingConfiguration(node: node) }
             self.init(name: name, path: path, evaluationMapping: mapping ?? EvaluationMappingConfiguration())
         }
-        if let format = try node.optional("format") { self.format = try format.choice(Format.self) }
+        if let formatNode = try node.optional("format") {
+            self.format = try formatNode.choice(Format.self)
+            if let preset = self.mapping.preset, self.format == .csv {
+                throw formatNode.error("preset \(preset.name) reads JSON exports; use format auto (.json, .jsonl, .ndjson files) or jsonl")
+            }
+        }
         if let poll = try node.optional("poll_interval") {
             self.pollInterval = try poll.duration(in: .milliseconds(100) ... .seconds(3_600))
         }

@@ -19,11 +19,12 @@ package struct SourceConfiguration: Sendable {
 
     /// How files in the folder are read.
     package enum Format: String, Sendable, CaseIterable {
-        /// By extension: `.csv` → CSV, `.jsonl` / `.ndjson` → JSON Lines; other files are ignored.
+        /// By extension: `.csv` → CSV, `.jsonl` / `.ndjson` → JSON Lines; other files are ignored. With a
+        /// `mapping.preset`, `.json`, `.jsonl` and `.ndjson` files are read as the preset's JSON export.
         case auto
         /// Every file is CSV, whatever its extension.
         case csv
-        /// Every file is JSON Lines, whatever its extension.
+        /// Every file is JSON Lines (with a preset: the preset's JSON export), whatever its extension.
         case jsonl
     }
 

@@ -63,10 +63,17 @@ package struct FolderSource: Sendable {
     /// How a file is parsed.
     enum FileFormat {
         case csv, jsonLines
+        /// A helpdesk's JSON export, read by its preset (``PresetExport``).
+        case preset(ExportPreset)
     }
 
     /// The format of a file by the source's `format` and the file's extension; `nil` if `auto` does not know it.
     func fileFormat(of name: String) -> FileFormat? {
+        if self.configuration.kind == .tickets, let preset = self.configuration.mapping.preset {
+            let lowered = name.lowercased()
+            let known = lowered.hasSuffix(".json") || lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson")
+            return known || self.configuration.format != .auto ? .preset(preset) : nil
+        }
         switch self.configuration.format {
         case .csv: return .csv
         case .jsonl: return .jsonLines
@@ -88,7 +95,8 @@ package struct FolderSource: Sendable {
     package func read(file: URL, provider: String, site: String) throws(ConnectorError) -> FileReadResult {
         let path = file.path
         guard let format = self.fileFormat(of: file.lastPathComponent) else {
-            throw ConnectorError(code: .unknownFormat, path: path, message: "unknown extension; expected .csv, .jsonl or .ndjson")
+            let expected = self.configuration.mapping.preset == nil ? ".csv, .jsonl or .ndjson" : ".json, .jsonl or .ndjson"
+            throw ConnectorError(code: .unknownFormat, path: path, message: "unknown extension; expected \(expected)")
         }
         if let size = fileSize(path), size > self.limits.maxFileBytes {
             throw ConnectorError(
@@ -130,6 +138,44 @@ package struct FolderSource: Sendable {
         switch format {
         case .csv: try self.readCSV(bytes, path: path, context: context, into: &result)
         case .jsonLines: try self.readJSONLines(bytes, path: path, context: context, into: &result)
+        case .preset(let preset): try self.readPreset(bytes, preset: preset, path: path, context: context, into: &result)
+        }
+    }
+
+    // MARK: - Helpdesk exports (mapping presets)
+
+    private func readPreset<Mapper: RowMapper>(
+        _ bytes: [UInt8], preset: ExportPreset, path: String, context: RowContext<Mapper>, into result: inout FileReadResult
+    ) throws(ConnectorError) {
+        let contents = PresetExport.tickets(in: bytes, preset: preset, maxRawBytes: self.limits.maxRawBytes)
+        for problem in contents.problems {
+            result.rejects.append(Reject(line: problem.line, reason: "line \(problem.line): \(problem.reason)", raw: problem.raw))
+        }
+        let fields = context.mapper.columns
+        for ticket in contents.tickets {
+            result.rows += 1
+            guard result.rows <= self.limits.maxRows else {
+                throw ConnectorError(code: .tooManyRows, path: path, message: "more than \(self.limits.maxRows) tickets; split the export")
+            }
+            let id = ticket.value.value(at: "id")?.string.map { " (id \($0.prefix(64)))" } ?? ""
+            func reject(_ reason: String) {
+                let raw = String(PresetExport.text(of: ticket.value).prefix(self.limits.maxRawBytes))
+                result.rejects.append(Reject(line: ticket.line, reason: "line \(ticket.line), \(ticket.location)\(id): \(reason)", raw: raw))
+            }
+            if let problem = ticket.problem {
+                reject(problem)
+                continue
+            }
+            do {
+                let record = try context.mapper.mapRecord(
+                    provider: context.provider, site: context.site, fileDate: context.fileDate,
+                    cell: { field in fields[field].flatMap { ticket.value.value(at: $0) } },
+                    label: { field in "key \"\(fields[field] ?? field.rawValue)\"" }
+                )
+                result.records.append(record)
+            } catch {
+                reject(error.message)
+            }
         }
     }
 

@@ -35,14 +35,23 @@ extension ProviderProfile {
         // and callers are patient (a queue announcement), so abandonment stays low.
         profile.telephony.targetServiceLevel = 0.9
         profile.telephony.patience = 180
+        // The chat platform's queue: 20 s threshold and 5 s short abandons, as the contract's chat targets count them.
+        var chat = TelephonyProfile.chat
+        chat.callsPerHour = 180
+        chat.handle = LogNormal(median: 300, sigma: 0.5)
+        chat.targetServiceLevel = 0.9
+        chat.patience = 240
+        profile.chat = chat
         profile.quality.highImpactErrorRate = 0.01
         profile.quality.lowImpactErrorRate = 0.05
+        // The first export covers the last 15 minutes, so solved tickets and their QA evaluations are there at once.
+        profile.warmUp = .seconds(900)
         return profile
     }
 
     /// globex-care/manila — **drifting into breaches**: staffing falls from full to 55 % of need (the slide began five
     /// minutes before the run, and ends five minutes into it), so first replies slow by up to 3.3× and chat tickets miss a 1–2 minute first-reply
-    /// target more and more often; the phone queue's service level falls with it. JSON Lines exports.
+    /// target more and more often; the phone and chat queues' service level falls with it. JSON Lines exports.
     package static var globexCare: ProviderProfile {
         let manila = TimeZone(identifier: "Asia/Manila")!
         var profile = ProviderProfile(
@@ -73,6 +82,22 @@ extension ProviderProfile {
         profile.telephony.threshold = 30
         profile.telephony.targetServiceLevel = 0.9
         profile.telephony.shortAbandon = 10
+        // A post-contact survey ("was your issue resolved today?", "how satisfied are you, 1 to 5?") on both queues: the
+        // contract's FCR is by survey, and its mean CSAT comes from these answers.
+        profile.telephony.fcrSurveyShare = 0.3
+        profile.telephony.fcrYesShare = 0.78
+        profile.telephony.csatScores = [0.02, 0.04, 0.10, 0.34, 0.50]
+        var chat = TelephonyProfile.chat
+        chat.callsPerHour = 360
+        chat.handle = LogNormal(median: 300, sigma: 0.5)
+        chat.threshold = 30
+        chat.shortAbandon = 10
+        chat.targetServiceLevel = 0.9
+        chat.patience = 150
+        chat.fcrSurveyShare = 0.3
+        chat.fcrYesShare = 0.74
+        chat.csatScores = [0.03, 0.05, 0.12, 0.35, 0.45]
+        profile.chat = chat
         profile.quality.highImpactErrorRate = 0.05
         profile.quality.lowImpactErrorRate = 0.15
         return profile
@@ -101,7 +126,14 @@ extension ProviderProfile {
         profile.firstNumber = 100_001
         profile.idDigits = 6
         profile.silence = SilenceSchedule(firstAfter: .seconds(30), duration: .seconds(30), period: .seconds(300))
-        profile.telephony.callsPerHour = 120
+        profile.telephony.callsPerHour = 180
+        var chat = TelephonyProfile.chat
+        chat.callsPerHour = 150
+        chat.handle = LogNormal(median: 270, sigma: 0.5)
+        chat.threshold = 30
+        chat.targetServiceLevel = 0.9
+        chat.patience = 200
+        profile.chat = chat
         profile.quality.highImpactErrorRate = 0.02
         profile.quality.lowImpactErrorRate = 0.08
         return profile

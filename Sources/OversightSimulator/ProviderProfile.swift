@@ -67,6 +67,8 @@ package struct ProviderProfile: Sendable {
     package var silence: SilenceSchedule?
     /// The site's phone queue, reported as 15-minute intervals.
     package var telephony: TelephonyProfile
+    /// The site's chat queue on its chat platform, reported as 15-minute intervals like the phone queue; `nil` for none.
+    package var chat: TelephonyProfile?
     /// QA evaluations of solved tickets.
     package var quality: QAErrorProfile
     /// The export file format the site's system writes.
@@ -114,10 +116,14 @@ package struct ProviderProfile: Sendable {
         self.staffing = .steady
         self.silence = nil
         self.telephony = TelephonyProfile()
+        self.chat = nil
         self.quality = QAErrorProfile()
         self.format = format
         self.warmUp = .seconds(300)
     }
+
+    /// The queues whose interval reports the site exports: the phone queue, then the chat queue if any.
+    package var contactQueues: [TelephonyProfile] { [self.telephony] + (self.chat.map { [$0] } ?? []) }
 
     /// One contact channel's share of new tickets and its times.
     package struct ChannelProfile: Sendable {

@@ -11,11 +11,17 @@ internal import OversightModel
 /// One provider site's systems, simulated: call ``advance(to:)`` with the current instant, get what an export at
 /// that instant contains.
 ///
-/// **Two clocks.** Ticket timestamps are *wall* time — the SLA engine measures them against the wall clock, so SLA
-/// clocks are never accelerated. The *simulated* clock (`simulatedStart + (now − start) × speed`) only says where in
-/// the working day and week the site is: it shapes the arrival rate through the intraday curve and stamps the
-/// telephony intervals. At speed 60 a simulated hour passes every wall minute; the volume per wall hour stays the
-/// profile's.
+/// **Two clocks.** Every timestamp is *wall* time — tickets, evaluations and interval reports — so the SLA engine
+/// measures them against the wall clock, and they fall in the periods (day, week, month) the coordinator shows. The
+/// *simulated* clock (`simulatedStart + (now − start) × speed`) only says where in the working day and week the site
+/// is: from the run's start it shapes the volume of new tickets and of contacts through the intraday curve. At speed 60
+/// a simulated hour passes every wall minute; the volume per wall hour stays the profile's.
+///
+/// **Interval reports.** Each contact queue (``ProviderProfile/contactQueues``) reports 15-minute intervals dated on
+/// the wall clock. The first export backfills the intervals since ``Configuration/intervalHistoryFrom`` (history, its
+/// volume following the site's real day at those hours); after that, every export restates the interval under way
+/// with the contacts that have ended so far and, once it is over, states it finally. No interval lies ahead of the
+/// export instant, so none is refused as being in the future.
 ///
 /// **Determinism.** Arrivals (a non-homogeneous Poisson process, by thinning), ticket lives, telephony and QA each
 /// draw from their own stream of the seed, so the same seed and the same export instants give identical output, and
@@ -31,6 +37,9 @@ package struct ProviderSimulation: Sendable {
         package var simulatedStart: Date
         /// Simulated seconds per wall second.
         package var speed: Double
+        /// Wall instant from which the first export backfills interval reports (dated in the past); `nil`: from the
+        /// interval the run starts in.
+        package var intervalHistoryFrom: Date?
 
         /// Creates a configuration.
         /// - Parameters:
@@ -38,11 +47,13 @@ package struct ProviderSimulation: Sendable {
         ///   - start: wall start.
         ///   - simulatedStart: simulated instant at the start (default: the wall start).
         ///   - speed: acceleration of the simulated day (default 1).
-        package init(seed: UInt64, start: Date, simulatedStart: Date? = nil, speed: Double = 1) {
+        ///   - intervalHistoryFrom: start of the backfilled interval history (default: none).
+        package init(seed: UInt64, start: Date, simulatedStart: Date? = nil, speed: Double = 1, intervalHistoryFrom: Date? = nil) {
             self.seed = seed
             self.start = start
             self.simulatedStart = simulatedStart ?? start
             self.speed = speed
+            self.intervalHistoryFrom = intervalHistoryFrom
         }
     }
 
@@ -57,7 +68,11 @@ package struct ProviderSimulation: Sendable {
     private var nextNumber: Int
     private var active: [SimulatedTicket] = []
     private var lastExport: Date
-    private var nextInterval: Date
+    /// Per contact queue: the start of the next interval to draw, the interval under way, and the contacts its last
+    /// statement counted (an unchanged interval is not restated).
+    private var nextInterval: [Date]
+    private var openInterval: [IntervalReport.Draw?]
+    private var lastStated: [Int]
     /// Tickets created so far (including the warm-up backlog).
     package private(set) var ticketCount = 0
 
@@ -75,8 +90,13 @@ package struct ProviderSimulation: Sendable {
         self.nextNumber = profile.firstNumber
         self.lastExport = configuration.start.addingTimeInterval(-profile.warmUp.timeInterval)
         self.nextCandidate = self.lastExport
-        let minutes = Double(profile.telephony.intervalMinutes * 60)
-        self.nextInterval = Date(timeIntervalSince1970: (configuration.simulatedStart.timeIntervalSince1970 / minutes).rounded(.up) * minutes)
+        let from = min(configuration.intervalHistoryFrom ?? configuration.start, configuration.start)
+        self.nextInterval = profile.contactQueues.map { queue in
+            let seconds = Double(queue.intervalMinutes * 60)
+            return Date(timeIntervalSince1970: (from.timeIntervalSince1970 / seconds).rounded(.down) * seconds)
+        }
+        self.openInterval = profile.contactQueues.map { _ in nil }
+        self.lastStated = profile.contactQueues.map { _ in -1 }
         self.nextCandidate = self.lastExport.addingTimeInterval(self.arrivals.exponential(mean: self.meanCandidateGap))
     }
 
@@ -137,25 +157,59 @@ package struct ProviderSimulation: Sendable {
             }
         }
         self.active.removeAll { $0.finalAt <= now && ($0.evaluation?.evaluatedAt ?? .distantPast) <= now }
-        var intervals: [IntervalReport] = []
-        let length = Double(self.profile.telephony.intervalMinutes * 60)
-        while self.nextInterval.addingTimeInterval(length) <= self.simulated(now) {
-            let start = self.nextInterval
-            let forecast = self.profile.telephony.callsPerHour * length / 3600
-                * self.profile.curve.factor(at: start.addingTimeInterval(length / 2), timeZone: self.profile.timeZone)
-            intervals.append(
-                IntervalReport.simulate(
-                    start: start, forecast: forecast, staffingShare: self.staffingShare(at: self.wall(start.addingTimeInterval(length))),
-                    profile: self.profile.telephony, random: &self.telephony
-                )
-            )
-            self.nextInterval = start.addingTimeInterval(length)
-        }
+        let intervals = self.intervals(upTo: now)
         self.lastExport = now
         return SimulationStep(
             at: now, tickets: tickets.sorted { $0.id < $1.id }, newTickets: created, intervals: intervals,
             evaluations: evaluations.sorted { ($0.evaluatedAt, $0.interactionRef) < ($1.evaluatedAt, $1.interactionRef) }
         )
+    }
+
+    /// The instant whose place in the intraday curve sets the volume at wall instant `wall`: the wall instant itself
+    /// before the run (history), the simulated instant from the run's start on (as for new tickets).
+    private static func curveInstant(_ wall: Date, _ configuration: Configuration) -> Date {
+        guard wall >= configuration.start else { return wall }
+        return configuration.simulatedStart.addingTimeInterval(wall.timeIntervalSince(configuration.start) * configuration.speed)
+    }
+
+    /// The interval statements an export at `now` carries: every interval that ended since the previous export, in
+    /// full, and the one under way with the contacts that have ended so far.
+    private mutating func intervals(upTo now: Date) -> [IntervalReport] {
+        var reports: [IntervalReport] = []
+        let profile = self.profile
+        for (index, queue) in profile.contactQueues.enumerated() {
+            let length = Double(queue.intervalMinutes * 60)
+            let perInterval = queue.callsPerHour * length / 3600
+            while true {
+                if let draw = self.openInterval[index] {
+                    let report = draw.report(at: now)
+                    if report.isFinal {
+                        reports.append(report)
+                        self.openInterval[index] = nil
+                        self.lastStated[index] = -1
+                        continue
+                    }
+                    if report.offered > 0, report.offered != self.lastStated[index] {
+                        reports.append(report)
+                        self.lastStated[index] = report.offered
+                    }
+                    break
+                }
+                let start = self.nextInterval[index]
+                guard start <= now else { break }
+                let (curve, zone, staffing, configuration) = (profile.curve, profile.timeZone, profile.staffing, self.configuration)
+                let peak = max(curve.peak, 1e-9)
+                let middle = Self.curveInstant(start.addingTimeInterval(length / 2), configuration)
+                self.openInterval[index] = IntervalReport.draw(
+                    start: start, forecast: perInterval * curve.factor(at: middle, timeZone: zone), peakForecast: perInterval * peak,
+                    volume: { curve.factor(at: Self.curveInstant($0, configuration), timeZone: zone) / peak },
+                    staffingShare: { staffing.share(atElapsed: $0.timeIntervalSince(configuration.start)) },
+                    profile: queue, random: &self.telephony
+                )
+                self.nextInterval[index] = start.addingTimeInterval(length)
+            }
+        }
+        return reports
     }
 
     /// Draws a new ticket's whole life.

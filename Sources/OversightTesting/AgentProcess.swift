@@ -21,6 +21,8 @@ package struct AgentOptions: Sendable {
     package var proxyUsername: String?
     package var proxyPasswordFile: String?
     package var logLevel = "info"
+    /// The ticket source's `mapping` as YAML (indented by the writer); `nil`: the harness's JSON Lines/CSV field list.
+    package var ticketMapping: String?
     /// Creates the defaults.
     package init() {}
 }
@@ -80,6 +82,8 @@ package final class AgentProcess: @unchecked Sendable {
             if let user = options.proxyUsername { yaml += "  username: \"\(user)\"\n" }
             if let file = options.proxyPasswordFile { yaml += "  password_file: \"\(file)\"\n" }
         }
+        let ticketMapping = ("mapping:\n" + (options.ticketMapping ?? Self.defaultTicketMapping).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            .split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
         yaml += """
             sources:
               - name: tickets
@@ -88,20 +92,7 @@ package final class AgentProcess: @unchecked Sendable {
                 format: auto
                 poll_interval: \(options.pollInterval)
                 settle_time: \(options.settleTime)
-                mapping:
-                  fields:
-                    id: "id"
-                    status: "status"
-                    created_at: "created"
-                    updated_at: "updated"
-                    channel: "channel"
-                    priority: "priority"
-                    queue: "queue"
-                    assignee: "assignee"
-                    tags: "tags"
-                    csat: "csat"
-                  dates:
-                    format: iso8601
+            \(ticketMapping)
               - name: intervals
                 kind: intervals
                 path: "\(self.intervalsDirectory.path)"
@@ -116,6 +107,23 @@ package final class AgentProcess: @unchecked Sendable {
             """
         try Data(yaml.utf8).write(to: self.configFile)
     }
+
+    /// The harness's ticket mapping: JSON Lines or CSV with these keys, ISO 8601 dates.
+    static let defaultTicketMapping = """
+        fields:
+          id: "id"
+          status: "status"
+          created_at: "created"
+          updated_at: "updated"
+          channel: "channel"
+          priority: "priority"
+          queue: "queue"
+          assignee: "assignee"
+          tags: "tags"
+          csat: "csat"
+        dates:
+          format: iso8601
+        """
 
     /// `oversight-agent enroll` against `coordinator`; returns the command's result (the caller checks it).
     package func enroll(coordinator: String, token: String, fingerprint: String, extra: [String] = []) async throws -> CommandResult {

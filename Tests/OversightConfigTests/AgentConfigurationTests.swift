@@ -205,3 +205,41 @@ import Testing
         }
     }
 }
+
+@Suite struct PresetMappingConfigurationTests {
+    static func yaml(_ mapping: String, extra: String = "") -> String {
+        "sources:\n  - name: zd\n    path: /srv/zd\n\(extra)    mapping:\n" + mapping.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func aPresetNeedsNoFieldList() throws {
+        let configuration = try AgentConfiguration(yaml: Self.yaml("preset: zendesk"), file: "agent.yaml")
+        let mapping = configuration.sources[0].mapping
+        #expect(mapping.preset == .zendesk)
+        #expect(mapping.fields[.channel] == "via.channel" && mapping.fields[.status] == "status" && mapping.statuses["hold"] == .onHold)
+        let freshdesk = try AgentConfiguration(yaml: Self.yaml("preset: freshdesk\nstatuses:\n  \"6\": pending\nfields:\n  queue: custom_fields.cf_team"), file: "a.yaml")
+        let fd = freshdesk.sources[0].mapping
+        #expect(fd.preset == .freshdesk && fd.statuses["2"] == .open && fd.statuses["6"] == .pending && fd.fields[.queue] == "custom_fields.cf_team")
+        #expect(fd.fields[.firstReplyAt] == "stats.first_responded_at")
+    }
+
+    @Test(arguments: [
+        ("preset: helpscout", "sources[0].mapping.preset"),
+        ("preset: zendesk\ndates:\n  format: unix", "not used with preset zendesk"),
+        ("preset: zendesk\nfields:\n  colour: x", "unknown ticket field 'colour'"),
+    ])
+    func badPresetMappingsAreRefusedAtTheirLine(mapping: String, message: String) {
+        #expect {
+            _ = try AgentConfiguration(yaml: Self.yaml(mapping), file: "agent.yaml")
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test func aPresetIsNotReadAsCSV() {
+        #expect {
+            _ = try AgentConfiguration(yaml: Self.yaml("preset: zendesk", extra: "    format: csv\n"), file: "agent.yaml")
+        } throws: { error in
+            "\(error)".contains("reads JSON exports")
+        }
+    }
+}

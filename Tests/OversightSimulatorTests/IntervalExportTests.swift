@@ -28,8 +28,10 @@ import Testing
         }
         #expect(!expected.isEmpty)
 
-        // The source as the demo writes it: no mapping, the reference columns.
-        let yaml = "sources:\n  - name: intervals\n    kind: intervals\n    path: \(root)/intervals\n"
+        // The source as the demo writes it: the simulator's own mapping (the reference columns plus channel, surveys and
+        // updated_at).
+        let mapping = IntervalReport.sourceYAML.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        let yaml = "sources:\n  - name: intervals\n    kind: intervals\n    path: \(root)/intervals\n" + mapping + "\n"
         let configuration = try AgentConfiguration(yaml: yaml, file: "agent.yaml")
         let source = FolderSource(configuration: configuration.sources[0], pseudonymKey: Array(repeating: 1, count: 32))
         let files = try FileManager.default.contentsOfDirectory(atPath: root + "/intervals").filter { !$0.hasPrefix(".") }.sorted()
@@ -44,7 +46,10 @@ import Testing
                     Issue.record("not an interval")
                     continue
                 }
-                #expect(read.provider == profile.provider && read.site == profile.site && read.channel == .phone)
+                #expect(read.provider == profile.provider && read.site == profile.site && read.channel == report.channel)
+                #expect(read.fcrResponses == report.fcrResponses && read.fcrYes == report.fcrYes)
+                #expect(read.csatResponses == report.csatResponses && read.csatScoreSum == report.csatScoreSum)
+                #expect(abs(read.updatedAt.timeIntervalSince(report.updatedAt ?? .distantPast)) < 1)
                 #expect(read.queue == report.queue)
                 #expect(abs(read.start.timeIntervalSince(report.start)) < 0.001)
                 #expect(read.minutes == report.minutes)
@@ -63,5 +68,45 @@ import Testing
             }
         }
         #expect(offered > 0)
+    }
+
+    /// Issue 16: interval reports are dated on the wall clock. The first export backfills the history since
+    /// `intervalHistoryFrom` in full; later exports restate the interval under way with more contacts and a newer
+    /// `updatedAt`, then state it finally; nothing lies ahead of the export instant. Phone and chat queues both report.
+    @Test func intervalsBackfillTheHistoryAndNeverLieAheadOfTheExport() {
+        let profile = ProviderProfile.globexCare
+        let start = ProviderSimulationTests.start
+        let history = start.addingTimeInterval(-86_400)
+        var simulation = ProviderSimulation(
+            profile: profile, configuration: .init(seed: 9, start: start, simulatedStart: start.addingTimeInterval(86_400 * 5), speed: 60, intervalHistoryFrom: history)
+        )
+        let first = simulation.advance(to: start)
+        let finals = first.intervals.filter(\.isFinal)
+        // 24 hours of 15-minute intervals per queue, all ended before the start, then the interval under way.
+        #expect(Set(finals.map(\.queue)) == ["phone", "chat"])
+        #expect(finals.count == 2 * 96)
+        #expect(finals.allSatisfy { $0.start >= history && $0.end <= start && $0.updatedAt == start })
+        #expect(finals.contains { $0.channel == .chat } && finals.contains { $0.fcrResponses > 0 && $0.csatResponses > 0 })
+        var lastStatement: [String: IntervalReport] = [:]
+        for report in first.intervals { lastStatement[report.queue + "|\(report.start.timeIntervalSince1970)"] = report }
+        var sawRestatement = false
+        var sawFinalOfLive = false
+        for second in stride(from: 2.0, through: 1_900, by: 2) {
+            let now = start.addingTimeInterval(second)
+            let step = simulation.advance(to: now)
+            for report in step.intervals {
+                #expect(report.start <= now && report.updatedAt == now)
+                #expect(report.isFinal == (report.end <= now))
+                let key = report.queue + "|\(report.start.timeIntervalSince1970)"
+                if let previous = lastStatement[key] {
+                    #expect(!previous.isFinal, "a final statement is never restated")
+                    #expect(report.offered >= previous.offered && report.answered >= previous.answered)
+                    sawRestatement = true
+                    if report.isFinal { sawFinalOfLive = true }
+                }
+                lastStatement[key] = report
+            }
+        }
+        #expect(sawRestatement && sawFinalOfLive)
     }
 }
