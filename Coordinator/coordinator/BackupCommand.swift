@@ -58,6 +58,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
+        try Self.refuseStoreOnPostgreSQL(settings, database: self.database, verb: "backup")
         let source = settings.paths.directory + "/" + self.database.file
         do {
             let summary = try SQLiteBackup.backup(from: source, to: self.to)
@@ -66,6 +67,21 @@ struct BackupCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode(1)
         }
+    }
+}
+
+extension BackupCommand {
+    /// With `store: { backend: postgresql }` the store is not a file of the data directory: `pg_dump` and
+    /// `pg_restore` back it up (docs/operations.md, "With PostgreSQL as the store"); alerts and console stay SQLite.
+    static func refuseStoreOnPostgreSQL(_ settings: CoordinatorSettings, database: BackupDatabase, verb: String) throws {
+        guard database.name == BackupDatabase.store.name, settings.store.backend == .postgresql else { return }
+        FileHandle.standardError.write(Data("""
+            error: the store is on PostgreSQL (store.backend: postgresql in the configuration); \(verb) handles the SQLite \
+            databases only. Use pg_dump --format=custom / pg_restore --single-transaction (docs/operations.md, \
+            "With PostgreSQL as the store"); --database alerts and --database console still work here.
+
+            """.utf8))
+        throw ExitCode(1)
     }
 }
 
@@ -86,6 +102,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
+        try BackupCommand.refuseStoreOnPostgreSQL(settings, database: self.database, verb: "restore")
         let directory = settings.paths.directory
         let target = directory + "/" + self.database.file
         do {

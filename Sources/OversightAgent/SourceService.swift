@@ -87,7 +87,9 @@ package struct SourceService: Service {
                     taken += 1
                 }
             } catch {
-                let message = "\(error)"
+                // SQLITE_FULL: the outbox's filesystem is full. The file stays in the folder and is taken once space is freed.
+                let message = "\(error)".contains("disk is full")
+                    ? "the outbox's disk is full; files stay in the folder until space is freed (\(error))" : "\(error)"
                 lastError = "\(source.name): \(message)"
                 self.logger.warning("source error", metadata: ["oversight.source": "\(source.name)", "oversight.error": "\(message)"])
                 try? await self.outbox.recordSourceError(source: source.name, path: source.path, error: message, now: Date())

@@ -319,12 +319,29 @@ struct AgentSession {
         }
         let hash = JWS.sha256Hex(payloadBytes)
         let commitStart = ContinuousClock.now
-        let result = try await self.listener.store.commitReportingChanges(
-            IncomingBatch(
-                agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: receivedAt, tickets: tickets,
-                intervals: intervals, evaluations: evaluations
+        let result: CommitResult
+        do {
+            result = try await self.listener.store.commitReportingChanges(
+                IncomingBatch(
+                    agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: receivedAt, tickets: tickets,
+                    intervals: intervals, evaluations: evaluations
+                )
             )
-        )
+        } catch {
+            // The store refused the write (a full disk, a lost database): nothing of the batch is stored and it is not
+            // acknowledged, so the agent keeps it in its outbox and sends it again after its reconnect backoff.
+            CoordinatorInstruments.batchCommitted(nanoseconds: (ContinuousClock.now - commitStart).nanosecondsInt64, outcome: "failed")
+            let cause = StoreFailure.cause(of: error)
+            logger.error(
+                "cannot store batch (\(cause)): not acknowledged; the agent keeps it and sends it again",
+                metadata: [LogKey.seq: "\(payload.seq)", LogKey.error: "\(error)"]
+            )
+            throw SessionEnd(
+                code: .storeUnavailable,
+                message: "batch \(payload.seq) was not stored: the coordinator's store refused the write (\(cause)); it is not acknowledged, send it again later",
+                seq: payload.seq
+            )
+        }
         CoordinatorInstruments.batchCommitted(nanoseconds: (ContinuousClock.now - commitStart).nanosecondsInt64, outcome: result.outcome.metricName)
         if !result.appliedTickets.isEmpty, let observer = self.listener.ticketObserver {
             await observer(result.appliedTickets)
@@ -519,6 +536,19 @@ struct AgentSession {
     private func logConnectionError(_ error: any Error) {
         if let error = error as? ChannelError, error == .ioOnClosedChannel || error == .alreadyClosed { return }
         self.logger.info("agent connection ended with an error", metadata: [LogKey.error: "\(error)"])
+    }
+}
+
+/// Names, for logs and the agent, why the store refused a write, without passing on the store's own error text (which
+/// may quote SQL) to the agent.
+enum StoreFailure {
+    static func cause(of error: any Error) -> String {
+        let text = "\(error)".lowercased()
+        // SQLite: "database or disk is full" (SQLITE_FULL); the OS: ENOSPC; PostgreSQL: SQLSTATE 53100 disk_full.
+        if text.contains("disk is full") || text.contains("no space left") || text.contains("53100") || text.contains("could not extend file") {
+            return "its disk is full"
+        }
+        return "the store is unavailable"
     }
 }
 

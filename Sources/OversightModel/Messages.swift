@@ -306,6 +306,8 @@ public struct ProtocolErrorCode: RawRepresentable, Sendable, Hashable, Codable, 
     public static let rateLimited = Self(rawValue: "rate_limited")
     public static let timeout = Self(rawValue: "timeout")
     public static let shuttingDown = Self(rawValue: "shutting_down")
+    /// The coordinator could not store a batch (a full disk, its database away); the batch is not acknowledged.
+    public static let storeUnavailable = Self(rawValue: "store_unavailable")
     public static let internalError = Self(rawValue: "internal")
 }
 

@@ -28,8 +28,9 @@ package final class Harness: Sendable {
         { [weak self] child in self?.children.withLock { $0.append(child) } }
     }
 
-    /// Initialises and starts a coordinator (port 0), optionally with a `serve --config` file.
-    package func startCoordinator(name: String = "coordinator", configYAML: String? = nil) async throws -> CoordinatorProcess {
+    /// Initialises and starts a coordinator (port 0), optionally with a `serve --config` file and a data directory of
+    /// the test's choosing (one on a small filesystem of its own, say); by default `<name>-data` in the test's folder.
+    package func startCoordinator(name: String = "coordinator", configYAML: String? = nil, dataDirectory: URL? = nil) async throws -> CoordinatorProcess {
         var configFile: URL?
         if let configYAML {
             let url = self.directory.child("\(name).yaml")
@@ -37,7 +38,7 @@ package final class Harness: Sendable {
             configFile = url
         }
         let coordinator = try await CoordinatorProcess(
-            dataDirectory: self.directory.child("\(name)-data"), logDirectory: self.directory.child("\(name)-logs"), configFile: configFile,
+            dataDirectory: dataDirectory ?? self.directory.child("\(name)-data"), logDirectory: self.directory.child("\(name)-logs"), configFile: configFile,
             onStart: self.track
         )
         try await coordinator.start()

@@ -100,5 +100,21 @@ extension EndToEnd {
                 #expect(try await coordinator.cli(["restore", "--from", middle.path]).exitCode != 0)
             }
         }
+
+        @Test(.timeLimit(.minutes(1)))
+        func backupAndRestoreOfThePostgreSQLStoreAreRefusedWithWhatToUseInstead() async throws {
+            try await withHarness("backup-pg") { harness in
+                let data = harness.directory.child("data")
+                let config = harness.directory.child("coordinator.yaml")
+                try "data: \(data.path)\nstore:\n  backend: postgresql\n  url: postgresql://oversight@127.0.0.1:5/ovs\n"
+                    .write(to: config, atomically: true, encoding: .utf8)
+                let target = harness.directory.child("store.backup")
+                let backup = try await runCommand(try Binaries.coordinator(), ["backup", "--config", config.path, "--to", target.path])
+                #expect(backup.exitCode == 1 && backup.stderr.contains("store is on PostgreSQL") && backup.stderr.contains("pg_dump"), "\(backup)")
+                #expect(!FileManager.default.fileExists(atPath: target.path), "nothing written")
+                let restore = try await runCommand(try Binaries.coordinator(), ["restore", "--config", config.path, "--from", target.path])
+                #expect(restore.exitCode == 1 && restore.stderr.contains("pg_restore"), "\(restore)")
+            }
+        }
     }
 }

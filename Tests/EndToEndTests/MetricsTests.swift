@@ -56,6 +56,18 @@ extension EndToEnd {
                 let batches = try #require(middle[#"oversight_batches_ingested_total{provider="acme"}"#])
                 #expect(batches >= 1)
                 #expect(middle[#"oversight_agents_enrolled{state="active"}"#] == 1)
+                // The agent's mutual-TLS handshakes completed, and every committed batch timed its store transaction.
+                #expect(try #require(middle[#"oversight_tls_handshakes_total{result="completed"}"#]) >= 1)
+                let commits = middle.filter { $0.key.hasPrefix("oversight_batch_commit_duration_seconds_count{") && $0.key.contains(#"outcome="committed""#) }
+                #expect(commits.values.reduce(0, +) >= batches, "commit durations: \(commits), batches \(batches)")
+
+                // Plain HTTP on the agent port is no TLS handshake at all: it is counted as failed.
+                let failedBefore = middle[#"oversight_tls_handshakes_total{result="failed"}"#] ?? 0
+                let stranger = try await runCommand("/usr/bin/curl", ["-s", "--max-time", "5", "http://\(coordinator.address)/"])
+                #expect(stranger.exitCode != 0, "the agent port answered plain HTTP")
+                try await eventually("the failed handshake counted") {
+                    (try await Self.scrape(port).samples[#"oversight_tls_handshakes_total{result="failed"}"#] ?? 0) > failedBefore
+                }
 
                 // More records: the counters move on; a refused enrollment shows as a security event.
                 try agent.drop("export-2.csv", ExportFile.csv(ticketRows("N", count: 20, offset: 30)))

@@ -428,7 +428,7 @@ struct PostgresStoreTests {
             let (first, second) = try await (a, b)
             #expect(first.isEmpty && second.isEmpty)
             #expect(try await postgres.migrate(dryRun: true).isEmpty)
-            #expect(try await postgres.readiness() == StoreReadiness(knownMigrations: 1, appliedMigrations: 1, migrationsComplete: true, supersededByNewerVersion: false))
+            #expect(try await postgres.readiness() == StoreReadiness(knownMigrations: PostgresStore.migrations.count, appliedMigrations: PostgresStore.migrations.count, migrationsComplete: true, supersededByNewerVersion: false))
         }
     }
 }
