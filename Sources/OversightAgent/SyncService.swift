@@ -84,6 +84,14 @@ package struct SyncService: Service {
         }
     }
 
+    /// How long a connection may go without the coordinator acknowledging what the agent sent (its heartbeats keep
+    /// data flowing) before the agent gives it up as dead and reconnects: three heartbeat intervals, at least 3 s.
+    package static func deadPeerTimeout(heartbeatInterval: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = heartbeatInterval.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
+        return .nanoseconds(max(3_000_000_000, 3 * nanoseconds))
+    }
+
     static func describe(_ error: any Error) -> String {
         if let error = error as? AgentError { return error.message }
         if let error = error as? WireError { return error.message }
@@ -100,7 +108,8 @@ package struct SyncService: Service {
         let context = try TLSSetup.clientContext(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM)
         let channel = try await WireClient.connect(
             host: self.configuration.host, port: self.configuration.port, context: context,
-            verification: verifier.callback(outcome: outcome), proxy: self.configuration.proxy, maxFrameBytes: 16 << 20
+            verification: verifier.callback(outcome: outcome), proxy: self.configuration.proxy, maxFrameBytes: 16 << 20,
+            deadPeerTimeout: Self.deadPeerTimeout(heartbeatInterval: self.configuration.heartbeatInterval)
         )
         do {
             try await channel.executeThenClose { inbound, outbound in

@@ -45,6 +45,8 @@ package final class AgentProcess: @unchecked Sendable {
     package var evaluationsDirectory: URL { self.root.appendingPathComponent("qa") }
     package var configFile: URL { self.root.appendingPathComponent("agent.yaml") }
     package private(set) var process: ChildProcess?
+    /// A command `run` is started under (`ip netns exec NAME`, which execs the agent in a network namespace); empty: directly.
+    package var launcher: [String] = []
     private var starts = 0
     private let onStart: @Sendable (ChildProcess) -> Void
 
@@ -153,8 +155,9 @@ package final class AgentProcess: @unchecked Sendable {
     package func start() throws {
         guard self.process?.isRunning != true else { throw HarnessError("agent \(self.name) is already running") }
         self.starts += 1
+        let command = self.launcher + [try Binaries.agent(), "run", "--config", self.configFile.path]
         let child = try ChildProcess(
-            name: "agent \(self.name)#\(self.starts)", executable: try Binaries.agent(), arguments: ["run", "--config", self.configFile.path],
+            name: "agent \(self.name)#\(self.starts)", executable: command[0], arguments: Array(command.dropFirst()),
             logFile: self.root.appendingPathComponent("agent-\(self.starts).log")
         )
         self.onStart(child)

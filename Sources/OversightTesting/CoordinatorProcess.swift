@@ -27,15 +27,22 @@ package final class CoordinatorProcess: @unchecked Sendable {
     private var starts = 0
     private let onStart: @Sendable (ChildProcess) -> Void
 
-    /// `oversight-coordinator init --data DIR --hostname 127.0.0.1 localhost`.
-    package init(dataDirectory: URL, logDirectory: URL, configFile: URL? = nil, onStart: @escaping @Sendable (ChildProcess) -> Void) async throws {
+    /// The address `serve` listens on: 127.0.0.1, or `0.0.0.0` for agents on another network (a namespace of the test's).
+    package var listenHost = "127.0.0.1"
+
+    /// `oversight-coordinator init --data DIR --hostname 127.0.0.1 localhost` (and any further names or addresses the
+    /// server certificate must carry).
+    package init(
+        dataDirectory: URL, logDirectory: URL, configFile: URL? = nil, extraHostnames: [String] = [],
+        onStart: @escaping @Sendable (ChildProcess) -> Void
+    ) async throws {
         self.dataDirectory = dataDirectory
         self.logDirectory = logDirectory
         self.configFile = configFile
         self.onStart = onStart
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         let result = try await runCommand(
-            try Binaries.coordinator(), ["init", "--data", dataDirectory.path, "--hostname", "127.0.0.1", "localhost"]
+            try Binaries.coordinator(), ["init", "--data", dataDirectory.path, "--hostname", "127.0.0.1", "localhost"] + extraHostnames
         )
         guard result.exitCode == 0 else { throw HarnessError("oversight-coordinator init failed: \(result)") }
     }
@@ -52,7 +59,7 @@ package final class CoordinatorProcess: @unchecked Sendable {
             self.starts += 1
             // The console stays off unless a test asks for it on a free port (`consolePort`): tests never contend for 8443.
             var arguments = [
-                "serve", "--data", self.dataDirectory.path, "--host", "127.0.0.1", "--port", "\(self.port)", "--console-port", "\(self.consolePort)",
+                "serve", "--data", self.dataDirectory.path, "--host", self.listenHost, "--port", "\(self.port)", "--console-port", "\(self.consolePort)",
             ]
             if let configFile { arguments += ["--config", configFile.path] }
             let child = try ChildProcess(

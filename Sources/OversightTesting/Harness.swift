@@ -30,7 +30,10 @@ package final class Harness: Sendable {
 
     /// Initialises and starts a coordinator (port 0), optionally with a `serve --config` file and a data directory of
     /// the test's choosing (one on a small filesystem of its own, say); by default `<name>-data` in the test's folder.
-    package func startCoordinator(name: String = "coordinator", configYAML: String? = nil, dataDirectory: URL? = nil) async throws -> CoordinatorProcess {
+    package func startCoordinator(
+        name: String = "coordinator", configYAML: String? = nil, dataDirectory: URL? = nil, extraHostnames: [String] = [],
+        listenHost: String = "127.0.0.1"
+    ) async throws -> CoordinatorProcess {
         var configFile: URL?
         if let configYAML {
             let url = self.directory.child("\(name).yaml")
@@ -39,8 +42,9 @@ package final class Harness: Sendable {
         }
         let coordinator = try await CoordinatorProcess(
             dataDirectory: dataDirectory ?? self.directory.child("\(name)-data"), logDirectory: self.directory.child("\(name)-logs"), configFile: configFile,
-            onStart: self.track
+            extraHostnames: extraHostnames, onStart: self.track
         )
+        coordinator.listenHost = listenHost
         try await coordinator.start()
         return coordinator
     }

@@ -39,12 +39,30 @@ package enum WireClient {
         proxy: ProxyConfiguration?,
         maxFrameBytes: Int,
         connectTimeout: TimeAmount = .seconds(10),
+        deadPeerTimeout: TimeAmount? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> FrameChannel {
         let proxyPromise = group.any().makePromise(of: Void.self)
-        let bootstrap = ClientBootstrap(group: group)
+        var bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.so_keepalive), value: 1)
+        #if os(Linux)
+        if let deadPeerTimeout {
+            // A half-open connection (the coordinator's host gone, packets dropped silently on the way) is noticed by the
+            // kernel: data unacknowledged for this long closes the connection (TCP_USER_TIMEOUT), and an idle connection
+            // is probed (keepalive) so it is noticed within the same time. The agent's heartbeats keep data flowing.
+            let milliseconds = Int(max(1_000, deadPeerTimeout.nanoseconds / 1_000_000))
+            let seconds = max(1, milliseconds / 1_000)
+            let probes = 3
+            let tcp = SocketOptionLevel(IPPROTO_TCP)
+            bootstrap = bootstrap
+                .channelOption(.socket(tcp, SocketOptionName(TCP_USER_TIMEOUT)), value: milliseconds)
+                .channelOption(.socket(tcp, SocketOptionName(TCP_KEEPIDLE)), value: max(1, seconds / 2))
+                .channelOption(.socket(tcp, SocketOptionName(TCP_KEEPINTVL)), value: max(1, seconds / (2 * probes)))
+                .channelOption(.socket(tcp, SocketOptionName(TCP_KEEPCNT)), value: probes)
+        }
+        #endif
+        bootstrap = bootstrap
             .channelInitializer { channel in
                 guard let proxy else {
                     proxyPromise.succeed()
