@@ -26,6 +26,11 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(name: .long, help: "Coordinator configuration file (YAML); its `store` (and `data`) are used.") var config: String?
     @Flag(name: .long, help: "Print the migrations that would be applied, without applying them.") var dryRun = false
+    @Option(name: .long, help: "Seconds to wait for the PostgreSQL server to answer before giving up.") var connectTimeout: Int = 30
+
+    func validate() throws {
+        guard self.connectTimeout > 0 else { throw ValidationError("--connect-timeout must be a positive number of seconds") }
+    }
 
     func run() async throws {
         let settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
@@ -55,13 +60,40 @@ struct MigrateCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("store: \(postgres)\n".utf8))
         let logger = bootstrapLogging(label: "oversight.coordinator.migrate", level: "warning")
         let dryRun = self.dryRun
+        let timeout = Duration.seconds(self.connectTimeout)
         do {
             return try await PostgresStore.withStore(configuration: postgres, logger: logger, migrating: false) { store in
-                try await store.migrate(dryRun: dryRun)
+                // The pool retries an unreachable server for ever; only reaching it is bounded, never a migration.
+                guard try await Self.answers(store, within: timeout) else {
+                    throw MigrateError(message: "the server did not answer within \(timeout)")
+                }
+                return try await store.migrate(dryRun: dryRun)
             }
         } catch {
             FileHandle.standardError.write(Data("error: cannot migrate the store at \(postgres): \(PostgresStore.reason(error))\n".utf8))
             throw ExitCode(1)
         }
     }
+
+    /// Whether the store answers a read within `timeout`.
+    private static func answers(_ store: PostgresStore, within timeout: Duration) async throws -> Bool {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try await store.readiness()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
+    }
+}
+
+/// Why `migrate` stopped, in words for the operator.
+struct MigrateError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { self.message }
 }

@@ -73,6 +73,18 @@ extension EndToEnd {
                 #expect(applied.stderr.contains("store: postgresql://\(cluster.username)@127.0.0.1:\(cluster.port)/\(database)"), "\(applied)")
                 #expect(try await self.migrate(arguments, dryRun: true) == ["nothing to do"])
                 #expect(try await self.migrate(arguments, dryRun: false) == ["nothing to do"])
+
+                // A server that does not answer: a clear error naming it, within the timeout, not a hang.
+                let nowhere = harness.directory.child("nowhere.yaml")
+                let port = try freeLoopbackPort()
+                try Data("store:\n  backend: postgresql\n  url: postgresql://oversight@127.0.0.1:\(port)/none\n  tls: disable\n".utf8).write(to: nowhere)
+                let started = ContinuousClock.now
+                let refused = try await runCommand(
+                    try Binaries.coordinator(), ["migrate", "--dry-run", "--connect-timeout", "2", "--config", nowhere.path], timeout: .seconds(30)
+                )
+                #expect(ContinuousClock.now - started < .seconds(20))
+                #expect(refused.exitCode == 1, "\(refused)")
+                #expect(refused.stderr.contains("cannot migrate the store at postgresql://oversight@127.0.0.1:\(port)/none"), "\(refused)")
             }
         }
     }
