@@ -163,6 +163,10 @@ extension StoreBackendTests {
             await #expect(throws: AnnotationError.invalid("text is required and must not be blank")) {
                 try await store.addBreachNote(provider: "acme", ticketId: "T1", clock: nil, author: "a", role: "r", text: "\t", at: self.now)
             }
+            // PostgreSQL's text cannot hold NUL: refused alike on every backend, before any SQL.
+            await #expect(throws: AnnotationError.invalid("text holds a NUL character (U+0000)")) {
+                try await store.addBreachNote(provider: "acme", ticketId: "T1", clock: nil, author: "a", role: "r", text: "a\u{0}b", at: self.now)
+            }
             // Without a clock the note goes on the latest breach.
             let latest = try await store.addBreachNote(
                 provider: "acme", ticketId: "T1", clock: nil, author: "sup1", role: "supervisor", text: " waited on the client ", at: self.now + 700
