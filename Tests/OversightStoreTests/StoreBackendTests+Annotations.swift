@@ -222,3 +222,59 @@ extension StoreBackendTests {
         }
     }
 }
+
+extension PostgresStoreTests {
+    /// Two coordinators sharing the database: opening one evaluation's dispute at once gives one dispute and one
+    /// `conflict`; deciding it at once gives one decision and one `conflict` (the unique index and `FOR UPDATE`).
+    @Test func racingDisputeOpensAndDecisionsGiveOneWinner() async throws {
+        try await StoreBackend.postgresql.withStore { store in
+            try await StoreBackendTests.enroll(store)
+            let now = StoreBackendTests.now
+            let evaluation = EvaluationRecord(
+                provider: "acme", site: "paris", id: "E-1", interactionRef: "T-1", evaluator: "qa", scorecard: "sc", scorecardVersion: "1",
+                evaluatedAt: now, highImpactErrors: 0, lowImpactErrors: 0, score: 90, updatedAt: now
+            )
+            _ = try await store.commit(
+                IncomingBatch(
+                    agentId: "agt_a", seq: 1, hash: "h-1", prev: genesisBatchHash, jws: FlattenedJWS(protected: "p", payload: "x", signature: "s"),
+                    receivedAt: now, tickets: [], evaluations: [evaluation]
+                )
+            )
+            for round in 0..<5 {
+                let opens = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for user in 0..<4 {
+                        group.addTask {
+                            do {
+                                _ = try await store.openDispute(provider: "acme", evaluationId: "E-1", by: "p\(user)", reason: "r\(round)", at: now)
+                                return true
+                            } catch AnnotationError.conflict {
+                                return false
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: [Bool]()) { $0.append($1) }
+                }
+                #expect(opens.filter { $0 }.count == 1, "round \(round): \(opens)")
+                let decisions = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for auditor in 0..<4 {
+                        group.addTask {
+                            do {
+                                _ = try await store.decideDispute(
+                                    provider: "acme", evaluationId: "E-1", decision: auditor % 2 == 0 ? .upheld : .rejected, by: "qa\(auditor)",
+                                    note: "n", at: now
+                                )
+                                return true
+                            } catch AnnotationError.conflict {
+                                return false
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: [Bool]()) { $0.append($1) }
+                }
+                #expect(decisions.filter { $0 }.count == 1, "round \(round): \(decisions)")
+            }
+            let thread = try await store.disputes(provider: "acme", evaluationId: "E-1")
+            #expect(thread.count == 5 && thread.allSatisfy { $0.state != .open })
+        }
+    }
+}
