@@ -74,6 +74,16 @@ extension EndToEnd {
                 #expect(try await self.migrate(arguments, dryRun: true) == ["nothing to do"])
                 #expect(try await self.migrate(arguments, dryRun: false) == ["nothing to do"])
 
+                // `serve` applies the same migrations at start: a database it served from has nothing to do.
+                let served = try cluster.createDatabase()
+                let serving = try await harness.startCoordinator(
+                    name: "serving",
+                    configYAML: "store:\n  backend: postgresql\n  url: postgresql://\(cluster.username)@127.0.0.1:\(cluster.port)/\(served)\n  tls: disable\n"
+                )
+                let servedConfig = try #require(serving.configFile)
+                #expect(try await self.migrate(["--config", servedConfig.path], dryRun: true) == ["nothing to do"])
+                await serving.stop()
+
                 // A server that does not answer: a clear error naming it, within the timeout, not a hang.
                 let nowhere = harness.directory.child("nowhere.yaml")
                 let port = try freeLoopbackPort()
