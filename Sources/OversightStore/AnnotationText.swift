@@ -20,10 +20,13 @@ package enum AnnotationText {
     )
     .union(CharacterSet(charactersIn: "\u{2000}"..."\u{200A}"))
 
-    /// `text` trimmed, or ``AnnotationError/invalid(_:)`` naming `what` when it is blank or longer than the limit.
+    /// `text` trimmed, or ``AnnotationError/invalid(_:)`` naming `what` when it is blank, longer than the limit or holds
+    /// a NUL character (which PostgreSQL's `text` cannot hold, and records may not hold either: one rule for every
+    /// backend).
     package static func validated(_ text: String, _ what: String) throws(AnnotationError) -> String {
         let trimmed = text.trimmingCharacters(in: Self.space)
         guard !trimmed.isEmpty else { throw .invalid("\(what) is required and must not be blank") }
+        guard !trimmed.unicodeScalars.contains("\u{0}") else { throw .invalid("\(what) holds a NUL character (U+0000)") }
         guard trimmed.unicodeScalars.count <= Self.maxLength else {
             throw .invalid("\(what) must be at most \(Self.maxLength) characters (it has \(trimmed.unicodeScalars.count))")
         }

@@ -49,6 +49,23 @@ package struct StoredDispute: Sendable, Hashable, Codable {
     package var decidedBy: String?
     package var decidedAt: Date?
     package var decisionNote: String?
+
+    /// Creates a dispute (for other store backends).
+    package init(
+        id: Int64, provider: String, evaluationId: String, openedBy: String, openedAt: Date, reason: String, state: DisputeState,
+        decidedBy: String?, decidedAt: Date?, decisionNote: String?
+    ) {
+        self.id = id
+        self.provider = provider
+        self.evaluationId = evaluationId
+        self.openedBy = openedBy
+        self.openedAt = openedAt
+        self.reason = reason
+        self.state = state
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+        self.decisionNote = decisionNote
+    }
 }
 
 /// A note on a ticket's SLA breach ("customer was unreachable — call log ref 123"). Evidence: never edited or deleted.
@@ -63,6 +80,18 @@ package struct StoredBreachNote: Sendable, Hashable, Codable {
     package var role: String
     package var at: Date
     package var text: String
+
+    /// Creates a note (for other store backends).
+    package init(id: Int64, provider: String, ticketId: String, clock: String, author: String, role: String, at: Date, text: String) {
+        self.id = id
+        self.provider = provider
+        self.ticketId = ticketId
+        self.clock = clock
+        self.author = author
+        self.role = role
+        self.at = at
+        self.text = text
+    }
 }
 
 /// A QA evaluation with the state of its latest dispute, for the audits list.
@@ -70,6 +99,12 @@ package struct AuditRow: Sendable, Hashable {
     package var evaluation: StoredEvaluation
     /// The latest dispute's state; `nil` when it was never disputed.
     package var dispute: DisputeState?
+
+    /// Creates a row (for other store backends).
+    package init(evaluation: StoredEvaluation, dispute: DisputeState?) {
+        self.evaluation = evaluation
+        self.dispute = dispute
+    }
 }
 
 /// Which evaluations of one provider a listing reads: all of them, or those completed in `from ..< to`.

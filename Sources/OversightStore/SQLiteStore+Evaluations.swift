@@ -43,6 +43,13 @@ package struct StoredEvaluation: Sendable, Hashable {
     package var record: EvaluationRecord
     package var agentId: String
     package var batchSeq: Int64
+
+    /// Creates a stored record (for other store backends).
+    package init(record: EvaluationRecord, agentId: String, batchSeq: Int64) {
+        self.record = record
+        self.agentId = agentId
+        self.batchSeq = batchSeq
+    }
 }
 
 extension SQLiteStore {

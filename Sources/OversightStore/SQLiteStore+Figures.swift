@@ -73,6 +73,15 @@ package struct BacklogFigure: Sendable, Hashable, Codable {
     package var medianAgeSeconds: Double?
     /// 90th percentile age of open tickets (nearest rank), seconds.
     package var p90AgeSeconds: Double?
+    /// Creates a figure (for other store backends).
+    package init(provider: String, site: String, open: Int, oldestCreatedAt: Date?, medianAgeSeconds: Double?, p90AgeSeconds: Double?) {
+        self.provider = provider
+        self.site = site
+        self.open = open
+        self.oldestCreatedAt = oldestCreatedAt
+        self.medianAgeSeconds = medianAgeSeconds
+        self.p90AgeSeconds = p90AgeSeconds
+    }
 }
 
 /// An open ticket at risk of missing a target, with the deadline it runs towards.
@@ -86,6 +95,15 @@ package struct AtRiskTicket: Sendable, Hashable, Codable {
     package var deadline: Date
     /// When it became at risk.
     package var atRiskAt: Date?
+    /// Creates an entry (for other store backends).
+    package init(provider: String, site: String, ticketId: String, clock: String, deadline: Date, atRiskAt: Date?) {
+        self.provider = provider
+        self.site = site
+        self.ticketId = ticketId
+        self.clock = clock
+        self.deadline = deadline
+        self.atRiskAt = atRiskAt
+    }
 }
 
 extension SQLiteStore {

@@ -58,6 +58,13 @@ package struct StoredInterval: Sendable, Hashable {
     package var record: IntervalRecord
     package var agentId: String
     package var batchSeq: Int64
+
+    /// Creates a stored record (for other store backends).
+    package init(record: IntervalRecord, agentId: String, batchSeq: Int64) {
+        self.record = record
+        self.agentId = agentId
+        self.batchSeq = batchSeq
+    }
 }
 
 extension SQLiteStore {

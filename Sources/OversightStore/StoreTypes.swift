@@ -371,4 +371,16 @@ package struct IntegrityFinding: Sendable, Hashable, Codable {
     package var problem: String
     /// The row's `updatedAt`.
     package var updatedAt: Date
+
+    /// Creates a finding (for other store backends).
+    package init(kind: String, provider: String, site: String, key: String, agentId: String, batchSeq: Int64, problem: String, updatedAt: Date) {
+        self.kind = kind
+        self.provider = provider
+        self.site = site
+        self.key = key
+        self.agentId = agentId
+        self.batchSeq = batchSeq
+        self.problem = problem
+        self.updatedAt = updatedAt
+    }
 }

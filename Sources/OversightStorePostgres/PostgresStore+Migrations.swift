@@ -235,30 +235,39 @@ extension PostgresStore {
                 """,
                 "CREATE INDEX qa_evaluation_by_evaluated_at ON qa_evaluation (provider, evaluated_at)",
             ]
-        )
+        ),
+        PostgresStore.annotationsMigration,
+        PostgresStore.figureIndexesMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one
-    /// connection throughout. Returns the identifiers it applied (empty when the schema was current).
+    /// connection throughout. Returns the identifiers it applied (empty when the schema was current); with `dryRun`,
+    /// those it would apply, changing nothing (not even creating `oversight_migration` in an empty database).
     @discardableResult
     package func migrate(dryRun: Bool = false) async throws -> [String] {
         try await self.client.withConnection { connection in
             try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLockKey))", logger: self.logger)
             do {
-                try await connection.query(
-                    """
-                    CREATE TABLE IF NOT EXISTS oversight_migration (
-                        identifier text PRIMARY KEY,
-                        applied_at timestamptz NOT NULL DEFAULT now()
+                if !dryRun {
+                    try await connection.query(
+                        """
+                        CREATE TABLE IF NOT EXISTS oversight_migration (
+                            identifier text PRIMARY KEY,
+                            applied_at timestamptz NOT NULL DEFAULT now()
+                        )
+                        """,
+                        logger: self.logger
                     )
-                    """,
-                    logger: self.logger
-                )
+                }
                 var applied: Set<String> = []
-                for try await identifier in try await connection.query("SELECT identifier FROM oversight_migration", logger: self.logger)
-                    .decode(String.self)
-                {
-                    applied.insert(identifier)
+                let exists = try await connection.query("SELECT to_regclass('oversight_migration') IS NOT NULL", logger: self.logger)
+                    .collect().first?.decode(Bool.self) ?? false
+                if exists {
+                    for try await identifier in try await connection.query("SELECT identifier FROM oversight_migration", logger: self.logger)
+                        .decode(String.self)
+                    {
+                        applied.insert(identifier)
+                    }
                 }
                 var done: [String] = []
                 for migration in Self.migrations where !applied.contains(migration.identifier) {

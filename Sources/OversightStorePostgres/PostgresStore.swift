@@ -92,16 +92,17 @@ package final class PostgresStore: CoordinatorStore {
     }
 
     /// Runs a client for `configuration`, applies the migrations (under an advisory lock, so coordinators starting
-    /// together never race) and calls `body` with the store; the client stops when `body` returns or throws.
+    /// together never race) unless `migrating` is `false` (the `migrate` command, which applies them itself), and
+    /// calls `body` with the store; the client stops when `body` returns or throws.
     package static func withStore<Result: Sendable>(
-        configuration: Configuration, logger: Logger, _ body: @Sendable (PostgresStore) async throws -> Result
+        configuration: Configuration, logger: Logger, migrating: Bool = true, _ body: @Sendable (PostgresStore) async throws -> Result
     ) async throws -> Result {
         let client = PostgresClient(configuration: try configuration.clientConfiguration(), backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             let store = PostgresStore(client: client, logger: logger)
-            try await store.migrate()
+            if migrating { try await store.migrate() }
             return try await body(store)
         }
     }
@@ -131,6 +132,12 @@ package final class PostgresStore: CoordinatorStore {
     /// Runs `query` for its effect.
     func execute(_ query: PostgresQuery) async throws {
         try await self.client.query(query, logger: self.logger)
+    }
+
+    /// Runs `sql` as it is, for tests that play a person with SQL access (the append-only triggers); internal, so
+    /// only `@testable` code reaches it.
+    func execute(sql: String) async throws {
+        try await self.execute(PostgresQuery(unsafeSQL: sql))
     }
 
     static func date(_ seconds: Double?) -> Date? { seconds.map(Date.init(timeIntervalSince1970:)) }
