@@ -15,19 +15,19 @@ extension Redactor.Scan {
     }
 
     /// Words after which a number is a phone number.
-    static let phoneKeywords: [[Character]] = [
+    static let phoneKeywords = Keywords([
         "tel", "phone", "mobil", "handy", "fax", "rückruf", "ruf", "call", "anruf", "whatsapp", "viber", "telegram", "sms", "festnetz",
         "тел", "моб", "звон", "факс", "telemóvel", "telemovel", "contacto", "contact", "kontakt", "контакт",
-    ].map { Array($0) }
+    ])
 
     /// Words after which a number is not a phone number (orders, amounts, references), unless a phone word is nearer.
-    static let notPhoneKeywords: [[Character]] = [
+    static let notPhoneKeywords = Keywords([
         "order", "bestell", "auftrag", "rechnung", "invoice", "ticket", "case", "vorgang", "kundennummer", "kunden-nr", "customer no",
         "artikel", "item", "sku", "tracking", "sendung", "paket", "parcel", "ref", "id", "#", "№", "заказ", "счет", "счёт", "накладн",
         "трек", "договор", "артикул", "encomenda", "pedido", "fatura", "factura", "contrato", "vertrag", "betrag", "summe", "amount",
         "total", "price", "preis", "сумма", "цена", "стоимость", "итого", "valor", "preço", "eur", "usd", "gbp", "rub", "chf", "€", "$",
-        "£", "₽", "plz", "postcode", "zip", "индекс", "iban", "bic", "konto", "account", "счёт", "blz",
-    ].map { Array($0) }
+        "£", "₽", "plz", "postcode", "zip", "индекс", "iban", "bic", "konto", "account", "blz",
+    ])
 
     /// Currency words and signs that make a number before them an amount.
     static let currencies: [[Character]] = [

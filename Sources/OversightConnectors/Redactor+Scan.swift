@@ -23,6 +23,9 @@ extension Redactor {
             self.text = text
             self.characters = Array(text)
             self.lowered = self.characters.map { character in
+                if let ascii = character.asciiValue {
+                    return ascii >= UInt8(ascii: "A") && ascii <= UInt8(ascii: "Z") ? Character(Unicode.Scalar(ascii | 0x20)) : character
+                }
                 let lower = character.lowercased()
                 return lower.count == 1 ? Character(lower) : character
             }
@@ -35,12 +38,16 @@ extension Redactor {
             var candidates: [(rule: Int, finding: Finding)] = []
             func add(_ rule: Int, _ findings: [Finding]) { candidates += findings.map { (rule, $0) } }
             add(0, self.patterns())
-            if self.configuration.emails { add(1, self.emails()) }
-            if self.configuration.ibans { add(2, self.ibans()) }
-            let cards = self.configuration.cards == .off ? [] : self.cards()
-            add(3, cards)
-            if self.configuration.cardSecurityCodes { add(4, self.securityCodes(after: self.configuration.cards == .off ? self.cards() : cards)) }
-            if self.configuration.phones { add(5, self.phones()) }
+            // Every built-in rule but names needs an `@` or a digit: most tags and short remarks skip them.
+            let hasDigit = self.characters.contains(where: \.isASCIIDigit)
+            if self.configuration.emails, self.characters.contains("@") { add(1, self.emails()) }
+            if hasDigit {
+                if self.configuration.ibans { add(2, self.ibans()) }
+                let cards = self.cards()
+                if self.configuration.cards != .off { add(3, cards) }
+                if self.configuration.cardSecurityCodes { add(4, self.securityCodes(after: cards)) }
+                if self.configuration.phones { add(5, self.phones()) }
+            }
             add(6, self.nameFindings())
             // Earlier rules first; within a rule, earlier and then longer findings first.
             candidates.sort {
@@ -74,23 +81,30 @@ extension Redactor {
             return true
         }
 
-        /// The start of the last occurrence of one of `words` (lower-case) that begins a word, within `window`
-        /// Characters before `end` and not before a line break.
-        func lastKeyword(_ words: [[Character]], before end: Int, window: Int) -> Int? {
-            var start = max(0, end - window)
-            if let newline = self.characters[start..<end].lastIndex(where: \.isNewline) { start = newline + 1 }
-            var best: Int?
-            for word in words {
-                var index = end - word.count
-                while index >= start {
-                    if self.matches(word, at: index), !(word.first?.isLetter ?? false) || !(self.character(at: index - 1)?.isLetter ?? false) {
-                        if index > (best ?? -1) { best = index }
-                        break
-                    }
-                    index -= 1
-                }
+        /// Keywords by their first Character, for ``lastKeyword(_:before:window:)``.
+        struct Keywords: Sendable {
+            let byFirst: [Character: [[Character]]]
+
+            init(_ words: [String]) {
+                self.byFirst = Dictionary(grouping: words.map { Array($0) }.filter { !$0.isEmpty }, by: { $0[0] })
             }
-            return best
+        }
+
+        /// The start of the last occurrence of one of `keywords` (lower-case) that begins a word and ends before `end`,
+        /// within `window` Characters before `end` and not before a line break.
+        func lastKeyword(_ keywords: Keywords, before end: Int, window: Int) -> Int? {
+            let start = max(0, end - window)
+            var index = end - 1
+            while index >= start {
+                if self.lowered[index].isNewline { return nil }
+                if let candidates = keywords.byFirst[self.lowered[index]] {
+                    for word in candidates where index + word.count <= end && self.matches(word, at: index) {
+                        if !(word[0].isLetter) || !(self.character(at: index - 1)?.isLetter ?? false) { return index }
+                    }
+                }
+                index -= 1
+            }
+            return nil
         }
 
         func finding(_ kind: String, _ range: Range<Int>, _ replacement: String? = nil) -> Finding {
@@ -297,7 +311,7 @@ extension Redactor {
         /// Keywords that name a security code only near a card number or a word for card.
         static let contextualCodeKeywords: [[Character]] = ["code", "код", "kod", "código", "codigo"].map { Array($0) }
         /// Words for a payment card.
-        static let cardWords: [[Character]] = ["card", "karte", "kreditkarte", "карт", "cartão", "cartao"].map { Array($0) }
+        static let cardWords = Keywords(["card", "karte", "kreditkarte", "карт", "cartão", "cartao"])
         /// Words that may stand between a keyword and the code.
         static let fillerWords: [[Character]] =
             [
