@@ -26,7 +26,9 @@ extension Redactor.Scan {
         "artikel", "item", "sku", "tracking", "sendung", "paket", "parcel", "ref", "id", "#", "№", "заказ", "счет", "счёт", "накладн",
         "трек", "договор", "артикул", "encomenda", "pedido", "fatura", "factura", "contrato", "vertrag", "betrag", "summe", "amount",
         "total", "price", "preis", "сумма", "цена", "стоимость", "итого", "valor", "preço", "eur", "usd", "gbp", "rub", "chf", "€", "$",
-        "£", "₽", "plz", "postcode", "zip", "индекс", "iban", "bic", "konto", "account", "blz",
+        "£", "₽", "plz", "postcode", "zip", "индекс", "iban", "bic", "konto", "account", "blz", "kto", "бик", "bik", "инн", "inn",
+        "огрн", "ogrn", "кпп", "kpp", "окпо", "снилс", "nif", "nipc", "cpf", "dni", "nie", "steuer", "ust", "vat", "tax", "ssn", "isbn",
+        "ip ", "kd", "pin", "puk", "imei", "serial", "seriennummer", "s/n",
     ])
 
     /// Currency words and signs that make a number before them an amount.
@@ -123,7 +125,10 @@ extension Redactor.Scan {
         // International: `+49 30 1234567`, `+7 (495) 123-45-67`, `0049 30 1234567`.
         if self.characters[start] == "+" { return (8...15).contains(count) && digits.first != "0" }
         if self.looksLikeDate(groups, joiners) || self.isAmount(start: start, end: end) { return false }
-        let phoneWord = self.lastKeyword(Self.phoneKeywords, before: start, window: 32)
+        // A phone word counts only when it introduces this number: no other digits stand between them.
+        let phoneWord = self.lastKeyword(Self.phoneKeywords, before: start, window: 32).flatMap { index in
+            self.characters[index..<start].contains(where: \.isASCIIDigit) ? nil : index
+        }
         let otherWord = self.lastKeyword(Self.notPhoneKeywords, before: start, window: 32)
         if let otherWord, otherWord > (phoneWord ?? -1) { return false }
         if digits.hasPrefix("00"), digits.dropFirst(2).first != "0", (10...17).contains(count) { return true }
@@ -131,7 +136,8 @@ extension Redactor.Scan {
         if phoneWord != nil, (6...15).contains(count) { return true }
         let dotted = joiners.contains { $0.contains(".") }
         // National with a trunk prefix 0 (DE, UK, PT with 00 aside): `030 1234567`, `0171-1234567`, `020 7946 0958`.
-        if digits.first == "0", (9...12).contains(count), !dotted || groups.count == 1 { return true }
+        // (An area code never starts with 0: `0001234567` is a customer number.)
+        if digits.first == "0", digits.dropFirst().first != "0", (9...12).contains(count), !dotted || groups.count == 1 { return true }
         // Russia, trunk prefix 8: `8 (495) 123-45-67`, `8-916-123-45-67`.
         if digits.first == "8", count == 11, let second = digits.dropFirst().first, "3489".contains(second), !dotted { return true }
         // North America: `(415) 555-0132`, `415-555-0132`, `415.555.0132`, `1-800-555-0199`.
