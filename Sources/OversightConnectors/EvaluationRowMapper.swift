@@ -99,7 +99,7 @@ package struct EvaluationRowMapper: RowMapper {
             agent: try row.text(.agent).map { self.pseudonymiser.pseudonym(for: $0) },
             evaluator: self.pseudonymiser.pseudonym(for: evaluator), scorecard: scorecard, scorecardVersion: version,
             evaluatedAt: evaluatedAt, items: items ?? [], highImpactErrors: try errors(.highImpactErrors, .high),
-            lowImpactErrors: try errors(.lowImpactErrors, .low), score: score, comments: try row.text(.comments).map { Self.bounded(self.redactor.redact($0, names: names)) },
+            lowImpactErrors: try errors(.lowImpactErrors, .low), score: score, comments: try row.text(.comments).map { Self.bounded(self.redactedComments($0, names: names)) },
             updatedAt: try self.date(.updatedAt, row) ?? fileDate
         )
         if let problem = record.validationProblem() { throw RowProblem(message: problem) }
@@ -115,6 +115,22 @@ package struct EvaluationRowMapper: RowMapper {
     /// (stable for this agent, and the evaluator's name cannot be read back from it).
     func derivedID(scorecard: String, interactionRef: String, evaluator: String) -> String {
         "e_" + self.pseudonymiser.pseudonym(for: "evaluation\u{1F}\(scorecard)\u{1F}\(interactionRef)\u{1F}\(evaluator)").dropFirst(2)
+    }
+
+    /// Comments redacted: a long cell is read only as far as its first 8 × the comment limit (it is cut to the limit
+    /// afterwards), and a number or address fragment at that first cut is dropped, never sent.
+    func redactedComments(_ text: String, names: [String]) -> String {
+        let scanned = EvaluationRecord.Limits.maxCommentsLength * 8
+        guard text.utf8.count > scanned else { return self.redactor.redact(text, names: names) }
+        var bytes = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let size = text[index].utf8.count
+            guard bytes + size <= scanned else { break }
+            bytes += size
+            end = text.index(after: index)
+        }
+        return self.redactor.redactedExcerpt(String(text[..<end]), names: names, maxBytes: scanned, truncated: true)
     }
 
     /// `text` cut to the comment limit on a character boundary, with `…` when cut.
