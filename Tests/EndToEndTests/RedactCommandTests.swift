@@ -5,7 +5,10 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OversightModel
+import OversightStore
 import OversightTesting
+import OversightWire
 import Testing
 
 extension EndToEnd {
@@ -91,6 +94,51 @@ extension EndToEnd {
             // Not UTF-8: refused without echoing the bytes.
             let binary = try await runCommand(try Binaries.agent(), ["redact"], input: Data([0x41, 0xFF, 0xFE, 0x42]))
             #expect(binary.exitCode == 2 && binary.stderr.contains("is not UTF-8 text") && binary.stdout.isEmpty)
+        }
+
+        /// The real agent redacts before the outbox: the coordinator stores `[email]`, `[card]`, `[name]`, and no file of the
+        /// agent's data folder (outbox, state) holds the original text.
+        @Test(.timeLimit(.minutes(2)))
+        func theAgentSendsAndKeepsOnlyRedactedText() async throws {
+            try await withHarness("redaction") { harness in
+                let coordinator = try await harness.startCoordinator()
+                let agent = try await harness.startAgent(name: "r", coordinator: coordinator, provider: "acme", site: "lisbon")
+                let ticket =
+                    #"{"id":"R-1","status":"open","created":"2026-03-02T09:00:00Z","updated":"2026-03-02T09:05:00Z","channel":"email","#
+                    + #""priority":"normal","queue":"Billing","assignee":"Anna Müller","tags":["vip","anna.mueller@example.de","#
+                    + #""Müller ruft zurück: +49 30 1234567"]}"#
+                try agent.drop("tickets-1.jsonl", ticket + "\n")
+                let evaluation =
+                    #"{"comments":"Karte 4111 1111 1111 1111 laut vorgelesen, CVV 123 genannt; Boris Popov hat es bemerkt.","#
+                    + #""evaluated_at":"2026-03-02T09:30:00Z","evaluator":"Boris Popov","high_impact_errors":1,"interaction_ref":"R-1","#
+                    + #""low_impact_errors":0,"score":0,"scorecard_id":"support","scorecard_version":3}"#
+                try agent.dropEvaluations("qa-1.jsonl", evaluation + "\n")
+
+                let store = try coordinator.openStore()
+                try await eventually("the ticket stored") { try await store.ticket(provider: "acme", id: "R-1") != nil }
+                let stored = try #require(try await store.ticket(provider: "acme", id: "R-1"))
+                #expect(stored.record.tags == ["vip", "[email]", "[name] ruft zurück: [phone]"])
+                #expect(stored.record.queue == "Billing")
+                #expect(stored.record.assignee?.hasPrefix("p_") == true)
+
+                let day = Date(timeIntervalSince1970: 1_772_409_600)  // 2026-03-02T00:00:00Z
+                try await eventually("the evaluation stored") {
+                    try await store.evaluations(provider: "acme", site: "lisbon", from: day, to: day + 86_400, limit: 10).count == 1
+                }
+                let evaluations = try await store.evaluations(provider: "acme", site: "lisbon", from: day, to: day + 86_400, limit: 10)
+                #expect(evaluations.first?.record.comments == "Karte [card] laut vorgelesen, CVV [cvc] genannt; [name] hat es bemerkt.")
+
+                // Nothing the agent keeps holds the originals: outbox, state, done/ aside (the provider's own files).
+                let originals = ["anna.mueller@example.de", "1234567", "4111 1111", "Boris", "Müller"]
+                let files = FileManager.default.enumerator(at: agent.dataDirectory, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+                #expect(!files.isEmpty)
+                for file in files {
+                    guard let data = try? Data(contentsOf: file) else { continue }
+                    for original in originals {
+                        #expect(data.range(of: Data(original.utf8)) == nil, "\(file.lastPathComponent) holds '\(original)'")
+                    }
+                }
+            }
         }
     }
 }
