@@ -193,6 +193,7 @@ let package = Package(
             dependencies: [
                 "OversightAgent",
                 "OversightConfig",
+                "OversightConnectors",
                 "OversightLogging",
                 "OversightModel",
                 "OversightWire",

@@ -10,6 +10,7 @@ import Foundation
 import Logging
 import OversightAgent
 import OversightConfig
+import OversightConnectors
 import OversightLogging
 import OversightWire
 
@@ -19,7 +20,7 @@ struct OversightAgentCommand: AsyncParsableCommand {
         commandName: "oversight-agent",
         abstract: "Oversight node agent: reads a provider's ticket exports and pushes them, signed, to the coordinator.",
         version: oversightAgentVersion,
-        subcommands: [Enroll.self, Run.self, Status.self, Check.self]
+        subcommands: [Enroll.self, Run.self, Status.self, Check.self, Redact.self]
     )
 }
 
@@ -187,6 +188,39 @@ struct Check: AsyncParsableCommand {
             }
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+struct Redact: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print standard input as the agent would send it: personal data replaced by [email], [phone], [card], …",
+        discussion: """
+            Uses the `redaction:` rules of --config, or the default rules without it. Reads at most 8 MiB. \
+            Nothing is logged, and errors never quote the input.
+            """
+    )
+    @Option(help: "Agent configuration file (YAML) whose `redaction:` rules apply.") var config: String?
+    @Option(name: .customLong("name"), help: "A person's name to remove as [name], as a name field of a row would be (repeatable).")
+    var names: [String] = []
+
+    func run() throws {
+        var rules = RedactionConfiguration()
+        if let config = self.config {
+            do {
+                rules = try AgentConfiguration.load(file: config).redaction
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let text: String
+        do {
+            text = try Redactor.readText(from: .standardInput)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        FileHandle.standardOutput.write(Data(Redactor(configuration: rules).redact(text, names: self.names).utf8))
     }
 }
 

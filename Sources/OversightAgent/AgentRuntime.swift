@@ -67,7 +67,7 @@ package struct AgentRuntime: Sendable {
         let health = AgentHealth()
         let sources = SourceService(
             sources: self.configuration.sources, credentials: credentials, outbox: outbox, outboxLimit: self.configuration.outbox.maxBytes,
-            health: health, logger: logger
+            health: health, redaction: self.configuration.redaction, logger: logger
         )
         let sync = SyncService(
             configuration: try self.syncConfiguration(credentials: credentials), paths: self.paths, outbox: outbox, health: health, logger: logger

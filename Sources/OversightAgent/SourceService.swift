@@ -20,11 +20,24 @@ package struct SourceService: Service {
     let outbox: Outbox
     let outboxLimit: Int
     let health: AgentHealth
+    let redaction: RedactionConfiguration
     let logger: Logger
 
     /// Creates the service.
-    package init(sources: [SourceConfiguration], credentials: AgentCredentials, outbox: Outbox, outboxLimit: Int, health: AgentHealth, logger: Logger) {
+    /// - Parameters:
+    ///   - sources: The folders to read.
+    ///   - credentials: The agent's credentials (its pseudonym key).
+    ///   - outbox: Where records go.
+    ///   - outboxLimit: Most bytes the outbox may hold; sources pause while it is full.
+    ///   - health: Shared health figures.
+    ///   - redaction: The personal data removed from free text and from rejected rows (on by default).
+    ///   - logger: The agent's logger.
+    package init(
+        sources: [SourceConfiguration], credentials: AgentCredentials, outbox: Outbox, outboxLimit: Int, health: AgentHealth,
+        redaction: RedactionConfiguration = .init(), logger: Logger
+    ) {
         self.sources = sources
+        self.redaction = redaction
         self.credentials = credentials
         self.outbox = outbox
         self.outboxLimit = outboxLimit
@@ -33,7 +46,7 @@ package struct SourceService: Service {
     }
 
     package func run() async throws {
-        let folders = self.sources.map { FolderSource(configuration: $0, pseudonymKey: self.credentials.pseudonymKey) }
+        let folders = self.sources.map { FolderSource(configuration: $0, pseudonymKey: self.credentials.pseudonymKey, redaction: self.redaction) }
         let interval = self.sources.map(\.pollInterval).min() ?? .seconds(2)
         for source in self.sources {
             self.logger.info(

@@ -10,7 +10,7 @@ internal import Foundation
 extension AgentConfiguration {
     /// The keys accepted at the top of the agent configuration file.
     package static let topLevelKeys = [
-        "data", "coordinator", "proxy", "batch", "heartbeat_interval", "reconnect", "outbox", "log_level", "log_format", "metrics", "sources",
+        "data", "coordinator", "proxy", "batch", "heartbeat_interval", "reconnect", "outbox", "log_level", "log_format", "metrics", "redaction", "sources",
     ]
 
     /// Loads and validates an agent configuration file. Files it names (`proxy.password_file`) are read now.
@@ -92,6 +92,7 @@ extension AgentConfiguration {
             }
             if let value = try metrics.optional("interval") { self.metrics.interval = try value.duration(in: .seconds(1) ... .seconds(3600)) }
         }
+        if let redaction = try root.optional("redaction") { self.redaction = try RedactionConfiguration(node: redaction) }
     }
 
     private static func proxy(_ node: ConfigNode) throws(ConfigError) -> Proxy {

@@ -108,6 +108,8 @@ package struct AgentConfiguration: Sendable {
     package var logFormat: LogFormat = .text
     /// The node-exporter textfile (`metrics:`).
     package var metrics: Metrics = .init()
+    /// Personal data removed from free text before it leaves the provider (`redaction:`); on by default.
+    package var redaction: RedactionConfiguration = .init()
     /// The folders the agent reads; the file must name at least one.
     package var sources: [SourceConfiguration]
 

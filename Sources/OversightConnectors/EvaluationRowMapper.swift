@@ -24,13 +24,17 @@ package struct EvaluationRowMapper: RowMapper {
     package let mapping: EvaluationMappingConfiguration
     private let timestamps: TimestampParser
     private let pseudonymiser: Pseudonymiser
+    /// Removes personal data from the comments (and the queue when `redaction.queues` is set).
+    package let redactor: Redactor
 
     /// Creates a mapper.
     /// - Parameters:
     ///   - mapping: The source's mapping.
     ///   - pseudonymKey: Key of the keyed hash that replaces the evaluator's and agent's names.
-    package init(mapping: EvaluationMappingConfiguration, pseudonymKey: [UInt8]) {
+    ///   - redaction: What is removed from free text (on by default).
+    package init(mapping: EvaluationMappingConfiguration, pseudonymKey: [UInt8], redaction: RedactionConfiguration = .init()) {
         self.mapping = mapping
+        self.redactor = Redactor(configuration: redaction)
         self.timestamps = TimestampParser(format: mapping.dateFormat, timeZone: mapping.timeZone)
         self.pseudonymiser = Pseudonymiser(key: pseudonymKey)
     }
@@ -38,10 +42,10 @@ package struct EvaluationRowMapper: RowMapper {
     package var columns: [EvaluationField: String] { self.mapping.fields }
 
     package func mapRecord(
-        provider: String, site: String, fileDate: Date, cell: @escaping (EvaluationField) -> JSONValue?,
+        provider: String, site: String, fileDate: Date, names: [String], cell: @escaping (EvaluationField) -> JSONValue?,
         label: @escaping (EvaluationField) -> String
     ) throws(RowProblem) -> Record {
-        .evaluation(try self.record(provider: provider, site: site, fileDate: fileDate, cell: cell, label: label))
+        .evaluation(try self.record(provider: provider, site: site, fileDate: fileDate, names: names, cell: cell, label: label))
     }
 
     /// Builds an evaluation record from one row.
@@ -49,10 +53,12 @@ package struct EvaluationRowMapper: RowMapper {
     ///   - provider: The agent's provider.
     ///   - site: The site the record belongs to.
     ///   - fileDate: The file's modification time, the record's `updatedAt` unless the row has one.
+    ///   - names: Names of people the row names (its `redaction.name_fields`), removed from the comments with the
+    ///     evaluator's and the evaluated agent's.
     ///   - cell: The row's value for a mapped field; `nil` when the row has none.
     ///   - label: How to name a field's source in messages: `column "score"` or `key "score"`.
     package func record(
-        provider: String, site: String, fileDate: Date, cell: @escaping (EvaluationField) -> JSONValue?,
+        provider: String, site: String, fileDate: Date, names: [String] = [], cell: @escaping (EvaluationField) -> JSONValue?,
         label: @escaping (EvaluationField) -> String
     ) throws(RowProblem) -> EvaluationRecord {
         let row = RowCells(columns: self.mapping.fields, cell: cell, label: label)
@@ -81,14 +87,19 @@ package struct EvaluationRowMapper: RowMapper {
         if try row.text(.channel) != nil {
             channel = try row.choice(.channel, self.mapping.channels, default: .phone, section: "channels")
         }
+        // The comments are redacted before they are cut to their limit, so the cut cannot split a card number or address.
+        let agentName = try row.text(.agent)
+        let names = names + [evaluator] + (agentName.map { [$0] } ?? [])
+        var queue = try row.text(.queue)
+        if self.redactor.configuration.queues { queue = queue.map { self.redactor.redact($0, names: names) } }
         let record = EvaluationRecord(
             provider: provider, site: site,
             id: try row.text(.id) ?? self.derivedID(scorecard: scorecard, interactionRef: interactionRef, evaluator: evaluator),
-            interactionRef: interactionRef, channel: channel, queue: try row.text(.queue),
+            interactionRef: interactionRef, channel: channel, queue: queue,
             agent: try row.text(.agent).map { self.pseudonymiser.pseudonym(for: $0) },
             evaluator: self.pseudonymiser.pseudonym(for: evaluator), scorecard: scorecard, scorecardVersion: version,
             evaluatedAt: evaluatedAt, items: items ?? [], highImpactErrors: try errors(.highImpactErrors, .high),
-            lowImpactErrors: try errors(.lowImpactErrors, .low), score: score, comments: try row.text(.comments).map(Self.bounded),
+            lowImpactErrors: try errors(.lowImpactErrors, .low), score: score, comments: try row.text(.comments).map { Self.bounded(self.redactedComments($0, names: names)) },
             updatedAt: try self.date(.updatedAt, row) ?? fileDate
         )
         if let problem = record.validationProblem() { throw RowProblem(message: problem) }
@@ -104,6 +115,22 @@ package struct EvaluationRowMapper: RowMapper {
     /// (stable for this agent, and the evaluator's name cannot be read back from it).
     func derivedID(scorecard: String, interactionRef: String, evaluator: String) -> String {
         "e_" + self.pseudonymiser.pseudonym(for: "evaluation\u{1F}\(scorecard)\u{1F}\(interactionRef)\u{1F}\(evaluator)").dropFirst(2)
+    }
+
+    /// Comments redacted: a long cell is read only as far as its first 8 × the comment limit (it is cut to the limit
+    /// afterwards), and a number or address fragment at that first cut is dropped, never sent.
+    func redactedComments(_ text: String, names: [String]) -> String {
+        let scanned = EvaluationRecord.Limits.maxCommentsLength * 8
+        guard text.utf8.count > scanned else { return self.redactor.redact(text, names: names) }
+        var bytes = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let size = text[index].utf8.count
+            guard bytes + size <= scanned else { break }
+            bytes += size
+            end = text.index(after: index)
+        }
+        return self.redactor.redactedExcerpt(String(text[..<end]), names: names, maxBytes: scanned, truncated: true)
     }
 
     /// `text` cut to the comment limit on a character boundary, with `…` when cut.

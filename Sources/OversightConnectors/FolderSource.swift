@@ -37,6 +37,11 @@ package struct FolderSource: Sendable {
     /// Caps on file size and rows.
     package var limits: Limits = .init()
     private let mapper: Mapper
+    /// Redacts the rejects: a rejected row's reason and raw text never hold what redaction removes from records.
+    private let redactor: Redactor
+    /// The columns or keys whose values are people's names: `redaction.name_fields` and the mapped person fields
+    /// (ticket assignee; evaluated agent and evaluator), removed from the row's free text and from its reject.
+    private let nameColumns: [String]
 
     /// The mapper of the source's kind.
     private enum Mapper: Sendable {
@@ -49,14 +54,44 @@ package struct FolderSource: Sendable {
     /// - Parameters:
     ///   - configuration: The source's configuration; its `kind` chooses the record kind and mapping.
     ///   - pseudonymKey: The agent's secret key for pseudonymising fields (HMAC-SHA256).
-    package init(configuration: SourceConfiguration, pseudonymKey: [UInt8]) {
+    ///   - redaction: The personal data removed from records' free text and from rejected rows (on by default).
+    package init(configuration: SourceConfiguration, pseudonymKey: [UInt8], redaction: RedactionConfiguration = .init()) {
         self.configuration = configuration
         self.folder = URL(fileURLWithPath: configuration.path, isDirectory: true)
+        self.redactor = Redactor(configuration: redaction)
+        var nameColumns = redaction.nameFields
         switch configuration.kind {
-        case .tickets: self.mapper = .tickets(TicketRowMapper(mapping: configuration.mapping, pseudonymKey: pseudonymKey))
-        case .intervals: self.mapper = .intervals(IntervalRowMapper(mapping: configuration.intervalMapping))
+        case .tickets: nameColumns += [configuration.mapping.fields[.assignee]].compactMap { $0 }
+        case .evaluations: nameColumns += [EvaluationField.agent, .evaluator].compactMap { configuration.evaluationMapping.fields[$0] }
+        case .intervals: break
+        }
+        self.nameColumns = nameColumns
+        switch configuration.kind {
+        case .tickets:
+            self.mapper = .tickets(TicketRowMapper(mapping: configuration.mapping, pseudonymKey: pseudonymKey, redaction: redaction))
+        case .intervals: self.mapper = .intervals(IntervalRowMapper(mapping: configuration.intervalMapping, redaction: redaction))
         case .evaluations:
-            self.mapper = .evaluations(EvaluationRowMapper(mapping: configuration.evaluationMapping, pseudonymKey: pseudonymKey))
+            self.mapper = .evaluations(
+                EvaluationRowMapper(mapping: configuration.evaluationMapping, pseudonymKey: pseudonymKey, redaction: redaction)
+            )
+        }
+    }
+
+    /// A reject whose reason and raw text are redacted (with the row's names), the raw text cut to
+    /// ``Limits/maxRawBytes`` without leaving a fragment of a number or address at the cut.
+    func reject(line: Int, reason: String, raw: String?, names: [String] = []) -> Reject {
+        let limit = self.limits.maxRawBytes
+        return Reject(
+            line: line, reason: self.redactor.redact(reason, names: names),
+            raw: raw.map { self.redactor.redactedExcerpt($0, names: names, maxBytes: limit, truncated: $0.utf8.count >= limit - 3) }
+        )
+    }
+
+    /// The texts of a row's name columns, looked up by key in a JSON object.
+    func names(in value: JSONValue) -> [String] {
+        self.nameColumns.compactMap { key in
+            guard case .success(let text?)? = value.value(at: key)?.text else { return nil }
+            return text
         }
     }
 
@@ -149,7 +184,7 @@ package struct FolderSource: Sendable {
     ) throws(ConnectorError) {
         let contents = PresetExport.tickets(in: bytes, preset: preset, maxRawBytes: self.limits.maxRawBytes)
         for problem in contents.problems {
-            result.rejects.append(Reject(line: problem.line, reason: "line \(problem.line): \(problem.reason)", raw: problem.raw))
+            result.rejects.append(self.reject(line: problem.line, reason: "line \(problem.line): \(problem.reason)", raw: problem.raw))
         }
         let fields = context.mapper.columns
         for ticket in contents.tickets {
@@ -158,9 +193,12 @@ package struct FolderSource: Sendable {
                 throw ConnectorError(code: .tooManyRows, path: path, message: "more than \(self.limits.maxRows) tickets; split the export")
             }
             let id = ticket.value.value(at: "id")?.string.map { " (id \($0.prefix(64)))" } ?? ""
+            let names = self.names(in: ticket.value)
             func reject(_ reason: String) {
                 let raw = String(PresetExport.text(of: ticket.value).prefix(self.limits.maxRawBytes))
-                result.rejects.append(Reject(line: ticket.line, reason: "line \(ticket.line), \(ticket.location)\(id): \(reason)", raw: raw))
+                result.rejects.append(
+                    self.reject(line: ticket.line, reason: "line \(ticket.line), \(ticket.location)\(id): \(reason)", raw: raw, names: names)
+                )
             }
             if let problem = ticket.problem {
                 reject(problem)
@@ -168,7 +206,7 @@ package struct FolderSource: Sendable {
             }
             do {
                 let record = try context.mapper.mapRecord(
-                    provider: context.provider, site: context.site, fileDate: context.fileDate,
+                    provider: context.provider, site: context.site, fileDate: context.fileDate, names: names,
                     cell: { field in fields[field].flatMap { ticket.value.value(at: $0) } },
                     label: { field in "key \"\(fields[field] ?? field.rawValue)\"" }
                 )
@@ -213,15 +251,18 @@ package struct FolderSource: Sendable {
             }
         }
 
+        // The columns holding people's names that this file has.
+        let nameIndexes = self.nameColumns.compactMap { column in names.firstIndex(of: column) }
         while let row = reader.next() {
             result.rows += 1
             guard result.rows <= self.limits.maxRows else {
                 throw ConnectorError(code: .tooManyRows, path: path, message: "more than \(self.limits.maxRows) rows; split the export")
             }
             if headerProblem != nil { continue }
+            let rowNames = nameIndexes.compactMap { $0 < row.fields.count ? row.fields[$0] : nil }
             func reject(_ reason: String) {
                 let raw = reader.text(of: row, maxBytes: self.limits.maxRawBytes)
-                result.rejects.append(Reject(line: row.line, reason: "line \(row.line): \(reason)", raw: raw))
+                result.rejects.append(self.reject(line: row.line, reason: "line \(row.line): \(reason)", raw: raw, names: rowNames))
             }
             if let problem = row.problem {
                 reject(problem)
@@ -233,7 +274,7 @@ package struct FolderSource: Sendable {
             }
             do {
                 let record = try context.mapper.mapRecord(
-                    provider: context.provider, site: context.site, fileDate: context.fileDate,
+                    provider: context.provider, site: context.site, fileDate: context.fileDate, names: rowNames,
                     cell: { field in indexes[field].map { .string(row.fields[$0]) } },
                     label: { field in "column \"\(columns[field] ?? field.rawValue)\"" }
                 )
@@ -243,7 +284,7 @@ package struct FolderSource: Sendable {
             }
         }
         if let headerProblem {
-            result.rejects = [Reject(line: header.line, reason: "line \(header.line): \(headerProblem)", raw: reader.text(of: header))]
+            result.rejects = [self.reject(line: header.line, reason: "line \(header.line): \(headerProblem)", raw: reader.text(of: header))]
         }
     }
 
@@ -269,9 +310,10 @@ package struct FolderSource: Sendable {
             guard result.rows <= self.limits.maxRows else {
                 throw ConnectorError(code: .tooManyRows, path: path, message: "more than \(self.limits.maxRows) rows; split the export")
             }
+            var rowNames: [String] = []
             func reject(_ reason: String) {
                 let raw = String(decoding: slice.prefix(self.limits.maxRawBytes), as: UTF8.self)
-                result.rejects.append(Reject(line: lineNumber, reason: "line \(lineNumber): \(reason)", raw: raw))
+                result.rejects.append(self.reject(line: lineNumber, reason: "line \(lineNumber): \(reason)", raw: raw, names: rowNames))
             }
             guard let value = try? decoder.decode(JSONValue.self, from: Data(slice)) else {
                 reject("not valid JSON")
@@ -282,9 +324,10 @@ package struct FolderSource: Sendable {
                 continue
             }
             let fields = context.mapper.columns
+            rowNames = self.names(in: value)
             do {
                 let record = try context.mapper.mapRecord(
-                    provider: context.provider, site: context.site, fileDate: context.fileDate,
+                    provider: context.provider, site: context.site, fileDate: context.fileDate, names: rowNames,
                     cell: { field in fields[field].flatMap { value.value(at: $0) } },
                     label: { field in "key \"\(fields[field] ?? field.rawValue)\"" }
                 )

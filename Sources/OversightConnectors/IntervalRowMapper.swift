@@ -20,21 +20,29 @@ package struct IntervalRowMapper: RowMapper {
     /// The source's mapping.
     package let mapping: IntervalMappingConfiguration
     private let timestamps: TimestampParser
+    /// Redacts the queue name when `redaction.queues` is set, as for tickets, so queues still match across record kinds.
+    package let redactor: Redactor
 
     /// Creates a mapper.
-    /// - Parameter mapping: The source's mapping.
-    package init(mapping: IntervalMappingConfiguration) {
+    /// - Parameters:
+    ///   - mapping: The source's mapping.
+    ///   - redaction: What is removed from free text; only queue names (with `queues: true`) apply to intervals.
+    package init(mapping: IntervalMappingConfiguration, redaction: RedactionConfiguration = .init()) {
         self.mapping = mapping
+        self.redactor = Redactor(configuration: redaction)
         self.timestamps = TimestampParser(format: mapping.dateFormat, timeZone: mapping.timeZone)
     }
 
     package var columns: [IntervalField: String] { self.mapping.fields }
 
+    /// Interval rows carry no free text but their queue name, redacted (with `names`) only when `redaction.queues` is set.
     package func mapRecord(
-        provider: String, site: String, fileDate: Date, cell: @escaping (IntervalField) -> JSONValue?,
+        provider: String, site: String, fileDate: Date, names: [String], cell: @escaping (IntervalField) -> JSONValue?,
         label: @escaping (IntervalField) -> String
     ) throws(RowProblem) -> Record {
-        .interval(try self.record(provider: provider, site: site, fileDate: fileDate, cell: cell, label: label))
+        var record = try self.record(provider: provider, site: site, fileDate: fileDate, cell: cell, label: label)
+        if self.redactor.configuration.queues { record.queue = self.redactor.redact(record.queue, names: names) }
+        return .interval(record)
     }
 
     /// Builds an interval record from one row.

@@ -37,10 +37,12 @@ package protocol RowMapper: Sendable {
     ///   - site: The site the record belongs to.
     ///   - fileDate: When the file was written (its modification time): the version of records whose row has no
     ///     update time of its own.
+    ///   - names: The values of the row's name fields (`redaction.name_fields`), removed from its free text.
     ///   - cell: The row's value for a mapped field; `nil` when the row has none.
     ///   - label: How to name a field's source in messages: `column "Created"` or `key "created"`.
     func mapRecord(
-        provider: String, site: String, fileDate: Date, cell: @escaping (Field) -> JSONValue?, label: @escaping (Field) -> String
+        provider: String, site: String, fileDate: Date, names: [String], cell: @escaping (Field) -> JSONValue?,
+        label: @escaping (Field) -> String
     ) throws(RowProblem) -> Record
 }
 
@@ -48,10 +50,10 @@ extension TicketRowMapper: RowMapper {
     package var columns: [TicketField: String] { self.mapping.fields }
 
     package func mapRecord(
-        provider: String, site: String, fileDate: Date, cell: @escaping (TicketField) -> JSONValue?,
+        provider: String, site: String, fileDate: Date, names: [String], cell: @escaping (TicketField) -> JSONValue?,
         label: @escaping (TicketField) -> String
     ) throws(RowProblem) -> Record {
-        .ticket(try self.record(provider: provider, site: site, cell: cell, label: label))
+        .ticket(try self.record(provider: provider, site: site, names: names, cell: cell, label: label))
     }
 }
 

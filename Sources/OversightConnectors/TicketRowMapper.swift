@@ -18,6 +18,8 @@ package struct TicketRowMapper: Sendable {
     package let mapping: FieldMappingConfiguration
     private let timestamps: TimestampParser
     private let pseudonymiser: Pseudonymiser
+    /// Removes personal data from the free text the record carries (tags; the queue when `redaction.queues` is set).
+    package let redactor: Redactor
 
     /// Why a row cannot become a record.
     package typealias Problem = RowProblem
@@ -26,8 +28,10 @@ package struct TicketRowMapper: Sendable {
     /// - Parameters:
     ///   - mapping: The source's mapping.
     ///   - pseudonymKey: Key of the keyed hash that replaces pseudonymised fields.
-    package init(mapping: FieldMappingConfiguration, pseudonymKey: [UInt8]) {
+    ///   - redaction: What is removed from free text (on by default).
+    package init(mapping: FieldMappingConfiguration, pseudonymKey: [UInt8], redaction: RedactionConfiguration = .init()) {
         self.mapping = mapping
+        self.redactor = Redactor(configuration: redaction)
         self.timestamps = TimestampParser(format: mapping.dateFormat, timeZone: mapping.timeZone)
         self.pseudonymiser = Pseudonymiser(key: pseudonymKey)
     }
@@ -36,10 +40,12 @@ package struct TicketRowMapper: Sendable {
     /// - Parameters:
     ///   - provider: The agent's provider.
     ///   - site: The site the record belongs to.
+    ///   - names: Names of people the row names (its `redaction.name_fields`), removed from its free text with the assignee's.
     ///   - cell: The row's value for a mapped field; `nil` when the row has none.
     ///   - label: How to name a field's source in messages: `column "Created"` or `key "created"`.
     package func record(
-        provider: String, site: String, cell: @escaping (TicketField) -> JSONValue?, label: @escaping (TicketField) -> String
+        provider: String, site: String, names: [String] = [], cell: @escaping (TicketField) -> JSONValue?,
+        label: @escaping (TicketField) -> String
     ) throws(Problem) -> TicketRecord {
         let row = Row(mapper: self, cell: cell, label: label)
         guard let id = try row.text(.id) else { throw row.problem(.id, "is empty; every ticket needs an id") }
@@ -75,6 +81,13 @@ package struct TicketRowMapper: Sendable {
             case .tags: record.tags = record.tags.map { self.pseudonymiser.pseudonym(for: $0) }
             default: break
             }
+        }
+        // Free text is redacted after pseudonymising: a pseudonymised field is a keyed hash and carries nothing to redact.
+        let assignee = try row.text(.assignee)
+        let names = names + (assignee.map { [$0] } ?? [])
+        if !self.mapping.pseudonymise.contains(.tags) { record.tags = record.tags.map { self.redactor.redact($0, names: names) } }
+        if self.redactor.configuration.queues, !self.mapping.pseudonymise.contains(.queue) {
+            record.queue = record.queue.map { self.redactor.redact($0, names: names) }
         }
         if let problem = record.validationProblem() { throw Problem(message: problem) }
         // What the coordinator would refuse (a control character, a date before 2000 or in the future) is rejected

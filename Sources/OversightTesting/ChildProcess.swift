@@ -41,9 +41,10 @@ package struct CommandResult: Sendable, CustomStringConvertible {
 }
 
 /// Runs `executable` to completion, capturing stdout and stderr (through files, so a chatty command never blocks).
+/// `input`, when given, is its standard input (else /dev/null).
 /// - Throws: ``HarnessError`` if it does not finish within `timeout` (it is killed).
 package func runCommand(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil, timeout: Duration = .seconds(60)
 ) async throws -> CommandResult {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-e2e-cmd-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -60,10 +61,19 @@ package func runCommand(
     if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    var inputHandle: FileHandle?
+    if let input {
+        let inURL = scratch.appendingPathComponent("stdin")
+        try input.write(to: inURL)
+        inputHandle = try FileHandle(forReadingFrom: inURL)
+        process.standardInput = inputHandle
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
     try process.run()
     try? out.close()
     try? err.close()
+    try? inputHandle?.close()
     let pid = process.processIdentifier
     ProcessRegistry.add(pid)
     defer { ProcessRegistry.remove(pid) }
