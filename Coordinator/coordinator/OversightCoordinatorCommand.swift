@@ -20,7 +20,7 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
         version: oversightVersion,
         subcommands: [
             Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self,
-            TicketsCommand.self, IntegrityCommand.self, BackupCommand.self, RestoreCommand.self,
+            TicketsCommand.self, IntegrityCommand.self, BackupCommand.self, RestoreCommand.self, EvidenceCommand.self,
         ]
     )
 }
