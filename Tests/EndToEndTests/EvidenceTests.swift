@@ -13,7 +13,7 @@ import Testing
 
 extension EndToEnd {
     @Suite struct EvidenceTests {
-        /// 24/7 in UTC; first reply 1 h, resolution 8 h; monthly first-reply attainment and CSAT, daily phone service level;
+        /// 24/7 in UTC; first reply 1 h, resolution 8 h; monthly first-reply attainment, CSAT and QA score, daily phone service level;
         /// credits on first-reply attainment and on each missed day of service level.
         static let contract = """
             provider: acme
@@ -38,6 +38,10 @@ extension EndToEnd {
                     variant: top2_box
                     period: month
                     target: 85%
+                  - id: qa
+                    figure: qa_score
+                    period: month
+                    target: 90
                   - id: phone-sl
                     figure: service_level
                     match: {channel: phone}
@@ -139,7 +143,25 @@ extension EndToEnd {
                     lines.append("\(WireJSON.format(start)),15,billing,100,90,50,20,10,0,1800,27000,6,9,0.5000")
                 }
                 try agent.dropIntervals("intervals-1.csv", lines.joined(separator: "\n") + "\n")
-                try await eventually("interval reports stored") { try await store.intervalCounts()["acme"] == 4 }
+                // Five QA evaluations of that day (the lines of EvaluationTests, moved into the month).
+                let evaluations = (1...5).map { n in
+                    EvaluationTests.line(n).text.replacingOccurrences(
+                        of: WireJSON.format(Date(timeIntervalSince1970: 1_772_442_000 + Double(n) * 60)),
+                        with: WireJSON.format(monthStart.addingTimeInterval(86_400 + 12 * 3600 + Double(n) * 60))
+                    )
+                }
+                try agent.dropEvaluations("qa-1.jsonl", evaluations.joined(separator: "\n") + "\n")
+                try await eventually("interval reports and evaluations stored") {
+                    let intervals = try await store.intervalCounts()["acme"]
+                    let evaluations = try await store.evaluationCounts()["acme"]
+                    return intervals == 4 && evaluations == 5
+                }
+                // A QA dispute on one of them, decided: exported with its steps, and its evaluation must be in a batch.
+                let disputed = try #require(
+                    try await store.evaluations(provider: "acme", site: nil, from: monthStart, to: monthStart.addingTimeInterval(40 * 86_400), limit: 10).first
+                )
+                _ = try await store.openDispute(provider: "acme", evaluationId: disputed.record.id, by: "sup", reason: "tone was fine", at: Date())
+                _ = try await store.decideDispute(provider: "acme", evaluationId: disputed.record.id, decision: .rejected, by: "qa", note: "kept", at: Date())
 
                 // Tickets 1 and 4 (open, both clocks breached) are solved late: still breached, now solved with a CSAT.
                 try agent.drop("tickets-2.csv", Self.tickets([1, 4].map { Self.ticket($0, base: base, solvedLate: true) }))
@@ -172,6 +194,11 @@ extension EndToEnd {
                 #expect(clean.exitCode == 0, "\(clean)")
                 #expect(clean.stdout.contains("verified: \(lastSeq) batches, 30 tickets, "), "\(clean)")
                 #expect(clean.stdout.contains("no differences"), "\(clean)")
+                #expect(clean.stdout.contains("30 tickets, 4 interval reports, 5 QA evaluations;") && clean.stdout.contains(", 1 disputes"), "\(clean)")
+                let disputes = try #require(
+                    try JSONSerialization.jsonObject(with: Data(contentsOf: bundle.appendingPathComponent("disputes.json"))) as? [[String: Any]]
+                )
+                #expect(disputes.count == 1 && disputes.first?["state"] as? String == "rejected" && disputes.first?["evaluationId"] as? String == disputed.record.id)
 
                 // The figures are real ones: tickets were due in the month, and the statement has lines.
                 let figuresData = try Data(contentsOf: bundle.appendingPathComponent("figures.json"))
