@@ -321,7 +321,9 @@ let package = Package(
         .testTarget(
             name: "OversightCoordinatorTests",
             dependencies: [
-                "OversightAlerts", "OversightCoordinator", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
+                "OversightAlerts", "OversightCoordinator", "OversightEvidence", "OversightModel", "OversightSLA", "OversightStore",
+                "OversightStorePostgres", "OversightTesting", "OversightWire",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -11,6 +11,7 @@ import OversightEvidence
 import OversightModel
 import OversightSLA
 import OversightStore
+import OversightStorePostgres
 
 /// Writes evidence bundles from the coordinator's store (through the store protocols, so SQLite and PostgreSQL alike).
 package struct EvidenceExporter: Sendable {
@@ -20,6 +21,8 @@ package struct EvidenceExporter: Sendable {
 
     /// What an export wrote.
     package struct Summary: Sendable {
+        /// Files left out because the store does not serve their reads, with why.
+        package var unavailable: [String: String] = [:]
         package var agents = 0
         package var batches = 0
         package var figures = 0
@@ -105,19 +108,36 @@ package struct EvidenceExporter: Sendable {
         try writer.writeJSON(index, to: EvidenceFormat.batches)
         summary.batches = index.count
 
-        var disputes: [EvidenceDispute] = []
-        for evaluation in try await self.store.evaluations(provider: provider, site: nil, from: plan.month.start, to: plan.month.end, limit: 100_000) {
-            for dispute in try await self.store.disputes(provider: provider, evaluationId: evaluation.record.id) {
-                disputes.append(
-                    EvidenceDispute(
-                        id: dispute.id, evaluationId: dispute.evaluationId, openedBy: dispute.openedBy, openedAt: dispute.openedAt, reason: dispute.reason,
-                        state: dispute.state.rawValue, decidedBy: dispute.decidedBy, decidedAt: dispute.decidedAt, decisionNote: dispute.decisionNote
-                    )
-                )
+        // Reads a backend does not serve yet (the PostgreSQL store: QA evaluations, disputes, scorecard evidence) leave
+        // their file out, named with the reason in bundle.json; every other error stops the export.
+        var unavailable: [String: String] = [:]
+        func optional<T>(_ file: String, _ read: () async throws -> T) async throws -> T? {
+            do {
+                return try await read()
+            } catch let error as PostgresStoreError where error.code == .unsupported {
+                unavailable[file] = error.description
+                return nil
             }
         }
-        try writer.writeJSON(disputes.sorted { $0.id < $1.id }, to: EvidenceFormat.disputes)
-        summary.disputes = disputes.count
+        let disputes = try await optional(EvidenceFormat.disputes) {
+            var disputes: [EvidenceDispute] = []
+            for evaluation in try await self.store.evaluations(provider: provider, site: nil, from: plan.month.start, to: plan.month.end, limit: 100_000) {
+                for dispute in try await self.store.disputes(provider: provider, evaluationId: evaluation.record.id) {
+                    disputes.append(
+                        EvidenceDispute(
+                            id: dispute.id, evaluationId: dispute.evaluationId, openedBy: dispute.openedBy, openedAt: dispute.openedAt,
+                            reason: dispute.reason, state: dispute.state.rawValue, decidedBy: dispute.decidedBy, decidedAt: dispute.decidedAt,
+                            decisionNote: dispute.decisionNote
+                        )
+                    )
+                }
+            }
+            return disputes
+        }
+        if let disputes {
+            try writer.writeJSON(disputes.sorted { $0.id < $1.id }, to: EvidenceFormat.disputes)
+            summary.disputes = disputes.count
+        }
 
         let evaluator = AggregateEvaluator(store: self.store, contracts: self.contracts)
         var figures: [EvidenceFigure] = []
@@ -128,11 +148,14 @@ package struct EvidenceExporter: Sendable {
         try writer.writeJSON(EvidenceFigures(provider: provider, month: month, computedAt: now, figures: figures), to: EvidenceFormat.figures)
         summary.figures = figures.count
 
-        if plan.credits != nil {
-            let statement = try await evaluator.creditStatement(provider: provider, month: month, now: now)
+        var hasCreditStatement = false
+        if plan.credits != nil,
+            let statement = try await optional(EvidenceFormat.credits, { try await evaluator.creditStatement(provider: provider, month: month, now: now) })
+        {
             let document = EvidenceCreditStatement(provider: provider, statement)
             try writer.writeJSON(document, to: EvidenceFormat.credits)
             summary.creditLines = document.lines.count
+            hasCreditStatement = true
         }
 
         let versions = contract.versions
@@ -146,10 +169,11 @@ package struct EvidenceExporter: Sendable {
             EvidenceBundleInfo(
                 provider: provider, month: month, monthStart: plan.month.start, monthEnd: plan.month.end, timeZone: plan.month.timeZone.identifier,
                 exportedAt: now, coordinatorVersion: oversightVersion, contractFile: contractFile, contractVersions: inForce,
-                calendar: plan.version.calendarName, hasCreditStatement: plan.credits != nil
+                calendar: plan.version.calendarName, hasCreditStatement: hasCreditStatement, unavailable: unavailable.isEmpty ? nil : unavailable
             ),
             to: EvidenceFormat.bundle
         )
+        summary.unavailable = unavailable
         let manifest = try writer.finish(provider: provider, month: month)
         summary.files = manifest.files.count + 1
         return summary

@@ -36,11 +36,14 @@ package struct EvidenceBundleInfo: Codable, Sendable, Hashable {
     package var calendar: String?
     /// Whether `credits.json` is present (the deciding version has service credits).
     package var hasCreditStatement: Bool
+    /// Files the coordinator could not write, with why (the PostgreSQL store does not serve every read yet): a
+    /// verifier reports each as a difference, never as verified.
+    package var unavailable: [String: String]?
 
     /// Creates the description of a bundle.
     package init(
         provider: String, month: String, monthStart: Date, monthEnd: Date, timeZone: String, exportedAt: Date, coordinatorVersion: String,
-        contractFile: String, contractVersions: [String], calendar: String?, hasCreditStatement: Bool
+        contractFile: String, contractVersions: [String], calendar: String?, hasCreditStatement: Bool, unavailable: [String: String]? = nil
     ) {
         self.format = EvidenceFormat.name
         self.version = EvidenceFormat.version
@@ -55,5 +58,6 @@ package struct EvidenceBundleInfo: Codable, Sendable, Hashable {
         self.contractVersions = contractVersions
         self.calendar = calendar
         self.hasCreditStatement = hasCreditStatement
+        self.unavailable = unavailable
     }
 }

@@ -47,7 +47,7 @@ package struct BundleVerifier: Sendable {
         report.tickets = records.tickets.count
         report.intervals = records.intervals.count
         report.evaluations = records.evaluations.count
-        self.checkDisputes(records: records, report: &report)
+        self.checkDisputes(info: info, records: records, report: &report)
         self.recomputeFigures(info: info, records: records, report: &report)
         return report
     }
@@ -215,7 +215,11 @@ package struct BundleVerifier: Sendable {
 
     // MARK: Disputes
 
-    func checkDisputes(records: RecordSet, report: inout VerificationReport) {
+    func checkDisputes(info: EvidenceBundleInfo, records: RecordSet, report: inout VerificationReport) {
+        if let reason = info.unavailable?[EvidenceFormat.disputes] {
+            report.findings.append(VerificationFinding(.bundle, EvidenceFormat.disputes, "not exported (\(reason.prefix(300))): disputes unverified"))
+            return
+        }
         let disputes: [EvidenceDispute]
         do {
             disputes = try self.reader.json([EvidenceDispute].self, EvidenceFormat.disputes)
@@ -276,7 +280,10 @@ package struct BundleVerifier: Sendable {
             return
         }
         guard info.hasCreditStatement else {
-            report.findings.append(VerificationFinding(.credit, EvidenceFormat.credits, "missing: the contract has service credits in \(info.month)"))
+            let why = info.unavailable?[EvidenceFormat.credits].map { " (not exported: \($0.prefix(300)))" } ?? ""
+            report.findings.append(
+                VerificationFinding(.credit, EvidenceFormat.credits, "missing: the contract has service credits in \(info.month)\(why); the statement is unverified")
+            )
             return
         }
         let results = zip(plan.items, recomputed).filter { $0.0.bearsCredit }.map { item, figure in
