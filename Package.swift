@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "oversight-coordinator", targets: ["oversight-coordinator"]),
         .executable(name: "oversight-agent", targets: ["oversight-agent"]),
         .executable(name: "oversight-bench", targets: ["oversight-bench"]),
+        .executable(name: "oversight-verify", targets: ["oversight-verify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -92,6 +93,18 @@ let package = Package(
                 "OversightModel",
             ]
         ),
+        // Evidence bundles: the format, the writer, and the offline verifier (chains, signatures, figures recomputed with
+        // the SLA engine). Pure: no store, no web framework, so `oversight-verify` links neither.
+        .target(
+            name: "OversightEvidence",
+            dependencies: [
+                "OversightConfig",
+                "OversightModel",
+                "OversightSLA",
+                "OversightWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "OversightAlerts",
             dependencies: [
@@ -110,6 +123,7 @@ let package = Package(
             name: "OversightCoordinator",
             dependencies: [
                 "OversightAlerts",
+                "OversightEvidence",
                 "OversightModel",
                 "OversightSLA",
                 "OversightStore",
@@ -203,6 +217,16 @@ let package = Package(
             ],
             path: "Agents/agent"
         ),
+        // The offline evidence verifier a provider runs: the evidence library and argument parsing only.
+        .executableTarget(
+            name: "oversight-verify",
+            dependencies: [
+                "OversightEvidence",
+                "OversightModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Verify/verify"
+        ),
         .executableTarget(
             name: "oversight-bench",
             dependencies: [
@@ -293,11 +317,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "OversightEvidenceTests", dependencies: ["OversightEvidence", "OversightModel", "OversightSLA"]),
         .testTarget(name: "OversightAgentTests", dependencies: ["OversightAgent", "OversightConfig", "OversightModel"]),
         .testTarget(
             name: "OversightCoordinatorTests",
             dependencies: [
-                "OversightAlerts", "OversightCoordinator", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
+                "OversightAlerts", "OversightCoordinator", "OversightEvidence", "OversightModel", "OversightSLA", "OversightStore",
+                "OversightStorePostgres", "OversightTesting", "OversightWire",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

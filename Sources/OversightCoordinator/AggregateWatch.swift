@@ -133,40 +133,26 @@ package struct AggregateEvaluator: Sendable {
         guard let contract = self.contracts[provider] else {
             throw CoordinatorError(.invalidArgument, "no contract is loaded for provider '\(provider.prefix(64))'")
         }
-        let parts = month.split(separator: "-")
-        guard parts.count == 2, let year = Int(parts[0]), let number = Int(parts[1]), (1...12).contains(number), (2000...2200).contains(year)
-        else { throw CoordinatorError(.invalidArgument, "month '\(month.prefix(20))' is not YYYY-MM") }
-        let firstDay = CivilDate(year: year, month: number, day: 1)
-        // The version in force on the month's first day decides the targets and credits.
-        guard let probe = contract.versions.last(where: { $0.effectiveFrom <= firstDay }) ?? contract.versions.first else {
-            throw CoordinatorError(.invalidArgument, "the contract of \(provider) has no version")
+        let plan: MonthFigurePlan
+        do {
+            plan = try MonthFigurePlan(contract: contract, month: month, now: now)
+        } catch {
+            throw CoordinatorError(.invalidArgument, error.message)
         }
-        guard let credits = probe.credits else {
+        guard let credits = plan.credits else {
             throw CoordinatorError(.invalidArgument, "the contract of \(provider) in force in \(month) has no service credits")
         }
-        let zone = probe.calendar.timeZone
-        let period = ContractPeriod(.month, containing: firstDay, in: zone)
+        let period = plan.month
         var results: [TargetResult] = []
-        for target in probe.aggregates where credits.rules.contains(where: { $0.target == target.id }) {
-            var periods = period.periods(target.period)
-            // The periods after the month decide earn-back; only those already over count as known.
-            var next = periods.last?.next
-            for _ in 0..<credits.earnBackPeriods {
-                guard let candidate = next, candidate.isClosed(at: now) else { break }
-                periods.append(candidate)
-                next = candidate.next
-            }
-            // A period still running has no result yet: its line stays open until it closes.
-            for item in periods where item.isClosed(at: now) {
-                let totals = try await self.totals(provider: provider, match: target.match, from: item.start, to: item.end)
-                results.append(TargetResult(targetID: target.id, period: item, value: target.figure.value(in: totals)))
-            }
+        for item in plan.items where item.bearsCredit {
+            let totals = try await self.totals(provider: provider, match: item.target.match, from: item.period.start, to: item.period.end)
+            results.append(TargetResult(targetID: item.target.id, period: item.period, value: item.target.figure.value(in: totals)))
         }
         let evidence = try await self.store.evidence(provider: provider, from: period.start, to: period.end).map { row in
             EvidenceRef(kind: EvidenceRef.Kind(rawValue: row.kind), key: row.key, agent: row.agentId, seq: row.batchSeq)
         }
         do {
-            return try credits.statement(month: period, targets: probe.aggregates, results: results, evidence: evidence)
+            return try credits.statement(month: period, targets: plan.version.aggregates, results: results, evidence: evidence)
         } catch {
             throw CoordinatorError(.invalidArgument, "cannot compute the credit statement: \(error)")
         }

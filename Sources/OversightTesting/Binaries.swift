@@ -7,7 +7,7 @@
 
 import Foundation
 
-/// Where `oversight-coordinator` and `oversight-agent` are: `$OVERSIGHT_BIN_DIR`, else `.build/debug` of this repo.
+/// Where `oversight-coordinator`, `oversight-agent` and `oversight-verify` are: `$OVERSIGHT_BIN_DIR`, else `.build/debug` of this repo.
 package enum Binaries {
     /// The repository root, found from this file's path (`Sources/OversightTesting/Binaries.swift`).
     package static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
@@ -26,6 +26,9 @@ package enum Binaries {
 
     /// Path of `oversight-agent`; throws (never skips) if it was not built.
     package static func agent() throws -> String { try self.path("oversight-agent") }
+
+    /// Path of `oversight-verify`; throws (never skips) if it was not built.
+    package static func verify() throws -> String { try self.path("oversight-verify") }
 
     private static func path(_ name: String) throws -> String {
         let path = self.directory.appendingPathComponent(name).path
