@@ -102,6 +102,16 @@ import Testing
         #expect(evaluation.agent?.hasPrefix("p_") == true && evaluation.evaluator.hasPrefix("p_"))
     }
 
+    @Test func aHugeCommentCellIsReadOnlyAsFarAsItCanBeSentAndNoFragmentSurvives() throws {
+        let mapper = EvaluationRowMapper(mapping: EvaluationMappingConfiguration(), pseudonymKey: Self.key)
+        // The card number straddles the 16 000-byte read limit (`4111 ` is inside it); the rest of the 200 KB cell is never
+        // scanned.
+        let comment = "CVV 123. " + String(repeating: "x", count: 15_985) + " 4111 1111 1111 1111 " + String(repeating: "Weiter so. ", count: 18_000)
+        #expect(mapper.redactedComments(comment, names: []).hasPrefix("CVV [cvc]. xxx"))
+        #expect(!mapper.redactedComments(comment, names: []).contains("4111"))
+        #expect(mapper.redactedComments(comment, names: []).utf8.count <= 16_000)
+    }
+
     @Test func aRejectedRowKeepsNeitherTheReasonNorTheRawTextUnredacted() throws {
         let folder = try TemporaryFolder()
         let source = try Self.source(folder.url, mapping: Self.ticketMapping, redaction: "name_fields: [Customer]")
