@@ -75,7 +75,10 @@ import Testing
             "agent.yaml:4:14: redaction.patterns[0].regex: the regular expression matches the empty text"
         ),
         ("redaction:\n  patterns:\n    - name: Tax-ID\n      regex: x\n", "agent.yaml:3:13: redaction.patterns[0].name: expected a placeholder name"),
-        ("redaction:\n  patterns:\n    - name: email\n      regex: x\n", "agent.yaml:3:13: redaction.patterns[0].name: 'email' is a built-in placeholder"),
+        (
+            "redaction:\n  patterns:\n    - name: email\n      regex: x\n",
+            "agent.yaml:3:13: redaction.patterns[0].name: 'email' is a built-in placeholder"
+        ),
         (
             "redaction:\n  patterns:\n    - name: a\n      regex: x\n    - name: a\n      regex: y\n",
             "agent.yaml:5:13: redaction.patterns[1].name: pattern name 'a' is used twice"
