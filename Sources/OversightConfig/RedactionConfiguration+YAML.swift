@@ -53,7 +53,8 @@ extension RedactionConfiguration {
                 let nameNode = try item.required("name")
                 let name = try nameNode.string(maxLength: 32)
                 guard Self.isPlaceholderName(name) else {
-                    throw nameNode.invalid(expected: "a placeholder name of lower-case letters, digits and _, starting with a letter (such as national_id)")
+                    throw nameNode.invalid(
+                        expected: "a placeholder name of lower-case letters, digits and _, starting with a letter (such as national_id)")
                 }
                 guard !Self.builtInPlaceholders.contains(name) else {
                     throw nameNode.error("'\(name)' is a built-in placeholder; give the pattern its own name, such as national_id")
@@ -78,6 +79,8 @@ extension RedactionConfiguration {
     /// Whether `name` is `[a-z][a-z0-9_]*`.
     static func isPlaceholderName(_ name: String) -> Bool {
         guard let first = name.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
-        return name.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_") }
+        return name.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
+        }
     }
 }

@@ -119,7 +119,10 @@ package struct EvaluationRowMapper: RowMapper {
 
     /// Comments redacted: a long cell is read only as far as its first 8 × the comment limit (it is cut to the limit
     /// afterwards), and a number or address fragment at that first cut is dropped, never sent.
-    func redactedComments(_ text: String, names: [String]) -> String {
+    /// - Parameters:
+    ///   - text: The comments cell.
+    ///   - names: Names of people to remove.
+    package func redactedComments(_ text: String, names: [String]) -> String {
         let scanned = EvaluationRecord.Limits.maxCommentsLength * 8
         guard text.utf8.count > scanned else { return self.redactor.redact(text, names: names) }
         var bytes = 0

@@ -156,7 +156,9 @@ extension Redactor {
                 while start < at, self.characters[start] == "." { start += 1 }
                 guard start < at else { continue }
                 var end = at + 1
-                while end < self.characters.count, self.characters[end].isLetter || self.characters[end].isNumber || "-.".contains(self.characters[end]) {
+                while end < self.characters.count,
+                    self.characters[end].isLetter || self.characters[end].isNumber || "-.".contains(self.characters[end])
+                {
                     end += 1
                 }
                 while end > at + 1, ".-".contains(self.characters[end - 1]) { end -= 1 }
@@ -195,7 +197,8 @@ extension Redactor {
                         compact.append(Character(character.uppercased()))
                         positions.append(cursor)
                         cursor += 1
-                    } else if character == " ", cursor + 1 < count, self.characters[cursor + 1].isASCIILetter || self.characters[cursor + 1].isASCIIDigit,
+                    } else if character == " ", cursor + 1 < count,
+                        self.characters[cursor + 1].isASCIILetter || self.characters[cursor + 1].isASCIIDigit,
                         !compact.isEmpty
                     {
                         cursor += 1
@@ -364,7 +367,9 @@ extension Redactor {
         func code(after cursor: inout Int) -> Range<Int>? {
             for _ in 0..<4 {
                 self.skip(" :=-–—/.()#№", from: &cursor, limit: 6)
-                guard let filler = Self.fillerWords.first(where: { self.matches($0, at: cursor) && !self.isWord(at: cursor + $0.count) }) else { break }
+                guard let filler = Self.fillerWords.first(where: { self.matches($0, at: cursor) && !self.isWord(at: cursor + $0.count) }) else {
+                    break
+                }
                 cursor += filler.count
             }
             guard let code = self.digits(at: cursor), (3...4).contains(code.count), !self.isWord(at: code.upperBound),
@@ -413,7 +418,9 @@ extension Redactor {
             for word in words where !word.isEmpty {
                 var index = 0
                 while index + word.count <= self.lowered.count {
-                    if self.lowered[index] == word[0], self.matches(word, at: index), !self.isWord(at: index - 1), !self.isWord(at: index + word.count) {
+                    if self.lowered[index] == word[0], self.matches(word, at: index), !self.isWord(at: index - 1),
+                        !self.isWord(at: index + word.count)
+                    {
                         findings.append(self.finding("name", index..<(index + word.count)))
                         index += word.count
                     } else {

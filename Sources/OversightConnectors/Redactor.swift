@@ -97,6 +97,7 @@ package struct Redactor: Sendable {
         }
         guard cut, self.configuration.enabled else { return result }
         // Drop a trailing number-like run (digits with spaces, dashes, dots), or else a trailing word fragment.
+        while let last = result.last, last.isWhitespace { result.removeLast() }
         let length = result.count
         if result.last?.isASCIIDigit ?? false {
             while let last = result.last, last.isASCIIDigit || " -./+()".contains(last) { result.removeLast() }

@@ -32,6 +32,27 @@ import Testing
         #expect(redaction.nameFields.isEmpty && redaction.patterns.isEmpty)
     }
 
+    /// The example of docs/configuration.md ("Redaction") parses, and a broken regex in it is reported where the doc says.
+    @Test func theDocumentedExampleParses() throws {
+        let doc = try String(
+            contentsOf: ExampleFilesTests.repositoryRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8
+        )
+        let section = try #require(doc.range(of: "### Redaction\n").map { doc[$0.upperBound...] })
+        let block = try #require(section.range(of: "```yaml\n").flatMap { start in
+            section[start.upperBound...].range(of: "```").map { section[start.upperBound..<$0.lowerBound] }
+        })
+        let redaction = try AgentConfiguration(yaml: String(block) + AgentConfigurationTests.minimal, file: "agent.yaml").redaction
+        #expect(redaction.cards == .binAndLast4 && redaction.queues && redaction.nameFields == ["Customer", "requester.name"])
+        #expect(redaction.patterns.map(\.name) == ["national_id", "inn"])
+        let broken = String(block).replacingOccurrences(of: #"'\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b'"#, with: "'[0-9'")
+        #expect(throws: ConfigError.self) { try AgentConfiguration(yaml: broken + AgentConfigurationTests.minimal, file: "agent.yaml") }
+        do {
+            _ = try AgentConfiguration(yaml: broken + AgentConfigurationTests.minimal, file: "agent.yaml")
+        } catch {
+            #expect("\(error)".hasPrefix("agent.yaml:7:14: redaction.patterns[0].regex: not a valid regular expression (ICU syntax)"))
+        }
+    }
+
     @Test func everyKeyParses() throws {
         let yaml = """
             redaction:
@@ -75,7 +96,10 @@ import Testing
             "agent.yaml:4:14: redaction.patterns[0].regex: the regular expression matches the empty text"
         ),
         ("redaction:\n  patterns:\n    - name: Tax-ID\n      regex: x\n", "agent.yaml:3:13: redaction.patterns[0].name: expected a placeholder name"),
-        ("redaction:\n  patterns:\n    - name: email\n      regex: x\n", "agent.yaml:3:13: redaction.patterns[0].name: 'email' is a built-in placeholder"),
+        (
+            "redaction:\n  patterns:\n    - name: email\n      regex: x\n",
+            "agent.yaml:3:13: redaction.patterns[0].name: 'email' is a built-in placeholder"
+        ),
         (
             "redaction:\n  patterns:\n    - name: a\n      regex: x\n    - name: a\n      regex: y\n",
             "agent.yaml:5:13: redaction.patterns[1].name: pattern name 'a' is used twice"

@@ -80,10 +80,25 @@ import Testing
         #expect(queues == ["Billing DE", "Rückruf [phone]"])
     }
 
+    static let evaluationMapping = """
+        fields:
+          agent: agent
+          comments: comments
+          interaction_ref: interaction_ref
+          evaluator: evaluator
+          scorecard: scorecard_id
+          scorecard_version: scorecard_version
+          evaluated_at: evaluated_at
+          score: score
+          high_impact_errors: high_impact_errors
+          low_impact_errors: low_impact_errors
+        """
+
     @Test func evaluationCommentsAreRedactedBeforeTheyAreCut() throws {
         let folder = try TemporaryFolder()
-        let source = try Self.source(folder.url, kind: "evaluations", mapping: "fields:\n  agent: agent\n  comments: comments\n  interaction_ref: interaction_ref\n  evaluator: evaluator\n  scorecard: scorecard_id\n  scorecard_version: scorecard_version\n  evaluated_at: evaluated_at\n  score: score\n  high_impact_errors: high_impact_errors\n  low_impact_errors: low_impact_errors")
-        let comment = "Agentin Anna Schmidt las die Karte 4012 8888 8888 1881 und CVV 456 laut vor; Kunde: p.meier@example.com, Tel. 030 1234567. "
+        let source = try Self.source(folder.url, kind: "evaluations", mapping: Self.evaluationMapping)
+        let comment =
+            "Agentin Anna Schmidt las die Karte 4012 8888 8888 1881 und CVV 456 laut vor; Kunde: p.meier@example.com, Tel. 030 1234567. "
             + "Bewertet von Boris."
         let line =
             #"{"interaction_ref":"T-9","evaluator":"Boris Popov","agent":"Anna Schmidt","scorecard_id":"support","scorecard_version":"1","#
@@ -100,6 +115,16 @@ import Testing
         #expect(comments.hasPrefix("Agentin [name] las die Karte [card] und CVV [cvc] laut vor; Kunde: [email], Tel. [phone]. Bewertet von [name]."))
         #expect(comments.utf8.count <= EvaluationRecord.Limits.maxCommentsLength)
         #expect(evaluation.agent?.hasPrefix("p_") == true && evaluation.evaluator.hasPrefix("p_"))
+    }
+
+    @Test func aHugeCommentCellIsReadOnlyAsFarAsItCanBeSentAndNoFragmentSurvives() throws {
+        let mapper = EvaluationRowMapper(mapping: EvaluationMappingConfiguration(), pseudonymKey: Self.key)
+        // The card number straddles the 16 000-byte read limit (`4111 ` is inside it); the rest of the 200 KB cell is never
+        // scanned.
+        let comment = "CVV 123. " + String(repeating: "x", count: 15_985) + " 4111 1111 1111 1111 " + String(repeating: "Weiter so. ", count: 18_000)
+        #expect(mapper.redactedComments(comment, names: []).hasPrefix("CVV [cvc]. xxx"))
+        #expect(!mapper.redactedComments(comment, names: []).contains("4111"))
+        #expect(mapper.redactedComments(comment, names: []).utf8.count <= 16_000)
     }
 
     @Test func aRejectedRowKeepsNeitherTheReasonNorTheRawTextUnredacted() throws {

@@ -32,7 +32,8 @@ import Testing
             if line.hasPrefix("in:") {
                 pending = (index + 1, String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces))
             } else if line.hasPrefix("out:"), let input = pending {
-                cases.append(Case(file: file, line: input.line, input: input.text, expected: String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces)))
+                cases.append(
+                    Case(file: file, line: input.line, input: input.text, expected: String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces)))
                 pending = nil
             }
         }
@@ -100,7 +101,9 @@ import Testing
         configuration.cards = .off
         let text = "a@b.de, +49 30 1234567, DE89 3704 0044 0532 0130 00, 4111 1111 1111 1111 CVV 123"
         // With cards off the security code still goes: a CVV is never needed at head office.
-        #expect(Redactor(configuration: configuration).redact(text) == "a@b.de, +49 30 1234567, DE89 3704 0044 0532 0130 00, 4111 1111 1111 1111 CVV [cvc]")
+        #expect(
+            Redactor(configuration: configuration).redact(text)
+                == "a@b.de, +49 30 1234567, DE89 3704 0044 0532 0130 00, 4111 1111 1111 1111 CVV [cvc]")
         #expect(Redactor(configuration: .disabled).redact(text) == text)
     }
 
