@@ -55,7 +55,7 @@ enum ExportBackend: String, CaseIterable, CustomTestStringConvertible {
     static let contract = """
         provider: acme
         calendars:
-          always: {time_zone: UTC, hours: 24/7}
+          always: {time_zone: UTC, hours: 24/7, holidays: {ics: holidays/portugal.ics}}
         versions:
           - effective_from: 2020-01-01
             calendar: always
@@ -112,6 +112,13 @@ enum ExportBackend: String, CaseIterable, CustomTestStringConvertible {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-evidence-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
+            // The contract names an iCalendar file (the sample's Portuguese holidays; none falls on 2 November): the bundle
+            // carries it, and the verifier loads the contract from the bundle alone.
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("holidays"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                at: Binaries.repositoryRoot.appendingPathComponent("Coordinator/coordinator/Samples/contracts/holidays/portugal.ics"),
+                to: folder.appendingPathComponent("holidays/portugal.ics")
+            )
             let contractFile = folder.appendingPathComponent("acme.contract.yaml").path
             try Self.contract.write(toFile: contractFile, atomically: true, encoding: .utf8)
             let contracts = ["acme": try Contract.load(file: contractFile)]
@@ -186,6 +193,7 @@ enum ExportBackend: String, CaseIterable, CustomTestStringConvertible {
                 try await exporter.export(provider: "acme", month: "2026-11", to: bundle, now: Self.now)
             }
 
+            #expect(FileManager.default.contentsEqual(atPath: bundle + "/contract/holidays/portugal.ics", andPath: folder.path + "/holidays/portugal.ics"))
             let report = BundleVerifier(directory: bundle).verify()
             let findings = report.findings.map(\.description)
             if complete {
