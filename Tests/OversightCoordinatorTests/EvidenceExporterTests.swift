@@ -55,7 +55,7 @@ enum ExportBackend: String, CaseIterable, CustomTestStringConvertible {
     static let contract = """
         provider: acme
         calendars:
-          always: {time_zone: UTC, hours: 24/7}
+          always: {time_zone: UTC, hours: 24/7, holidays: {ics: holidays/portugal.ics}}
         versions:
           - effective_from: 2020-01-01
             calendar: always
@@ -112,6 +112,13 @@ enum ExportBackend: String, CaseIterable, CustomTestStringConvertible {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-evidence-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
+            // The contract names an iCalendar file (the sample's Portuguese holidays; none falls on 2 November): the bundle
+            // carries it, and the verifier loads the contract from the bundle alone.
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("holidays"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                at: Binaries.repositoryRoot.appendingPathComponent("Coordinator/coordinator/Samples/contracts/holidays/portugal.ics"),
+                to: folder.appendingPathComponent("holidays/portugal.ics")
+            )
             let contractFile = folder.appendingPathComponent("acme.contract.yaml").path
             try Self.contract.write(toFile: contractFile, atomically: true, encoding: .utf8)
             let contracts = ["acme": try Contract.load(file: contractFile)]
@@ -186,6 +193,7 @@ enum ExportBackend: String, CaseIterable, CustomTestStringConvertible {
                 try await exporter.export(provider: "acme", month: "2026-11", to: bundle, now: Self.now)
             }
 
+            #expect(FileManager.default.contentsEqual(atPath: bundle + "/contract/holidays/portugal.ics", andPath: folder.path + "/holidays/portugal.ics"))
             let report = BundleVerifier(directory: bundle).verify()
             let findings = report.findings.map(\.description)
             if complete {
@@ -211,5 +219,56 @@ enum ExportBackend: String, CaseIterable, CustomTestStringConvertible {
             let sl = try #require(figures.figures.first { $0.label == "sl 2026-11-02" })
             #expect(sl.totals.offered == 40 && sl.totals.answeredWithinThreshold == 24)
         }
+    }
+
+    /// A ticket first seen open without a reply after its first-reply deadline (late data) gets a breach recorded; a later
+    /// version shows the reply came in time. The coordinator keeps the breach it recorded, the batches no longer support
+    /// it, and the verifier names the figure that rests on it (docs/evidence.md, "What a clean result does and does not
+    /// prove"). This pins today's behaviour: if the coordinator ever withdraws such breaches, this test says so.
+    @Test func aBreachRecordedOnLateDataThatALaterVersionContradictsIsNamed() async throws {
+        let store = try SQLiteStore()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("oversight-evidence-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let contractFile = folder.appendingPathComponent("acme.contract.yaml").path
+        try Self.contract.replacingOccurrences(of: ", holidays: {ics: holidays/portugal.ics}", with: "").write(toFile: contractFile, atomically: true, encoding: .utf8)
+        let contracts = ["acme": try Contract.load(file: contractFile)]
+        let key = Curve25519.Signing.PrivateKey()
+        try await store.createToken(hash: "h", provider: "acme", site: "paris", createdAt: Self.base, expiresAt: Self.now + 3600)
+        _ = try await store.consumeToken(
+            hash: "h",
+            agent: NewAgent(
+                id: "agt_late", hostname: "h", signingKey: Base64URL.encode(key.publicKey.rawRepresentation), certificateSerial: "1",
+                certificateNotAfter: Self.now + 86_400
+            ),
+            now: Self.base
+        )
+        let engine = SLAEngine(contracts: contracts, store: store, logger: Logger(label: "test"))
+        let open = TicketRecord(provider: "acme", site: "paris", id: "L", status: .open, createdAt: Self.base, updatedAt: Self.base + 60)
+        let replied = TicketRecord(
+            provider: "acme", site: "paris", id: "L", status: .solved, createdAt: Self.base, updatedAt: Self.base + 7200,
+            firstReplyAt: Self.base + 600, solvedAt: Self.base + 3600
+        )
+        var previous = genesisBatchHash
+        for (seq, ticket) in [(Int64(1), open), (2, replied)] {
+            let payload = try WireJSON.encode(
+                BatchPayload(agentId: "agt_late", provider: "acme", site: "paris", seq: seq, prev: previous, sealedAt: Self.now, records: [.ticket(ticket)])
+            )
+            let hash = JWS.sha256Hex(payload)
+            _ = try await store.commit(
+                IncomingBatch(
+                    agentId: "agt_late", seq: seq, hash: hash, prev: previous,
+                    jws: try JWS.sign(payload: payload, kid: "agt_late", type: JWS.batchType, key: key), receivedAt: Self.now - 100 + Double(seq),
+                    tickets: [ticket]
+                )
+            )
+            await engine.observe([ticket], now: Self.now - 100 + Double(seq))
+            previous = hash
+        }
+        let bundle = folder.appendingPathComponent("bundle").path
+        _ = try await EvidenceExporter(store: store, contracts: contracts, caPEM: nil).export(provider: "acme", month: "2026-11", to: bundle, now: Self.now)
+        let findings = BundleVerifier(directory: bundle).verify().findings.map(\.description)
+        #expect(findings.contains { $0.hasPrefix("figure difference: figures.json frt 2026-11 (ticket_attainment): value: coordinator 0.0, recomputed from the batches 1.0") }, "\(findings)")
+        #expect(findings.contains { $0.contains("ticket L (agent agt_late, batch 2) is cited by the coordinator but not by the batches") }, "\(findings)")
     }
 }
