@@ -108,16 +108,11 @@ package struct EvidenceExporter: Sendable {
         try writer.writeJSON(index, to: EvidenceFormat.batches)
         summary.batches = index.count
 
-        // Reads a backend does not serve yet (the PostgreSQL store: QA evaluations, disputes, scorecard evidence) leave
-        // their file out, named with the reason in bundle.json; every other error stops the export.
+        // A file whose reads a backend cannot serve would be left out and named in bundle.json's `unavailable`; both
+        // stores now serve every read, so any error stops the export.
         var unavailable: [String: String] = [:]
         func optional<T>(_ file: String, _ read: () async throws -> T) async throws -> T? {
-            do {
-                return try await read()
-            } catch let error as PostgresStoreError where error.code == .unsupported {
-                unavailable[file] = error.description
-                return nil
-            }
+            try await read()
         }
         let disputes = try await optional(EvidenceFormat.disputes) {
             var disputes: [EvidenceDispute] = []
