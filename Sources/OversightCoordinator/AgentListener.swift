@@ -32,6 +32,8 @@ package final class AgentListener: Service {
     package let revocations = RevocationList()
     /// Refusals by kind.
     package let counters = SecurityCounters()
+    /// Agents whose clocks are off, from their heartbeats.
+    package let clockSkew = ClockSkewWatch()
 
     /// Told about every ticket a committed batch changed (the SLA engine's feed).
     package let ticketObserver: (@Sendable ([TicketRecord]) async -> Void)?

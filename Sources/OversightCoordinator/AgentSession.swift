@@ -203,7 +203,14 @@ struct AgentSession {
                 throw end
             }
         case .heartbeat(let info):
-            try await self.listener.store.recordHeartbeat(agentId: agent.id, info: info, now: Date())
+            let receivedAt = Date()
+            try await self.listener.store.recordHeartbeat(agentId: agent.id, info: info, now: receivedAt)
+            if let skew = self.listener.clockSkew.check(agentId: agent.id, sentAt: info.sentAt, receivedAt: receivedAt) {
+                await self.listener.securityEvent(
+                    "clock_skew", agentId: agent.id, address: self.accepted.address,
+                    detail: ClockSkewWatch.describe(skew: skew, sentAt: info.sentAt, receivedAt: receivedAt)
+                )
+            }
             return nil
         case .renew(let request):
             let certificate = try self.issue(csr: request.csr, identity: AgentIdentity(agentId: agent.id, provider: agent.provider, site: agent.site))
