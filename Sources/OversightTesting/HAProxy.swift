@@ -33,9 +33,12 @@ package struct HAProxy: Sendable {
         var text = """
             global
                 maxconn 4096
+                log stdout format raw local0 info
 
             defaults
                 mode tcp
+                log global
+                option tcplog
                 timeout connect 2s
                 timeout client 5m
                 timeout server 5m

@@ -54,11 +54,16 @@ extension EndToEnd {
                     let (logA, logB) = (a.process?.log() ?? "", b.process?.log() ?? "")
                     let onA = ids.filter { self.lines(logA, "agent connected", $0) > 0 }
                     let onB = ids.filter { self.lines(logB, "agent connected", $0) > 0 }
-                print("[scale-out-kill] agents on the coordinator to be killed: \(onB.count) of \(Self.agentCount)")
                     return Set(onA + onB).count == Self.agentCount && !onA.isEmpty && !onB.isEmpty
                 }
-                let logB = b.process?.log() ?? ""
+                // Roundrobin counts connections, not agents (an enrollment is a connection too), so the spread is
+                // uneven: kill the coordinator holding more agents, the harder case.
+                let (logA, logB) = (a.process?.log() ?? "", b.process?.log() ?? "")
+                let onA = ids.filter { self.lines(logA, "agent connected", $0) > 0 }
                 let onB = ids.filter { self.lines(logB, "agent connected", $0) > 0 }
+                let (killed, survivor, survivorToken) = onA.count >= onB.count ? (a, b, deployment.secondToken) : (b, a, deployment.firstToken)
+                let onKilled = onA.count >= onB.count ? onA : onB
+                print("[scale-out-kill] agents on A: \(onA.count), on B: \(onB.count); killing \(killed === a ? "A" : "B")")
 
                 func drop(round: Int) throws {
                     for (index, agent) in agents.enumerated() {
@@ -74,7 +79,7 @@ extension EndToEnd {
                 }
                 // kill -9 while the agents stream: round 2 is being read and sent as B dies.
                 try drop(round: 2)
-                await b.kill9()
+                await killed.kill9()
                 try drop(round: 3)
 
                 try await deployment.withStore { store in
@@ -96,17 +101,75 @@ extension EndToEnd {
                     }
                     #expect(try await store.ticketCount() == Self.agentCount * Self.perAgent)
                 }
-                // Every agent that was on B reconnected by itself, through haproxy, to the survivor.
-                let logA = a.process?.log() ?? ""
-                for id in onB {
-                    #expect(self.lines(logA, "agent connected", id) > 0, "agent \(id) (on the killed coordinator) never reached the survivor")
+                // Every agent that was on the killed coordinator reconnected by itself, through haproxy, to the survivor.
+                let survivorLog = survivor.process?.log() ?? ""
+                for id in onKilled {
+                    #expect(self.lines(survivorLog, "agent connected", id) > 0, "agent \(id) (on the killed coordinator) never reached the survivor")
                 }
                 // The survivor's view shows everything.
-                let status = try await consoleAPI(a.consolePort, deployment.firstToken, "/api/v1/status")
+                let status = try await consoleAPI(survivor.consolePort, survivorToken, "/api/v1/status")
                 #expect(status.body.contains(#""tickets":\#(Self.agentCount * Self.perAgent)"#), "\(status)")
-                let listed = try await consoleAPI(a.consolePort, deployment.firstToken, "/api/v1/agents")
+                let listed = try await consoleAPI(survivor.consolePort, survivorToken, "/api/v1/agents")
                 for id in ids { #expect(listed.body.contains(id), "agent \(id) missing from the survivor's agent list") }
                 for agent in agents { await agent.stop() }
+            }
+        }
+
+        @Test(.timeLimit(.minutes(4)))
+        func tokensAndRevocationsAreSharedAcrossCoordinators() async throws {
+            try await withHarness("scale-out-shared") { harness in
+                let deployment = try await ScaleOutDeployment.start(harness)
+                let (a, b) = (deployment.first, deployment.second)
+                let fingerprint = try await a.fingerprint()
+
+                // A token made on A's console enrolls at B, directly; then it is spent on A too.
+                let token = try await enrollmentToken(a.consolePort, deployment.firstToken, provider: "acme", site: "paris")
+                let victim = try harness.makeAgent(name: "victim")
+                let enrolled = try await victim.enroll(coordinator: b.address, token: token, fingerprint: fingerprint)
+                try #require(enrolled.exitCode == 0, "a token of A's at B: \(enrolled)")
+                let second = try harness.makeAgent(name: "second")
+                let reused = try await second.enroll(coordinator: a.address, token: token, fingerprint: fingerprint)
+                #expect(reused.exitCode != 0, "a token used at B enrolled again at A: \(reused)")
+                expectNothingEnrolled(in: second.dataDirectory)
+                // And the other way round, through B's console.
+                let tokenOfB = try await enrollmentToken(b.consolePort, deployment.secondToken, provider: "acme", site: "oslo")
+                let honest = try harness.makeAgent(name: "honest")
+                let honestEnrolled = try await honest.enroll(coordinator: a.address, token: tokenOfB, fingerprint: fingerprint)
+                try #require(honestEnrolled.exitCode == 0, "a token of B's at A: \(honestEnrolled)")
+                let third = try harness.makeAgent(name: "third")
+                #expect(try await third.enroll(coordinator: b.address, token: tokenOfB, fingerprint: fingerprint).exitCode != 0)
+
+                // The victim streams to B; it is revoked through A's API; B drops it within a second.
+                try victim.start()
+                try honest.start()
+                try victim.drop("before.csv", ExportFile.csv(ticketRows("V", count: 5)))
+                try honest.drop("before.csv", ExportFile.csv(ticketRows("H", count: 5)))
+                let victimId = try victim.agentId()
+                try await deployment.withStore { store in
+                    try await eventually("the first tickets stored") { try await store.ticketCount() == 10 }
+                }
+                try await eventually("the victim connected to B") { (b.process?.log() ?? "").contains("agent connected") }
+                let revoke = try await consoleAPI(a.consolePort, deployment.firstToken, "/api/v1/agents/\(victimId)/revoke", json: "{}")
+                try #require(revoke.status == 200, "revoke through A: \(revoke)")
+                let revokedAt = ContinuousClock.now
+                try await eventually("B dropped the revoked agent", timeout: .seconds(5), interval: .milliseconds(20)) {
+                    self.lines(b.process?.log() ?? "", "revoked agent disconnected", victimId) > 0
+                }
+                let cutOffAfter = ContinuousClock.now - revokedAt
+                print("[scale-out-shared] B cut the revoked agent off \(cutOffAfter) after A's API revoked it")
+                #expect(cutOffAfter <= .seconds(1), "B cut the revoked agent off only after \(cutOffAfter)")
+
+                // Nothing of the victim's is stored any more, on either coordinator; the honest agent still syncs.
+                try victim.drop("after.csv", ExportFile.csv(ticketRows("W", count: 5)))
+                try honest.drop("after.csv", ExportFile.csv(ticketRows("I", count: 5)))
+                try await deployment.withStore { store in
+                    try await eventually("the honest agent's later tickets stored") { try await store.ticketCount() == 15 }
+                    try await Task.sleep(for: .seconds(2))
+                    #expect(try await store.ticketCount() == 15, "a revoked agent's tickets were stored")
+                    #expect(try await store.agent(id: victimId)?.revokedAt != nil)
+                }
+                await victim.stop()
+                await honest.stop()
             }
         }
     }
