@@ -47,6 +47,26 @@ package final class CoordinatorProcess: @unchecked Sendable {
         guard result.exitCode == 0 else { throw HarnessError("oversight-coordinator init failed: \(result)") }
     }
 
+    /// A second coordinator of one deployment: a data directory of its own holding copies of `original`'s CA,
+    /// server certificate and signing key (what `init` made; no `init` is run), so agents that trust the first trust
+    /// it too. Its store is the one its `serve --config` names (a shared PostgreSQL), not the SQLite file of the copy.
+    package init(
+        sharingKeysOf original: CoordinatorProcess, dataDirectory: URL, logDirectory: URL, configFile: URL?,
+        onStart: @escaping @Sendable (ChildProcess) -> Void
+    ) throws {
+        self.dataDirectory = dataDirectory
+        self.logDirectory = logDirectory
+        self.configFile = configFile
+        self.onStart = onStart
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for file in ["ca.pem", "ca.key", "server.pem", "server.key", "signing.key"] {
+            // copyItem keeps the 0600 mode of the keys.
+            try fileManager.copyItem(at: original.dataDirectory.appendingPathComponent(file), to: dataDirectory.appendingPathComponent(file))
+        }
+    }
+
     /// `host:port` for agents.
     package var address: String { "127.0.0.1:\(self.port)" }
 

@@ -32,7 +32,7 @@ package final class Harness: Sendable {
     /// the test's choosing (one on a small filesystem of its own, say); by default `<name>-data` in the test's folder.
     package func startCoordinator(
         name: String = "coordinator", configYAML: String? = nil, dataDirectory: URL? = nil, extraHostnames: [String] = [],
-        listenHost: String = "127.0.0.1"
+        listenHost: String = "127.0.0.1", consolePort: Int = 0
     ) async throws -> CoordinatorProcess {
         var configFile: URL?
         if let configYAML {
@@ -45,6 +45,24 @@ package final class Harness: Sendable {
             extraHostnames: extraHostnames, onStart: self.track
         )
         coordinator.listenHost = listenHost
+        coordinator.consolePort = consolePort
+        try await coordinator.start()
+        return coordinator
+    }
+
+    /// Starts a further coordinator of `original`'s deployment: copies of its keys (see
+    /// ``CoordinatorProcess/init(sharingKeysOf:dataDirectory:logDirectory:configFile:onStart:)``) and `configYAML`
+    /// (a `store:` naming the shared PostgreSQL), serving on a port of its own.
+    package func startCoordinator(
+        name: String, sharingKeysOf original: CoordinatorProcess, configYAML: String, consolePort: Int = 0
+    ) async throws -> CoordinatorProcess {
+        let url = self.directory.child("\(name).yaml")
+        try Data(configYAML.utf8).write(to: url)
+        let coordinator = try CoordinatorProcess(
+            sharingKeysOf: original, dataDirectory: self.directory.child("\(name)-data"), logDirectory: self.directory.child("\(name)-logs"),
+            configFile: url, onStart: self.track
+        )
+        coordinator.consolePort = consolePort
         try await coordinator.start()
         return coordinator
     }

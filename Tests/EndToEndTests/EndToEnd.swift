@@ -27,7 +27,7 @@ struct CommittedChain {
     var recordCountSum: Int
 }
 
-extension SQLiteStore {
+extension IngestStore {
     /// Reads batches 1…lastSeq of `agentId` and checks each one: present (no gap), its JWS verifies with the agent's
     /// key, its stored hash is the SHA-256 of the signed payload, its `prev` is the previous batch's hash, and its
     /// stored record count matches the signed payload.
@@ -54,7 +54,9 @@ extension SQLiteStore {
         #expect(previous == agent.lastHash, "the agent's last_hash is not the hash of its last batch")
         return chain
     }
+}
 
+extension SQLiteStore {
     /// Whether a security event of `kind` was stored (optionally for `agentId`, or naming `detail` in its detail).
     func hasSecurityEvent(_ kind: String, agentId: String? = nil, detail: String? = nil) async throws -> Bool {
         try await self.securityEvents(limit: 10_000).contains {

@@ -419,6 +419,51 @@ struct PostgresStoreTests {
         }
     }
 
+    /// Two coordinators are two connection pools: each round, both commit a different batch for the same seq (two
+    /// connections of one agent, one to each coordinator, or a forged second batch). The agent row's lock in the commit
+    /// transaction lets exactly one commit; the other finds the seq taken (`chainMismatch`), and only the winners'
+    /// records are stored.
+    @Test func twoPoolsRacingDifferentBatchesForOneSeqCommitOneOfThem() async throws {
+        let cluster = try PostgresCluster.shared()
+        let database = try cluster.createDatabase()
+        var quiet = Logger(label: "store-test")
+        quiet.logLevel = .warning
+        let logger = quiet
+        let configuration = PostgresStore.Configuration(host: "127.0.0.1", port: cluster.port, database: database, username: cluster.username, tls: .disable)
+        try await PostgresStore.withStore(configuration: configuration, logger: logger) { first in
+            try await PostgresStore.withStore(configuration: configuration, logger: logger, migrating: false) { second in
+                try await StoreBackendTests.enroll(first)
+                let now = StoreBackendTests.now
+                func batch(_ seq: Int64, _ side: String, prev: String) -> IncomingBatch {
+                    IncomingBatch(
+                        agentId: "agt_a", seq: seq, hash: "\(side)-\(seq)", prev: prev,
+                        jws: FlattenedJWS(protected: "p", payload: "\(side)-\(seq)", signature: "s"), receivedAt: now,
+                        tickets: [TicketRecord(provider: "acme", site: "paris", id: "\(side)-\(seq)", status: .open, createdAt: now, updatedAt: now)]
+                    )
+                }
+                var prev = genesisBatchHash
+                var winners: [String] = []
+                for seq in Int64(1)...20 {
+                    let (batchX, batchY) = (batch(seq, "x", prev: prev), batch(seq, "y", prev: prev))
+                    async let x = first.commit(batchX)
+                    async let y = second.commit(batchY)
+                    let (outcomeX, outcomeY) = try await (x, y)
+                    let committed = [outcomeX, outcomeY].filter { $0 == .committed(applied: 1, stale: 0) }.count
+                    #expect(committed == 1, "seq \(seq): \(outcomeX), \(outcomeY)")
+                    let loser = outcomeX == .committed(applied: 1, stale: 0) ? outcomeY : outcomeX
+                    #expect(loser == .chainMismatch(expectedPrev: outcomeX == .committed(applied: 1, stale: 0) ? "x-\(seq)" : "y-\(seq)"), "seq \(seq): \(loser)")
+                    prev = outcomeX == .committed(applied: 1, stale: 0) ? "x-\(seq)" : "y-\(seq)"
+                    winners.append(prev)
+                }
+                #expect(try await second.ticketCount() == 20)
+                #expect(try await first.agent(id: "agt_a")?.lastSeq == 20)
+                for (index, hash) in winners.enumerated() {
+                    #expect(try await second.batch(agentId: "agt_a", seq: Int64(index + 1))?.hash == hash)
+                }
+            }
+        }
+    }
+
     @Test func migrationsApplyOnceUnderTheLock() async throws {
         try await StoreBackend.postgresql.withStore { store in
             let postgres = try #require(store as? PostgresStore)
