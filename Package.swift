@@ -310,7 +310,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OversightSimulatorTests",
-            dependencies: ["OversightConfig", "OversightConnectors", "OversightModel", "OversightSimulator"]
+            dependencies: ["OversightConfig", "OversightConnectors", "OversightModel", "OversightSLA", "OversightSimulator"]
         ),
         .testTarget(
             name: "OversightStoreTests",

@@ -122,3 +122,33 @@ import Testing
         }
     }
 }
+
+/// The worked example of docs/audits.md ("How the score is computed"), on the shipped support-v2 scorecard.
+@Suite struct ScorecardWorkedExampleTests {
+    static func version(_ name: String) throws -> ScorecardVersion {
+        let file = TestSupport.repositoryRoot.appendingPathComponent("deploy/scorecards/support-v2.scorecard.yaml").path
+        return try #require(try Scorecard.load(file: file).version(named: name))
+    }
+
+    static func results(failed: Set<String> = [], missing: Set<String> = [], of version: ScorecardVersion) -> [EvaluationItem] {
+        version.items.filter { !missing.contains($0.id) }.map {
+            EvaluationItem(item: $0.id, passed: !failed.contains($0.id), impact: $0.impact == .high ? .high : .low)
+        }
+    }
+
+    @Test func theDocumentedRows() throws {
+        let v2 = try Self.version("2")
+        func score(_ results: [EvaluationItem]) throws -> Double { try v2.score(results).get().score }
+        #expect(try score(Self.results(of: v2)) == 100)
+        #expect(try String(format: "%.2f", score(Self.results(failed: ["tone"], of: v2))) == "77.78")
+        let na = try v2.score(Self.results(failed: ["tone"], missing: ["verification"], of: v2)).get()
+        #expect(na.possible == 7 && na.earned == 5 && String(format: "%.2f", na.score) == "71.43")
+        let zeroed = try v2.score(Self.results(failed: ["accuracy"], of: v2)).get()
+        #expect(zeroed.score == 0 && String(format: "%.2f", zeroed.weightedScore) == "66.67")
+        #expect(throws: ScorecardScoreProblem(message: "item 'resolution-notes' has no result and may not be N/A")) {
+            try v2.score(Self.results(missing: ["resolution-notes"], of: v2)).get()
+        }
+        let v1 = try Self.version("1")
+        #expect(try v1.score(Self.results(failed: ["accuracy"], of: v1)).get().score == 62.5)
+    }
+}
