@@ -34,11 +34,14 @@ package struct RecomputationDetail: Sendable, Codable {
     package var impactMismatches: [String]?
     /// Score of the communication-style items alone.
     package var communicationStyleScore: Double?
+    /// Whether the named version was in force when the evaluation was completed; absent when it is unknown.
+    package var versionInForce: Bool?
 
     init(_ recomputation: ScoreRecomputation) {
         self.status = recomputation.status
         self.reason = recomputation.reason
         self.differs = recomputation.differs
+        self.versionInForce = recomputation.versionInForce
         guard case .recomputed(let score, _) = recomputation.outcome else { return }
         self.score = score.score
         self.earned = score.earned

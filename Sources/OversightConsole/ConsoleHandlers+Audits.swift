@@ -337,8 +337,9 @@ extension ConsoleHandlers {
 
     /// The evaluation page's *Recomputed at head office* value: the score with its sums and N/A items, or why there is none.
     static func recomputedText(_ detail: RecomputationDetail) -> String {
+        let superseded = detail.versionInForce == false ? "; the version was not in force when evaluated" : ""
         guard let score = detail.score, let earned = detail.earned, let possible = detail.possible else {
-            return "not recomputed: \(detail.reason ?? detail.status)"
+            return "not recomputed: \(detail.reason ?? detail.status)" + (superseded.isEmpty ? "" : " (\(superseded.dropFirst(2)))")
         }
         var text = SVGChart.number(score, digits: 2) + (detail.differs ? " — DIFFERS from the provider's total" : " — matches")
         text += " (\(SVGChart.number(earned, digits: 2)) of \(SVGChart.number(possible, digits: 2)) weight"
@@ -347,7 +348,7 @@ extension ConsoleHandlers {
         if let mismatches = detail.impactMismatches, !mismatches.isEmpty {
             text += "; impact as on the scorecard for \(mismatches.joined(separator: ", "))"
         }
-        return text + ")"
+        return text + superseded + ")"
     }
 
     /// The ticket page's *Breach notes* section: the breaches, their notes and, for those who may, the form to add one.

@@ -160,6 +160,7 @@ extension OpenAPIDocument {
                 "status": recomputationStatus, "reason": string, "score": number, "differs": boolean, "earned": number, "possible": number,
                 "zeroed": boolean, "notApplicable": strings, "failedHighImpact": strings, "impactMismatches": strings,
                 "communicationStyleScore": number,
+                "versionInForce": ["type": "boolean", "description": "The named version was in force when the evaluation was completed"],
             ],
             required: ["status", "differs"]
         )

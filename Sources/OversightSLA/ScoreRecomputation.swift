@@ -28,6 +28,10 @@ package struct ScoreRecomputation: Sendable, Hashable {
 
     /// The outcome.
     package var outcome: Outcome
+    /// Whether the named version was the one in force when the evaluation was completed (its `effective_from` not
+    /// after it, and no later version in force yet); `nil` when the scorecard or version is unknown. The score is
+    /// recomputed with the named version either way.
+    package var versionInForce: Bool?
 
     /// Recomputes `evaluation` with `catalog`.
     /// - Parameters:
@@ -42,6 +46,7 @@ package struct ScoreRecomputation: Sendable, Hashable {
             self.outcome = .unknownVersion
             return
         }
+        self.versionInForce = scorecard.version(at: evaluation.evaluatedAt)?.version == version.version
         guard !evaluation.items.isEmpty else {
             self.outcome = .noItems
             return

@@ -102,6 +102,24 @@ import Testing
         )
     }
 
+    @Test func whetherTheNamedVersionWasInForce() throws {
+        let scorecard = try Scorecard(yaml: ScorecardTests.valid, file: "qa.scorecard.yaml")
+        let catalog = ScorecardCatalog([scorecard])
+        func evaluation(_ version: String, _ at: String) -> EvaluationRecord {
+            var record = Self.evaluation(scorecard: "qa-main", version: version, items: [EvaluationItem(item: "greeting", passed: true, impact: .low)], score: 100)
+            record.evaluatedAt = ISO8601DateFormatter().date(from: at)!
+            return record
+        }
+        // Version 1 is in force from 2026-01-01 until 2026-07-01, 2026.2 after; verification may be N/A in version 1.
+        #expect(ScoreRecomputation(evaluation("1", "2026-03-01T10:00:00Z"), catalog: catalog).versionInForce == true)
+        #expect(ScoreRecomputation(evaluation("1", "2026-07-01T00:00:00Z"), catalog: catalog).versionInForce == false)
+        #expect(ScoreRecomputation(evaluation("2026.2", "2026-03-01T10:00:00Z"), catalog: catalog).versionInForce == false)
+        #expect(ScoreRecomputation(evaluation("2026.2", "2026-08-01T10:00:00Z"), catalog: catalog).versionInForce == true)
+        // Recomputed with the named version either way.
+        #expect(ScoreRecomputation(evaluation("1", "2025-12-31T10:00:00Z"), catalog: catalog).score == 100)
+        #expect(ScoreRecomputation(evaluation("9", "2026-03-01T10:00:00Z"), catalog: catalog).versionInForce == nil)
+    }
+
     @Test func recomputationFlagsADifferenceBeyondOneHundredth() {
         let catalog = ScorecardCatalog([Scorecard(id: "qa", versions: [Self.version(zeroes: true)])])
         let items = Self.results([("greeting", true), ("accuracy", true), ("tone", false)])  // 66.666…
