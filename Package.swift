@@ -147,6 +147,8 @@ let package = Package(
             dependencies: [
                 "OversightAlerts",
                 "OversightModel",
+                // Pure: the scorecards that provider evaluations are recomputed with.
+                "OversightSLA",
                 "OversightStore",
                 "OversightWire",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -308,7 +310,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OversightSimulatorTests",
-            dependencies: ["OversightConfig", "OversightConnectors", "OversightModel", "OversightSimulator"]
+            dependencies: ["OversightConfig", "OversightConnectors", "OversightModel", "OversightSLA", "OversightSimulator"]
         ),
         .testTarget(
             name: "OversightStoreTests",
@@ -331,7 +333,7 @@ let package = Package(
         .testTarget(
             name: "OversightConsoleTests",
             dependencies: [
-                "OversightAlerts", "OversightConsole", "OversightModel", "OversightStore", "OversightWire",
+                "OversightAlerts", "OversightConsole", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -11,6 +11,7 @@ import Logging
 import OversightAlerts
 import OversightConsole
 import OversightCoordinator
+import OversightSLA
 import OversightStore
 import ServiceLifecycle
 
@@ -23,7 +24,7 @@ enum ConsoleWiring {
     /// and announces only the file, so that the password never reaches a log.
     static func services(
         paths: CoordinatorPaths, host: String, port: Int, store: any CoordinatorStore, alerts: AlertCenter, logger: Logger,
-        events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, passwordFile: String? = nil, metrics: Bool = true,
+        events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, scorecardsDirectory: String? = nil, passwordFile: String? = nil, metrics: Bool = true,
         announce: @Sendable (String) -> Void
     ) async throws -> [any Service] {
         let users = try UserStore(path: paths.directory + "/console.sqlite")
@@ -31,6 +32,13 @@ enum ConsoleWiring {
         configuration.host = host
         // The same contracts the SLA engine measures by (`--contracts`, else DATA/contracts), as in force now.
         configuration.contracts = try ConsoleContract.load(directory: contractsDirectory, dataDirectory: paths.directory)
+        // Head office's QA scorecards (`--scorecards`, the config's `scorecards:`, else DATA/scorecards when it exists):
+        // the audit pages recompute provider evaluations with them.
+        let scorecards = scorecardsDirectory ?? (paths.directory + "/scorecards")
+        if scorecardsDirectory != nil || FileManager.default.fileExists(atPath: scorecards) {
+            configuration.scorecards = try ScorecardCatalog.load(directory: scorecards)
+            announce("Scorecards: \(configuration.scorecards.scorecards.count) loaded from \(scorecards)")
+        }
         configuration.publicDirectory = Self.publicDirectory
         let shownHost = host == "0.0.0.0" ? "localhost" : host
         if metrics {

@@ -46,6 +46,7 @@ extension CoordinatorSettings {
         self.logLevel = configuration.logLevel.rawValue
         self.logFormat = configuration.logFormat.rawValue
         self.contractsDirectory = configuration.contractsDirectory
+        self.scorecardsDirectory = configuration.scorecardsDirectory
         self.alerts = configuration.alerts
         self.aggregateInterval = configuration.aggregateInterval
     }

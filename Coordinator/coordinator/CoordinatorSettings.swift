@@ -20,6 +20,7 @@ struct CoordinatorSettings {
     var logFormat = "text"
     var serverHostnames: [String]?
     var contractsDirectory: String?
+    var scorecardsDirectory: String?
     var alerts: CoordinatorConfiguration.Alerts?
     var aggregateInterval: Duration = .seconds(30)
 

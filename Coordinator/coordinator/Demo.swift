@@ -51,6 +51,7 @@ struct Demo: AsyncParsableCommand {
             _ = try SQLiteStore(path: coordinatorPaths.store)
         }
         try Self.installContracts(into: coordinatorPaths.directory + "/contracts")
+        try Self.installSamples("scorecards", what: "scorecards", into: coordinatorPaths.directory + "/scorecards")
         var listener = ListenerConfiguration()
         listener.host = "127.0.0.1"
         listener.port = self.port
@@ -92,9 +93,14 @@ struct Demo: AsyncParsableCommand {
 
     /// Copies the bundled example contracts (the ones in deploy/contracts) unless the folder exists already.
     static func installContracts(into folder: String) throws {
+        try Self.installSamples("contracts", what: "contracts", into: folder)
+    }
+
+    /// Copies the bundled `Samples/<name>` folder (a copy of `deploy/<name>`) unless `folder` exists already.
+    static func installSamples(_ name: String, what: String, into folder: String) throws {
         guard !FileManager.default.fileExists(atPath: folder) else { return }
-        guard let bundled = Bundle.module.resourceURL?.appendingPathComponent("Samples/contracts") else {
-            throw ValidationError("the demo's example contracts are missing from the build")
+        guard let bundled = Bundle.module.resourceURL?.appendingPathComponent("Samples/\(name)") else {
+            throw ValidationError("the demo's example \(what) are missing from the build")
         }
         try FileManager.default.copyItem(atPath: bundled.path, toPath: folder)
     }

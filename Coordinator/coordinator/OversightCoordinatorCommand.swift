@@ -19,7 +19,7 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
         abstract: "Oversight coordinator: receives signed ticket batches from provider agents over mutual TLS and stores them.",
         version: oversightVersion,
         subcommands: [
-            Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self,
+            Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self, ScorecardsCommand.self,
             TicketsCommand.self, IntegrityCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
             EvidenceCommand.self,
         ]

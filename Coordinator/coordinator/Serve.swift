@@ -22,6 +22,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Log format: text or json (one JSON object per line); overrides the config's log_format.")
     var logFormat: String?
     @Option(name: .long, help: "Folder of *.contract.yaml files (default: DATA/contracts when it exists).") var contracts: String?
+    @Option(name: .long, help: "Folder of *.scorecard.yaml files (default: the config's scorecards:, else DATA/scorecards when it exists).")
+    var scorecards: String?
     @Option(name: .long, help: "HTTPS port of the web console and JSON API (0 turns the console off).") var consolePort: Int = 8443
 
     func validate() throws {
@@ -50,13 +52,14 @@ struct Serve: AsyncParsableCommand {
         let consoleHost = settings.listener.host
         let consolePort = self.consolePort
         let contractsDirectory = server.contractsDirectory
+        let scorecardsDirectory = self.scorecards ?? settings.scorecardsDirectory
         try await server.run(
             logger: logger,
             makeServices: { [events = server.events] store, alerts in
                 guard consolePort > 0 else { return [] }
                 return try await ConsoleWiring.services(
                     paths: paths, host: consoleHost, port: consolePort, store: store, alerts: alerts, logger: logger, events: events,
-                    contractsDirectory: contractsDirectory, passwordFile: paths.directory + "/console-admin-password",
+                    contractsDirectory: contractsDirectory, scorecardsDirectory: scorecardsDirectory, passwordFile: paths.directory + "/console-admin-password",
                     announce: { logger.notice("\($0)") }
                 )
             },

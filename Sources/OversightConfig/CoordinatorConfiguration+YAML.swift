@@ -8,7 +8,7 @@
 extension CoordinatorConfiguration {
     /// The keys accepted at the top of the coordinator configuration file.
     package static let topLevelKeys = [
-        "data", "listen", "handshakes", "enrollments", "limits", "heartbeat", "store", "certificates", "log_level", "log_format", "alerts", "contracts", "aggregates",
+        "data", "listen", "handshakes", "enrollments", "limits", "heartbeat", "store", "certificates", "log_level", "log_format", "alerts", "contracts", "scorecards", "aggregates",
     ]
 
     /// Loads and validates a coordinator configuration file.
@@ -96,6 +96,7 @@ extension CoordinatorConfiguration {
         if let value = try root.optional("log_format") { self.logFormat = try value.choice(LogFormat.self) }
         if let value = try root.optional("alerts") { self.alerts = try Self.alerts(value) }
         if let value = try root.optional("contracts") { self.contractsDirectory = try value.string() }
+        if let value = try root.optional("scorecards") { self.scorecardsDirectory = try value.string() }
         if let aggregates = try root.optional("aggregates") {
             try aggregates.rejectUnknownKeys(allowed: ["evaluate_every"])
             if let value = try aggregates.optional("evaluate_every") {

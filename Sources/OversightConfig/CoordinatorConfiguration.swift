@@ -115,6 +115,8 @@ package struct CoordinatorConfiguration: Sendable {
     package var alerts: Alerts = .init()
     /// Folder of `*.contract.yaml` files (`contracts:`); default `DATA/contracts`.
     package var contractsDirectory: String?
+    /// Folder of `*.scorecard.yaml` files (`scorecards:`); default `DATA/scorecards`.
+    package var scorecardsDirectory: String?
     /// How often contract aggregate targets are evaluated (`aggregates.evaluate_every`); default 30 s.
     package var aggregateInterval: Duration = .seconds(30)
 

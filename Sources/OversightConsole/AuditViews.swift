@@ -7,6 +7,7 @@
 
 import Foundation
 import OversightModel
+import OversightSLA
 import OversightStore
 
 /// A QA evaluation as the audits list shows it.
@@ -38,8 +39,14 @@ package struct AuditView: Sendable, Codable {
     package var batch: BatchRef
     /// The latest dispute's state (`open`, `upheld`, `rejected`); absent when never disputed.
     package var dispute: DisputeState?
+    /// The score head office recomputed from the item results on the named scorecard version; absent when it could not.
+    package var recomputedScore: Double?
+    /// Whether ``recomputedScore`` is more than 0.01 from the provider's ``score``.
+    package var scoreDiffers: Bool
+    /// `recomputed`, `unknown_scorecard`, `unknown_version`, `no_items` or `unscorable`.
+    package var recomputation: String
 
-    init(_ row: AuditRow) {
+    init(_ row: AuditRow, recomputation: ScoreRecomputation) {
         let record = row.evaluation.record
         self.provider = record.provider
         self.site = record.site
@@ -59,6 +66,9 @@ package struct AuditView: Sendable, Codable {
         self.flagged = record.highImpactErrors > 0
         self.batch = BatchRef(agentId: row.evaluation.agentId, seq: row.evaluation.batchSeq)
         self.dispute = row.dispute
+        self.recomputedScore = recomputation.score
+        self.scoreDiffers = recomputation.differs
+        self.recomputation = recomputation.status
     }
 }
 
@@ -66,6 +76,8 @@ package struct AuditView: Sendable, Codable {
 package struct AuditPage: Sendable, Codable {
     package var audits: [AuditView]
     package var nextOffset: Int?
+    /// Per provider in the filter (all pages): evaluations, those recomputed at head office, and those that differ.
+    package var providers: [AuditProviderCount]
 }
 
 /// One evaluation with its items, comments, signed batch and dispute thread.
@@ -73,6 +85,8 @@ package struct AuditDetail: Sendable, Codable {
     package var audit: AuditView
     package var items: [EvaluationItem]
     package var comments: String?
+    /// Head office's recomputation of the score from ``items``.
+    package var recomputation: RecomputationDetail
     package var batch: TicketView.BatchRef
     /// The batch's signature and the evaluation's presence in it, checked on this view.
     package var signature: SignatureCheck

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OversightSLA
 
 /// Settings of the console and API server.
 package struct ConsoleConfiguration: Sendable {
@@ -44,6 +45,8 @@ package struct ConsoleConfiguration: Sendable {
     package var throttle: LoginThrottle.Configuration = .init()
     /// Contracts in force by provider (targets, time zone, credits); figures without a contract show no target.
     package var contracts: [String: ConsoleContract] = [:]
+    /// Head office's QA scorecards: provider evaluations that name one of them are recomputed on the audit pages.
+    package var scorecards = ScorecardCatalog()
     /// Ticket figures of closed days, kept for five minutes (a reference: copies of the configuration share it).
     package var figureCache = FigureCache()
     /// The wall clock (injected in tests).

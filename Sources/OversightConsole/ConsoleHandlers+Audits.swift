@@ -39,7 +39,10 @@ extension ConsoleHandlers {
         }
         if let month, PeriodCalendar(timeZone: .gmt).month(month) == nil { throw ConsoleError.badRequest("month must be YYYY-MM") }
         let rows = try await self.store.auditRows(windows: windows, site: site, limit: limit + 1, offset: offset)
-        return AuditPage(audits: rows.prefix(limit).map(AuditView.init), nextOffset: rows.count > limit ? offset + limit : nil)
+        return AuditPage(
+            audits: rows.prefix(limit).map { AuditView($0, recomputation: self.recomputation(of: $0.evaluation.record)) },
+            nextOffset: rows.count > limit ? offset + limit : nil, providers: try await self.recomputationCounts(windows: windows, site: site)
+        )
     }
 
     /// One evaluation, or 404 when it is unknown or out of scope.
@@ -48,8 +51,10 @@ extension ConsoleHandlers {
             throw ConsoleError.notFound("no such evaluation")
         }
         let batch = try await self.store.batch(agentId: row.evaluation.agentId, seq: row.evaluation.batchSeq)
+        let recomputation = self.recomputation(of: row.evaluation.record)
         return AuditDetail(
-            audit: AuditView(row), items: row.evaluation.record.items, comments: row.evaluation.record.comments,
+            audit: AuditView(row, recomputation: recomputation), items: row.evaluation.record.items, comments: row.evaluation.record.comments,
+            recomputation: RecomputationDetail(recomputation),
             batch: .init(
                 agentId: row.evaluation.agentId, seq: row.evaluation.batchSeq, hash: batch?.hash, receivedAt: batch?.receivedAt,
                 recordCount: batch?.recordCount
@@ -163,9 +168,19 @@ extension ConsoleHandlers {
     }
 
     static let auditColumns = [
-        "Evaluated", "Provider", "Site", "Evaluation", "Interaction", "Agent", "Score", "High-impact errors", "Low-impact errors", "Scorecard",
-        "Evaluator", "Signed batch", "Dispute",
+        "Evaluated", "Provider", "Site", "Evaluation", "Interaction", "Agent", "Score", "Recomputed", "High-impact errors", "Low-impact errors",
+        "Scorecard", "Evaluator", "Signed batch", "Dispute",
     ]
+
+    /// The *Recomputed* cell: head office's score, `DIFFERS` when it is more than 0.01 from the provider's, else why there is none.
+    static func recomputedCell(_ audit: AuditView) -> ConsoleTable.Cell {
+        guard let score = audit.recomputedScore else {
+            let why = ["unknown_scorecard": "— (unknown scorecard)", "unknown_version": "— (unknown version)", "no_items": "— (no items)"]
+            return .text(why[audit.recomputation] ?? "— (items do not fit)", class: "num")
+        }
+        let text = SVGChart.number(score, digits: 2)
+        return audit.scoreDiffers ? .text("\(text) DIFFERS", class: "num flagged differs") : .text(text, class: "num")
+    }
 
     /// The page shows at most this many evaluations; the month filter reaches older ones.
     static let auditPageRows = 500
@@ -184,7 +199,7 @@ extension ConsoleHandlers {
             table.rows.append([
                 .text(HTML.time(audit.evaluatedAt)), .link(audit.provider, "/providers/\(HTML.path(audit.provider))"), .text(audit.site),
                 .link(audit.id, path), .text(audit.interactionRef), .text(audit.agent ?? "—"),
-                .text(SVGChart.number(audit.score, digits: 1), class: "num"),
+                .text(SVGChart.number(audit.score, digits: 1), class: "num"), Self.recomputedCell(audit),
                 .text(flagged, class: audit.flagged ? "num flagged" : "num"), .number(audit.lowImpactErrors),
                 .text("\(audit.scorecard) v\(audit.scorecardVersion)"), .text(audit.evaluator), .text("\(audit.batch.agentId) #\(audit.batch.seq)"),
                 .text(audit.dispute.map { $0.rawValue.uppercased() } ?? "—", class: audit.dispute.map { "dispute \($0.rawValue)" }),
@@ -210,7 +225,26 @@ extension ConsoleHandlers {
             provider's contract time zone.</p>
             """
         )
+        // The list first: it is the CSV export by default.
         page.add(table)
+        if !result.providers.isEmpty {
+            var counts = ConsoleTable(
+                id: "recomputation", title: "Scores recomputed at head office",
+                columns: ["Provider", "Evaluations", "Recomputed", "Differ from the provider's total"]
+            )
+            counts.rows = result.providers.map {
+                [
+                    .link($0.provider, "/audits?provider=\(ConsolePage.encode($0.provider))"), .number($0.evaluations), .number($0.recomputed),
+                    .text(String($0.differs), class: $0.differs > 0 ? "num flagged" : "num"),
+                ]
+            }
+            page.add(counts)
+            page.add(
+                "<p class=\"meta\">Each evaluation that names a scorecard version head office has loaded is scored again from its item "
+                    + "results (weights, N/A, high-impact zeroing: docs/audits.md); DIFFERS marks a total more than 0.01 away from the "
+                    + "provider's. \(self.configuration.scorecards.scorecards.count) scorecard(s) loaded.</p>"
+            )
+        }
         return try page.response(for: request, identity: context.identity)
     }
 
@@ -228,6 +262,7 @@ extension ConsoleHandlers {
             ("Channel", audit.channel ?? "—"), ("Queue", audit.queue ?? "—"), ("Agent", audit.agent ?? "—"), ("Evaluator", audit.evaluator),
             ("Scorecard", "\(audit.scorecard) v\(audit.scorecardVersion)"), ("Evaluated", HTML.time(audit.evaluatedAt)),
             ("Score", SVGChart.number(audit.score, digits: 1)),
+            ("Recomputed at head office", Self.recomputedText(detail.recomputation)),
             ("High-impact errors", audit.flagged ? "\(audit.highImpactErrors) (FLAGGED)" : "0"), ("Low-impact errors", String(audit.lowImpactErrors)),
             ("Dispute", audit.dispute?.rawValue ?? "none"),
         ])
@@ -298,6 +333,22 @@ extension ConsoleHandlers {
         page.add(thread)
         page.add(forms + "</section>")
         return try page.response(for: request, identity: context.identity)
+    }
+
+    /// The evaluation page's *Recomputed at head office* value: the score with its sums and N/A items, or why there is none.
+    static func recomputedText(_ detail: RecomputationDetail) -> String {
+        let superseded = detail.versionInForce == false ? "; the version was not in force when evaluated" : ""
+        guard let score = detail.score, let earned = detail.earned, let possible = detail.possible else {
+            return "not recomputed: \(detail.reason ?? detail.status)" + (superseded.isEmpty ? "" : " (\(superseded.dropFirst(2)))")
+        }
+        var text = SVGChart.number(score, digits: 2) + (detail.differs ? " — DIFFERS from the provider's total" : " — matches")
+        text += " (\(SVGChart.number(earned, digits: 2)) of \(SVGChart.number(possible, digits: 2)) weight"
+        if let na = detail.notApplicable, !na.isEmpty { text += "; N/A: \(na.joined(separator: ", "))" }
+        if detail.zeroed == true { text += "; zeroed by \(detail.failedHighImpact?.joined(separator: ", ") ?? "a high-impact error")" }
+        if let mismatches = detail.impactMismatches, !mismatches.isEmpty {
+            text += "; impact as on the scorecard for \(mismatches.joined(separator: ", "))"
+        }
+        return text + superseded + ")"
     }
 
     /// The ticket page's *Breach notes* section: the breaches, their notes and, for those who may, the form to add one.

@@ -104,16 +104,24 @@ extension OpenAPIDocument {
     /// Schemas of the audit routes.
     static var auditSchemas: [String: Any] {
         let disputeState: [String: Any] = ["type": "string", "enum": ["open", "upheld", "rejected"]]
+        let recomputationStatus: [String: Any] = [
+            "type": "string", "enum": ["recomputed", "unknown_scorecard", "unknown_version", "no_items", "unscorable"],
+            "description": "Whether head office recomputed the score from the item results on the scorecard version the evaluation names",
+        ]
+        let strings: [String: Any] = ["type": "array", "items": string]
         let audit = object(
             [
                 "provider": string, "site": string, "id": string, "interactionRef": string, "channel": string, "queue": string, "agent": string,
                 "evaluator": string, "scorecard": string, "scorecardVersion": string, "evaluatedAt": time, "updatedAt": time, "score": number,
                 "highImpactErrors": integer, "lowImpactErrors": integer, "flagged": boolean,
                 "batch": object(["agentId": string, "seq": integer]), "dispute": disputeState,
+                "recomputedScore": ["type": "number", "minimum": 0, "maximum": 100, "description": "Head office's score; absent when not recomputed"],
+                "scoreDiffers": ["type": "boolean", "description": "recomputedScore is more than 0.01 from the provider's score"],
+                "recomputation": recomputationStatus,
             ],
             required: [
                 "provider", "site", "id", "interactionRef", "evaluator", "scorecard", "scorecardVersion", "evaluatedAt", "updatedAt", "score",
-                "highImpactErrors", "lowImpactErrors", "flagged", "batch",
+                "highImpactErrors", "lowImpactErrors", "flagged", "batch", "scoreDiffers", "recomputation",
             ]
         )
         let dispute = object(
@@ -130,13 +138,14 @@ extension OpenAPIDocument {
         let detail = object(
             [
                 "audit": ref("Audit"), "items": ["type": "array", "items": ref("EvaluationItem")], "comments": string,
+                "recomputation": ref("Recomputation"),
                 "batch": object(
                     ["agentId": string, "seq": integer, "hash": string, "receivedAt": time, "recordCount": integer], required: ["agentId", "seq"]
                 ),
                 "signature": ref("SignatureCheck"),
                 "disputes": ["type": "array", "items": ref("Dispute")],
             ],
-            required: ["audit", "items", "batch", "signature", "disputes"]
+            required: ["audit", "items", "recomputation", "batch", "signature", "disputes"]
         )
         let note = object([
             "id": integer, "provider": string, "ticketId": string, "clock": string, "author": string, "role": string, "at": time, "text": string,
@@ -146,8 +155,26 @@ extension OpenAPIDocument {
             "breaches": ["type": "array", "items": object(["clock": string, "at": time, "detectedAt": time, "lateData": boolean])],
             "notes": ["type": "array", "items": ref("BreachNote")],
         ])
+        let recomputation = object(
+            [
+                "status": recomputationStatus, "reason": string, "score": number, "differs": boolean, "earned": number, "possible": number,
+                "zeroed": boolean, "notApplicable": strings, "failedHighImpact": strings, "impactMismatches": strings,
+                "communicationStyleScore": number,
+                "versionInForce": ["type": "boolean", "description": "The named version was in force when the evaluation was completed"],
+            ],
+            required: ["status", "differs"]
+        )
+        let providerCount = object(["provider": string, "evaluations": integer, "recomputed": integer, "differs": integer])
         return [
-            "Audit": audit, "AuditPage": object(["audits": ["type": "array", "items": ref("Audit")], "nextOffset": integer], required: ["audits"]),
+            "Audit": audit,
+            "AuditPage": object(
+                [
+                    "audits": ["type": "array", "items": ref("Audit")], "nextOffset": integer,
+                    "providers": ["type": "array", "items": ref("AuditProviderCount")],
+                ],
+                required: ["audits", "providers"]
+            ),
+            "Recomputation": recomputation, "AuditProviderCount": providerCount,
             "AuditDetail": detail, "EvaluationItem": item, "Dispute": dispute, "BreachNote": note, "BreachNotes": notes,
         ]
     }

@@ -100,6 +100,9 @@ extension ProviderProfile {
         profile.chat = chat
         profile.quality.highImpactErrorRate = 0.05
         profile.quality.lowImpactErrorRate = 0.15
+        // Its QA tool does not apply the scorecard's zeroing rule: an evaluation with a high-impact error keeps its
+        // weighted total, so head office's recomputation (which zeroes it) shows it as DIFFERS on the audits page.
+        profile.quality.zeroOnHighImpact = false
         return profile
     }
 

@@ -57,7 +57,8 @@ package struct QAEvaluation: Sendable, Hashable, Encodable {
         let high = results.filter { !$0.passed && $0.impact == "high" }.count
         let low = results.filter { !$0.passed && $0.impact == "low" }.count
         let total = profile.items.reduce(0) { $0 + $1.weight }
-        var score = total > 0 ? (100 * passedWeight / total * 10).rounded() / 10 : 0
+        // Rounded to two decimals, within the 0.01 that head office tolerates when it recomputes the score.
+        var score = total > 0 ? (100 * passedWeight / total * 100).rounded() / 100 : 0
         if high > 0 && profile.zeroOnHighImpact { score = 0 }
         let comments =
             high > 0 ? "High-impact error: " + results.filter { !$0.passed && $0.impact == "high" }.map(\.item).joined(separator: ", ")

@@ -390,7 +390,7 @@ func errorCode(_ response: TestResponse) -> String? {
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
             let lines = String(buffer: csv.body).components(separatedBy: "\r\n").filter { !$0.isEmpty }
             #expect(lines.first == ConsoleHandlers.auditColumns.joined(separator: ","))
-            #expect(lines.count == 3 && lines[1].contains(",EA1,T1,agent-7f3a,0,1 HIGH-IMPACT,") && lines[2].hasSuffix(",OPEN"))
+            #expect(lines.count == 3 && lines[1].contains(",EA1,T1,agent-7f3a,0,— (unknown scorecard),1 HIGH-IMPACT,") && lines[2].hasSuffix(",OPEN"))
             #expect(!String(buffer: try await browser.get(client, "/audits?format=csv").body).contains("globex"))
             #expect(try await browser.get(client, "/audits?provider=globex").status == .ok)
             #expect(!String(buffer: try await browser.get(client, "/audits?provider=globex&format=csv").body).contains("EG1"))

@@ -84,11 +84,14 @@ struct ConsoleFixture {
         }
     }
 
-    func application(logger: Logger = Logger(label: "console-test")) throws -> some ApplicationProtocol {
+    func application(
+        logger: Logger = Logger(label: "console-test"), configure: (inout ConsoleConfiguration) -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
         var configuration = ConsoleConfiguration(port: 0)
         configuration.publicDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Coordinator/coordinator/Public").path
         configuration.now = { [now] in now + 60 }
+        configure(&configuration)
         return try buildApplication(
             configuration: configuration, store: self.store, alerts: self.alerts, users: self.users, logger: logger
         )
