@@ -129,7 +129,12 @@ package struct AggregateEvaluator: Sendable {
 
     /// The credit statement of `provider` for `month` (`YYYY-MM`, in the contract's time zone), with the evidence: the
     /// tickets that breached, the interval reports and the QA evaluations of the month, each with the signed batch that carried it.
-    package func creditStatement(provider: String, month: String, now: Date = Date()) async throws -> CreditStatement {
+    ///
+    /// `excluding` takes tickets out of their clock's attainment (accepted breach disputes; see
+    /// ``disputedCreditStatement(provider:month:disputes:now:)``); without it the statement is the measured one.
+    package func creditStatement(
+        provider: String, month: String, now: Date = Date(), excluding: [TicketExclusion] = []
+    ) async throws -> CreditStatement {
         guard let contract = self.contracts[provider] else {
             throw CoordinatorError(.invalidArgument, "no contract is loaded for provider '\(provider.prefix(64))'")
         }
@@ -145,7 +150,8 @@ package struct AggregateEvaluator: Sendable {
         let period = plan.month
         var results: [TargetResult] = []
         for item in plan.items where item.bearsCredit {
-            let totals = try await self.totals(provider: provider, match: item.target.match, from: item.period.start, to: item.period.end)
+            var totals = try await self.totals(provider: provider, match: item.target.match, from: item.period.start, to: item.period.end)
+            totals.tickets = TicketExclusion.apply(excluding, to: totals.tickets, target: item.target, period: item.period)
             results.append(TargetResult(targetID: item.target.id, period: item.period, value: item.target.figure.value(in: totals)))
         }
         let evidence = try await self.store.evidence(provider: provider, from: period.start, to: period.end).map { row in
