@@ -31,6 +31,13 @@ enum ConsoleWiring {
         configuration.host = host
         // The same contracts the SLA engine measures by (`--contracts`, else DATA/contracts), as in force now.
         configuration.contracts = try ConsoleContract.load(directory: contractsDirectory, dataDirectory: paths.directory)
+        let folder = contractsDirectory ?? (paths.directory + "/contracts")
+        if FileManager.default.fileExists(atPath: folder) {
+            let contracts = try SLAEngine.loadContracts(directory: folder)
+            configuration.breachDisputeDeadline = { dispute in
+                BreachDisputeOutcome(dispute: dispute, contract: contracts[dispute.provider], now: Date()).deadline
+            }
+        }
         configuration.publicDirectory = Self.publicDirectory
         let shownHost = host == "0.0.0.0" ? "localhost" : host
         if metrics {
