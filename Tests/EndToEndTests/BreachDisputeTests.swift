@@ -134,6 +134,18 @@ extension EndToEnd {
                 #expect(rates.map { $0["rate"] as? Double } == [0, 1, 0.5], "\(disputes)")
                 let text = try await cli(["disputes", "--provider", "acme", "--month", month])
                 #expect(text.stdout.contains("owed 500.00 EUR → 0.00 EUR") && text.stdout.contains("80.0 % → 88.9 %"), "\(text)")
+
+                // The evidence bundle carries both disputes and still verifies clean (its figures are the measured ones).
+                let bundle = harness.directory.child("bundle")
+                let exported = try await coordinator.cli(["evidence", "export", "--provider", "acme", "--month", month, "--to", bundle.path, "--contracts", contracts.path])
+                #expect(exported.exitCode == 0, "\(exported)")
+                let verified = try await runCommand(try Binaries.verify(), [bundle.path])
+                #expect(verified.exitCode == 0 && verified.stdout.contains("no differences"), "\(verified)")
+                let breachDisputes = try #require(
+                    try JSONSerialization.jsonObject(with: Data(contentsOf: bundle.appendingPathComponent("breach-disputes.json"))) as? [[String: Any]]
+                )
+                #expect(breachDisputes.map { $0["ticketId"] as? String } == ["BD-9", "BD-10"])
+                #expect(breachDisputes.map { $0["effectiveState"] as? String } == ["rejected", "accepted"])
             }
         }
     }
