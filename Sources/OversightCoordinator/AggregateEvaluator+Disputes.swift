@@ -87,6 +87,19 @@ package struct DisputedCreditStatement: Sendable {
 }
 
 extension AggregateEvaluator {
+    /// The tickets of `provider`'s accepted breach disputes (by head office, or by the contract default at `now`) whose
+    /// breach fell in `from ..< to`; none without ``disputes``.
+    func acceptedExclusions(provider: String, from: Date, to: Date, now: Date) async throws -> [TicketExclusion] {
+        guard let disputes = self.disputes else { return [] }
+        var exclusions: [TicketExclusion] = []
+        for dispute in try await disputes.breachDisputes(provider: provider, ticketId: nil, breachFrom: from, breachTo: to)
+        where BreachDisputeOutcome(dispute: dispute, contract: self.contracts[provider], now: now).state == .accepted {
+            guard let ticket = try await disputes.ticket(provider: provider, id: dispute.ticketId)?.record else { continue }
+            exclusions.append(TicketExclusion(ticket: ticket, clock: dispute.clock, breachAt: dispute.breachAt))
+        }
+        return exclusions
+    }
+
     /// The credit statement of `provider` for `month`, measured and after the accepted disputes of breaches in the month
     /// (by head office, or by the contract default once the decision time passed), at `now`.
     package func disputedCreditStatement(

@@ -20,11 +20,15 @@ package struct AggregateEvaluator: Sendable {
     let contracts: [String: Contract]
     /// How far back the Erlang C projection looks for the recent arrival rate, handle time and staffing.
     package var recentWindow: Duration = .seconds(3600)
+    /// Where accepted breach disputes are read from: when set, ``standings(at:)`` takes their tickets out of their clock's
+    /// attainment (as `sla credits` does); `nil` gives the measured figures.
+    package var disputes: (any BreachDisputeStore & SLAStore)?
 
-    /// Creates an evaluator.
-    package init(store: any FiguresStore, contracts: [String: Contract]) {
+    /// Creates an evaluator; with `disputes`, the standings count accepted breach disputes.
+    package init(store: any FiguresStore, contracts: [String: Contract], disputes: (any BreachDisputeStore & SLAStore)? = nil) {
         self.store = store
         self.contracts = contracts
+        self.disputes = disputes
     }
 
     /// The summed records of `provider` in `[from, to)` within a target's `match`.
@@ -81,13 +85,16 @@ package struct AggregateEvaluator: Sendable {
             }
             var cache: [CacheKey: AggregateTotals] = [:]
             let recentStart = now.addingTimeInterval(-Double(self.recentWindow.components.seconds))
+            // Accepted disputes of breaches since the start of the earliest period evaluated (the previous month at most).
+            let earliest = version.aggregates.map { ContractPeriod($0.period, containing: now, in: calendar.timeZone).previous.start }.min() ?? now
+            let exclusions = try await self.acceptedExclusions(provider: provider, from: earliest, to: now, now: now)
             for target in version.aggregates {
                 let current = ContractPeriod(target.period, containing: now, in: calendar.timeZone)
                 let recent = Self.intervalTotals(
                     try await self.store.intervalTotals(provider: provider, scope: Self.scope(target.match), from: recentStart, to: now)
                 )
                 for period in [current.previous, current] {
-                    let totals: AggregateTotals
+                    var totals: AggregateTotals
                     let key = CacheKey(period: period, match: target.match)
                     if let cached = cache[key] {
                         totals = cached
@@ -95,6 +102,7 @@ package struct AggregateEvaluator: Sendable {
                         totals = try await self.totals(provider: provider, match: target.match, from: period.start, to: period.end)
                         cache[key] = totals
                     }
+                    totals.tickets = TicketExclusion.apply(exclusions, to: totals.tickets, target: target, period: period)
                     let assessment = target.assess(
                         totals: totals, period: period, at: now, calendar: calendar, recent: period == current ? recent : nil
                     )

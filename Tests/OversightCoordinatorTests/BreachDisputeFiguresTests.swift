@@ -151,6 +151,13 @@ import Testing
         // The measured statement (what the evidence bundle recomputes) is unchanged.
         #expect(try await self.evaluator.creditStatement(provider: "acme", month: "2026-11", now: self.december).owedAmount == 500)
 
+        // The live standings count the accepted dispute too when the evaluator reads disputes; without, they are the measured ones.
+        let watched = AggregateEvaluator(store: self.store, contracts: self.contracts, disputes: self.store)
+        let standing = try #require(try await watched.standings(at: self.december).first { $0.row.targetId == "frt" && $0.row.periodLabel == "2026-11" })
+        #expect(standing.row.value == 8.0 / 9.0 && standing.row.state == "met")
+        let measuredStanding = try await self.evaluator.standings(at: self.december).first { $0.row.targetId == "frt" && $0.row.periodLabel == "2026-11" }
+        #expect(measuredStanding?.row.value == 0.8 && measuredStanding?.row.state == "missed")
+
         let rates = OverturnRate.rates(disputed.outcomes)
         #expect(rates.map(\.reason) == ["data_error", "client_caused_delay", "all"])
         #expect(rates.map(\.rate) == [0, 1, 0.5])
