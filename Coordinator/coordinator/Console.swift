@@ -39,6 +39,13 @@ enum ConsoleWiring {
             configuration.scorecards = try ScorecardCatalog.load(directory: scorecards)
             announce("Scorecards: \(configuration.scorecards.scorecards.count) loaded from \(scorecards)")
         }
+        let folder = contractsDirectory ?? (paths.directory + "/contracts")
+        if FileManager.default.fileExists(atPath: folder) {
+            let contracts = try SLAEngine.loadContracts(directory: folder)
+            configuration.breachDisputeDeadline = { dispute in
+                BreachDisputeOutcome(dispute: dispute, contract: contracts[dispute.provider], now: Date()).deadline
+            }
+        }
         configuration.publicDirectory = Self.publicDirectory
         let shownHost = host == "0.0.0.0" ? "localhost" : host
         if metrics {

@@ -41,6 +41,8 @@ extension ConsoleContract {
             monthlyCap: version.credits?.monthlyCap,
             credits: version.credits?.rules.map { CreditRule(target: $0.target, share: $0.share, weight: $0.weight) } ?? []
         )
+        self.disputeReasons = version.disputes?.reasons ?? []
+        self.disputeDefault = version.disputes?.defaultDecision.rawValue
     }
 
     /// A scope in words (`channel chat, priority urgent`), or `nil` when it matches everything.

@@ -11,7 +11,7 @@ import OversightStore
 struct SLACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sla", abstract: "SLA standing of tickets, as the running coordinator's engine records it.",
-        subcommands: [Events.self, Ticket.self, Figures.self, Credits.self]
+        subcommands: [Events.self, Ticket.self, Figures.self, Credits.self, Dispute.self, Disputes.self]
     )
 
     struct Events: AsyncParsableCommand {

@@ -54,7 +54,7 @@ extension SLACommand {
 
     struct Credits: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A provider's service-credit statement for a month, computed from the stored records, with its evidence.",
+            abstract: "A provider's service-credit statement for a month, computed from the stored records and the accepted breach disputes, with its evidence.",
             discussion: """
                 Every period of a credit-bearing target that belongs to the month gets a line: met, owed, waived (earned back), \
                 pending earn-back, or no data. What is owed is capped at the contract's monthly cap. The evidence lists the \
@@ -78,8 +78,11 @@ extension SLACommand {
             let store = try SQLiteStore(path: settings.paths.store)
             let folder = self.contracts ?? settings.contractsDirectory ?? (settings.paths.directory + "/contracts")
             let evaluator = AggregateEvaluator(store: store, contracts: try SLAEngine.loadContracts(directory: folder))
-            let statement = try await evaluator.creditStatement(provider: self.provider, month: self.month)
-            let output = CreditStatementOutput(provider: self.provider, statement)
+            let disputed = try await evaluator.disputedCreditStatement(provider: self.provider, month: self.month, disputes: store)
+            var output = CreditStatementOutput(provider: self.provider, disputed.statement)
+            let steps = DisputedStatementOutput(provider: self.provider, disputed)
+            output.measuredOwedAmount = disputed.measured.owedAmount
+            output.acceptedDisputes = steps.acceptedDisputes
             if self.json {
                 print(try JSONOutput.string(output))
                 return
@@ -100,6 +103,7 @@ extension SLACommand {
             print(total)
             if output.pendingShare > 0 { print("Pending earn-back: \(FigureText.percent(output.pendingShare)) of the fee") }
             if output.waivedShare > 0 { print("Waived (earned back): \(FigureText.percent(output.waivedShare)) of the fee") }
+            if !steps.acceptedDisputes.isEmpty { DisputedStatementOutput.printSteps(steps) }
             let batches = Set(output.evidence.map { "\($0.agent)#\($0.seq.map(String.init) ?? "?")" })
             print("Evidence: \(output.evidence.count) records in \(batches.count) signed batches")
             if self.evidence {
@@ -149,6 +153,10 @@ struct CreditStatementOutput: Encodable {
     var pendingAmount: Double?
     var waivedAmount: Double?
     var evidence: [Evidence]
+    /// What was owed from the records alone, before accepted breach disputes.
+    var measuredOwedAmount: Double?
+    /// Each accepted breach dispute with the figure and credit before and after it.
+    var acceptedDisputes: [DisputedStatementOutput.Step] = []
 
     init(provider: String, _ statement: CreditStatement) {
         self.provider = provider

@@ -99,6 +99,7 @@ package func buildRouter(
     handlers.addPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))
     handlers.addAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     handlers.addAuditPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // audits, disputes, breach notes
+    handlers.addBreachDisputeRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // breach disputes (ticket page)
     handlers.addAuditAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     if let events { LiveEventRoutes(feed: events).add(to: router.group().add(middleware: RequireLoginMiddleware())) }
     return router

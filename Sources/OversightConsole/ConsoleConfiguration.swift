@@ -7,6 +7,7 @@
 
 import Foundation
 import OversightSLA
+import OversightStore
 
 /// Settings of the console and API server.
 package struct ConsoleConfiguration: Sendable {
@@ -51,6 +52,10 @@ package struct ConsoleConfiguration: Sendable {
     package var figureCache = FigureCache()
     /// The wall clock (injected in tests).
     package var now: @Sendable () -> Date = { Date() }
+    /// When head office must decide a breach dispute by (the contract's business days, counted in its calendar);
+    /// `nil` without a contract's `disputes:` section. After it, the contract's default stands and the console refuses a
+    /// decision. The executable computes it from the loaded contracts.
+    package var breachDisputeDeadline: @Sendable (StoredBreachDispute) -> Date? = { _ in nil }
     /// The Prometheus text for `GET /metrics` (the executable renders its registry); `nil` leaves the route out.
     package var metrics: (@Sendable () async -> String)?
 

@@ -79,6 +79,10 @@ package struct ConsoleContract: Sendable, Hashable, Codable {
     package var monthlyCap: Double?
     /// Credit rules.
     package var credits: [CreditRule]
+    /// The reasons a provider may give to dispute a breach (`disputes.reasons`); empty when breaches cannot be disputed.
+    package var disputeReasons: [String] = []
+    /// What an undecided breach dispute becomes after the decision time (`accepted` or `rejected`), if disputes are allowed.
+    package var disputeDefault: String?
 
     /// Creates a contract summary.
     package init(

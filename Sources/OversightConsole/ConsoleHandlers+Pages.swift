@@ -233,6 +233,7 @@ extension ConsoleHandlers {
         }
         page.add(batchTable)
         try await self.addBreachNotes(to: &page, provider: provider, ticketId: ticket.id, context: context)  // ConsoleHandlers+Audits.swift
+        try await self.addBreachDisputes(to: &page, provider: provider, ticketId: ticket.id, context: context)  // ConsoleHandlers+BreachDisputes.swift
         return try page.response(for: request, identity: context.identity)
     }
 

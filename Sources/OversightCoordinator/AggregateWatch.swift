@@ -20,11 +20,15 @@ package struct AggregateEvaluator: Sendable {
     let contracts: [String: Contract]
     /// How far back the Erlang C projection looks for the recent arrival rate, handle time and staffing.
     package var recentWindow: Duration = .seconds(3600)
+    /// Where accepted breach disputes are read from: when set, ``standings(at:)`` takes their tickets out of their clock's
+    /// attainment (as `sla credits` does); `nil` gives the measured figures.
+    package var disputes: (any BreachDisputeStore & SLAStore)?
 
-    /// Creates an evaluator.
-    package init(store: any FiguresStore, contracts: [String: Contract]) {
+    /// Creates an evaluator; with `disputes`, the standings count accepted breach disputes.
+    package init(store: any FiguresStore, contracts: [String: Contract], disputes: (any BreachDisputeStore & SLAStore)? = nil) {
         self.store = store
         self.contracts = contracts
+        self.disputes = disputes
     }
 
     /// The summed records of `provider` in `[from, to)` within a target's `match`.
@@ -81,13 +85,16 @@ package struct AggregateEvaluator: Sendable {
             }
             var cache: [CacheKey: AggregateTotals] = [:]
             let recentStart = now.addingTimeInterval(-Double(self.recentWindow.components.seconds))
+            // Accepted disputes of breaches since the start of the earliest period evaluated (the previous month at most).
+            let earliest = version.aggregates.map { ContractPeriod($0.period, containing: now, in: calendar.timeZone).previous.start }.min() ?? now
+            let exclusions = try await self.acceptedExclusions(provider: provider, from: earliest, to: now, now: now)
             for target in version.aggregates {
                 let current = ContractPeriod(target.period, containing: now, in: calendar.timeZone)
                 let recent = Self.intervalTotals(
                     try await self.store.intervalTotals(provider: provider, scope: Self.scope(target.match), from: recentStart, to: now)
                 )
                 for period in [current.previous, current] {
-                    let totals: AggregateTotals
+                    var totals: AggregateTotals
                     let key = CacheKey(period: period, match: target.match)
                     if let cached = cache[key] {
                         totals = cached
@@ -95,6 +102,7 @@ package struct AggregateEvaluator: Sendable {
                         totals = try await self.totals(provider: provider, match: target.match, from: period.start, to: period.end)
                         cache[key] = totals
                     }
+                    totals.tickets = TicketExclusion.apply(exclusions, to: totals.tickets, target: target, period: period)
                     let assessment = target.assess(
                         totals: totals, period: period, at: now, calendar: calendar, recent: period == current ? recent : nil
                     )
@@ -129,7 +137,12 @@ package struct AggregateEvaluator: Sendable {
 
     /// The credit statement of `provider` for `month` (`YYYY-MM`, in the contract's time zone), with the evidence: the
     /// tickets that breached, the interval reports and the QA evaluations of the month, each with the signed batch that carried it.
-    package func creditStatement(provider: String, month: String, now: Date = Date()) async throws -> CreditStatement {
+    ///
+    /// `excluding` takes tickets out of their clock's attainment (accepted breach disputes; see
+    /// ``disputedCreditStatement(provider:month:disputes:now:)``); without it the statement is the measured one.
+    package func creditStatement(
+        provider: String, month: String, now: Date = Date(), excluding: [TicketExclusion] = []
+    ) async throws -> CreditStatement {
         guard let contract = self.contracts[provider] else {
             throw CoordinatorError(.invalidArgument, "no contract is loaded for provider '\(provider.prefix(64))'")
         }
@@ -145,7 +158,8 @@ package struct AggregateEvaluator: Sendable {
         let period = plan.month
         var results: [TargetResult] = []
         for item in plan.items where item.bearsCredit {
-            let totals = try await self.totals(provider: provider, match: item.target.match, from: item.period.start, to: item.period.end)
+            var totals = try await self.totals(provider: provider, match: item.target.match, from: item.period.start, to: item.period.end)
+            totals.tickets = TicketExclusion.apply(excluding, to: totals.tickets, target: item.target, period: item.period)
             results.append(TargetResult(targetID: item.target.id, period: item.period, value: item.target.figure.value(in: totals)))
         }
         let evidence = try await self.store.evidence(provider: provider, from: period.start, to: period.end).map { row in

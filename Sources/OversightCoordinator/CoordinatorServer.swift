@@ -119,7 +119,7 @@ package struct CoordinatorServer: Sendable {
             .init(service: AgentSilenceWatch(router: router, store: store, silentAfter: alerts.silentAfter)),
             .init(
                 service: AggregateWatch(
-                    evaluator: AggregateEvaluator(store: store, contracts: contracts), router: router, interval: self.aggregateInterval,
+                    evaluator: AggregateEvaluator(store: store, contracts: contracts, disputes: store), router: router, interval: self.aggregateInterval,
                     logger: logger
                 )
             ),

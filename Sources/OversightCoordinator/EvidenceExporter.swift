@@ -134,6 +134,21 @@ package struct EvidenceExporter: Sendable {
             summary.disputes = disputes.count
         }
 
+        // Breach disputes of the month's breaches. The figures and credits below stay the measured ones (what the batches
+        // alone give); `sla credits` applies the accepted disputes on top.
+        let breachDisputes = try await self.store.breachDisputes(
+            provider: provider, ticketId: nil, breachFrom: plan.month.start, breachTo: plan.month.end
+        ).map { dispute in
+            let outcome = BreachDisputeOutcome(dispute: dispute, contract: self.contracts[provider], now: now)
+            return EvidenceBreachDispute(
+                id: dispute.id, ticketId: dispute.ticketId, clock: dispute.clock, breachAt: dispute.breachAt, openedBy: dispute.openedBy,
+                openedAt: dispute.openedAt, reason: dispute.reason, note: dispute.note, state: dispute.state.rawValue, decidedBy: dispute.decidedBy,
+                decidedAt: dispute.decidedAt, decisionNote: dispute.decisionNote, effectiveState: outcome.state.rawValue, byDefault: outcome.byDefault,
+                decideBy: outcome.deadline
+            )
+        }
+        try writer.writeJSON(breachDisputes, to: EvidenceFormat.breachDisputes)
+
         let evaluator = AggregateEvaluator(store: self.store, contracts: self.contracts)
         var figures: [EvidenceFigure] = []
         for item in plan.items {

@@ -233,6 +233,20 @@ package struct BundleVerifier: Sendable {
                 VerificationFinding(.dispute, "\(EvidenceFormat.disputes) #\(dispute.id)", "evaluation \(dispute.evaluationId.prefix(128)) is in no verified batch")
             )
         }
+        // Breach disputes (bundles from before breach disputes have none): each must be about a ticket of a verified batch.
+        guard FileManager.default.fileExists(atPath: self.reader.root.appendingPathComponent(EvidenceFormat.breachDisputes).path) else { return }
+        let breachDisputes: [EvidenceBreachDispute]
+        do {
+            breachDisputes = try self.reader.json([EvidenceBreachDispute].self, EvidenceFormat.breachDisputes)
+        } catch {
+            report.findings.append(VerificationFinding(.bundle, EvidenceFormat.breachDisputes, error.message))
+            return
+        }
+        for dispute in breachDisputes where records.tickets[dispute.ticketId] == nil {
+            report.findings.append(
+                VerificationFinding(.dispute, "\(EvidenceFormat.breachDisputes) #\(dispute.id)", "ticket \(dispute.ticketId.prefix(128)) is in no verified batch")
+            )
+        }
     }
 
     // MARK: Figures

@@ -28,6 +28,8 @@ package enum EvidenceFormat {
     package static let caCertificate = "ca.pem"
     /// QA disputes of the month's evaluations, with every step.
     package static let disputes = "disputes.json"
+    /// Breach disputes of the month's breaches, with every step and the effective state at export (absent in older bundles).
+    package static let breachDisputes = "breach-disputes.json"
     /// The figures the coordinator computed.
     package static let figures = "figures.json"
     /// The credit statement the coordinator computed (absent when the contract has no service credits).

@@ -40,6 +40,7 @@ extension Contract {
     ///     scopes: [{name: urgent, match: {priority: urgent}, targets: {first_reply: 30m}}]
     ///     aggregates: [...]
     ///     credits: {...}
+    ///     disputes: {reasons: [force_majeure], decide_within_business_days: 5, default_decision: accepted}
     /// ```
     /// - Parameters:
     ///   - yaml: The file's text.
@@ -86,6 +87,7 @@ extension Contract {
 
         static let versionKeys = [
             "effective_from", "calendar", "at_risk", "pause_statuses", "clock_holders", "targets", "scopes", "aggregates", "credits",
+            "disputes",
         ]
 
         func version(_ node: ConfigNode) throws(ConfigError) -> ContractVersion {
@@ -124,6 +126,7 @@ extension Contract {
             if let creditsNode = try node.optional("credits") {
                 version.credits = try Self.credits(creditsNode, aggregates: version.aggregates)
             }
+            if let disputesNode = try node.optional("disputes") { version.disputes = try DisputeTerms(node: disputesNode) }
             return version
         }
 

@@ -33,12 +33,15 @@ package struct ContractVersion: Sendable {
     package var aggregates: [AggregateTarget]
     /// Service credits: the month statement (`ServiceCredits.statement`).
     package var credits: ServiceCredits?
+    /// Breach disputes: reasons, decision time and default (`disputes:`); `nil` when the version does not allow them.
+    package var disputes: DisputeTerms?
 
     /// Creates a version.
     package init(
         effectiveFrom: CivilDate, calendar: BusinessCalendar, calendarName: String? = nil, atRiskShare: Double = 0.8,
         pauseStatuses: Set<TicketStatus> = [.pending, .onHold], clockHolders: ClockHolderRules = ClockHolderRules(),
-        targets: TicketTargets, scopes: [ContractScope] = [], aggregates: [AggregateTarget] = [], credits: ServiceCredits? = nil
+        targets: TicketTargets, scopes: [ContractScope] = [], aggregates: [AggregateTarget] = [], credits: ServiceCredits? = nil,
+        disputes: DisputeTerms? = nil
     ) {
         self.effectiveFrom = effectiveFrom
         self.effectiveInstant = calendar.startOfDay(effectiveFrom)
@@ -51,6 +54,7 @@ package struct ContractVersion: Sendable {
         self.scopes = scopes
         self.aggregates = aggregates
         self.credits = credits
+        self.disputes = disputes
     }
 
     /// The terms for a ticket: the first matching scope's overrides over this version's defaults.

@@ -176,6 +176,7 @@ package final class SQLiteStore: CoordinatorStore {
             try db.execute(sql: "ALTER TABLE enrollment_token ADD COLUMN extra_sites TEXT NOT NULL DEFAULT ''")
             try db.execute(sql: "ALTER TABLE agent ADD COLUMN extra_sites TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v10-breach-disputes", migrate: Self.migrateBreachDisputes)
         return migrator
     }
 

@@ -238,6 +238,7 @@ extension PostgresStore {
         ),
         PostgresStore.annotationsMigration,
         PostgresStore.figureIndexesMigration,
+        PostgresStore.breachDisputesMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one

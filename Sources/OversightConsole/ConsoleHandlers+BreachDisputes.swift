@@ -1,0 +1,147 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Breach disputes on the ticket page: provider staff dispute a breach with a contract reason, head office (supervisor or
+// admin) accepts or rejects it before the contract's deadline; after it the contract's default stands.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Hummingbird
+import OversightStore
+
+extension ConsoleRole {
+    /// Whether the role may dispute a breach (a provider's own staff).
+    package var canDisputeBreaches: Bool { self == .provider }
+    /// Whether the role may accept or reject a breach dispute (head office).
+    package var canDecideBreachDisputes: Bool { self == .supervisor || self == .admin }
+}
+
+extension ConsoleHandlers {
+    /// How a dispute stands now: its stored decision, or open until the deadline and the contract default after it.
+    func breachDisputeState(_ dispute: StoredBreachDispute) -> (state: String, overdue: Bool) {
+        guard dispute.state == .open else { return (dispute.state.rawValue, false) }
+        guard let deadline = self.configuration.breachDisputeDeadline(dispute) else { return ("open", false) }
+        if self.now >= deadline {
+            let fallback = self.configuration.contracts[dispute.provider]?.disputeDefault ?? "decided"
+            return ("\(fallback) by the contract default (not decided by \(HTML.time(deadline)))", true)
+        }
+        return ("open (decide by \(HTML.time(deadline)))", false)
+    }
+
+    func openBreachDispute(provider: String, ticketId: String, clock: String, reason: String, note: String, by user: ConsoleUser) async throws
+        -> StoredBreachDispute
+    {
+        guard user.canSee(provider: provider), try await self.store.ticket(provider: provider, id: ticketId) != nil else {
+            throw ConsoleError.notFound("no such ticket")
+        }
+        guard user.role.canDisputeBreaches else { throw ConsoleError.forbidden("only the provider's own staff may dispute a breach") }
+        let reasons = self.configuration.contracts[provider]?.disputeReasons ?? []
+        guard !reasons.isEmpty else { throw ConsoleError.badRequest("the contract of \(provider) has no disputes: section") }
+        guard reasons.contains(reason) else {
+            throw ConsoleError.badRequest("reason must be one of the contract's: \(reasons.joined(separator: ", "))")
+        }
+        return try await Self.annotating {
+            try await self.store.openBreachDispute(
+                provider: provider, ticketId: ticketId, clock: clock, by: user.username, reason: reason, note: note, at: self.now
+            )
+        }
+    }
+
+    func decideBreachDispute(provider: String, id: Int64, decision text: String, note: String, by user: ConsoleUser) async throws
+        -> StoredBreachDispute
+    {
+        guard user.canSee(provider: provider), let dispute = try await self.store.breachDispute(provider: provider, id: id) else {
+            throw ConsoleError.notFound("no such breach dispute")
+        }
+        guard user.role.canDecideBreachDisputes else { throw ConsoleError.forbidden("only a supervisor or an admin may decide a breach dispute") }
+        guard let decision = BreachDisputeState(rawValue: text), decision != .open else {
+            throw ConsoleError.badRequest("decision must be accepted or rejected")
+        }
+        if dispute.state == .open, self.breachDisputeState(dispute).overdue {
+            throw ConsoleError(.conflict, status: .conflict, "the decision time has passed; the contract's default stands")
+        }
+        return try await Self.annotating {
+            try await self.store.decideBreachDispute(provider: provider, id: id, decision: decision, by: user.username, note: note, at: self.now)
+        }
+    }
+
+    /// The ticket page's *Breach disputes* section: the disputes with their state, the provider's form to open one and
+    /// head office's form to decide an open one.
+    func addBreachDisputes(to page: inout ConsolePage, provider: String, ticketId: String, context: ConsoleRequestContext) async throws {
+        let user = try context.requireUser()
+        guard user.canSee(provider: provider) else { return }
+        let disputes = try await self.store.breachDisputes(provider: provider, ticketId: ticketId)
+        let breaches = try await self.store.ticketBreaches(provider: provider, ticketId: ticketId)
+        var table = ConsoleTable(
+            id: "breach-disputes", title: "Breach disputes",
+            columns: ["Dispute", "Clock", "Reason", "Opened", "Note", "State", "Decided", "Decision note"],
+            empty: breaches.isEmpty ? "No breach on this ticket." : "No disputes of this ticket's breaches."
+        )
+        table.rows = disputes.map { dispute in
+            [
+                .text("#\(dispute.id)"), .text(dispute.clock.replacingOccurrences(of: "_", with: " ")), .text(dispute.reason.replacingOccurrences(of: "_", with: " ")),
+                .text("\(dispute.openedBy), \(HTML.time(dispute.openedAt))"), .text(dispute.note), .text(self.breachDisputeState(dispute).state),
+                .text(dispute.decidedBy.map { "\($0), \(HTML.time(dispute.decidedAt))" } ?? ""), .text(dispute.decisionNote ?? ""),
+            ]
+        }
+        page.add("<section id=\"disputes\">")
+        page.add(table)
+        page.add(
+            "<p class=\"meta\">An accepted dispute takes the ticket out of that clock's attainment and the month's credit statement is recomputed (<code>oversight-coordinator sla credits</code>). Disputes are evidence: never edited or deleted.</p>"
+        )
+        let base = "/tickets/\(HTML.path(provider))/\(HTML.path(ticketId))/disputes"
+        let reasons = self.configuration.contracts[provider]?.disputeReasons ?? []
+        if user.role.canDisputeBreaches, !breaches.isEmpty, !reasons.isEmpty {
+            var clocks: [String] = []
+            for breach in breaches where !clocks.contains(breach.clock) { clocks.append(breach.clock) }
+            let clockOptions = clocks.map { "<option value=\"\(HTML.escape($0))\">\(HTML.escape($0.replacingOccurrences(of: "_", with: " ")))</option>" }.joined()
+            let reasonOptions = reasons.map { "<option value=\"\(HTML.escape($0))\">\(HTML.escape($0.replacingOccurrences(of: "_", with: " ")))</option>" }.joined()
+            page.add(
+                """
+                <form method="post" action="\(base)" class="annotate">\(HTML.csrfField(context.identity))
+                <label>Clock <select name="clock">\(clockOptions)</select></label>
+                <label>Reason <select name="reason">\(reasonOptions)</select></label>
+                <label>Note <textarea name="note" required maxlength="\(AnnotationText.maxLength)" rows="2"></textarea></label>
+                <button type="submit">Dispute breach</button></form>
+                """
+            )
+        }
+        if user.role.canDecideBreachDisputes {
+            for dispute in disputes where dispute.state == .open && !self.breachDisputeState(dispute).overdue {
+                page.add(
+                    """
+                    <form method="post" action="\(base)/\(dispute.id)/decision" class="annotate">\(HTML.csrfField(context.identity))
+                    <label>Decide #\(dispute.id) <select name="decision"><option value="accepted">accept</option><option value="rejected">reject</option></select></label>
+                    <label>Note <textarea name="note" required maxlength="\(AnnotationText.maxLength)" rows="2"></textarea></label>
+                    <button type="submit">Decide</button></form>
+                    """
+                )
+            }
+        }
+        page.add("</section>")
+    }
+
+    /// The breach-dispute forms of the ticket page.
+    func addBreachDisputeRoutes(to group: RouterGroup<ConsoleRequestContext>) {
+        group.post("/tickets/:provider/:id/disputes") { request, context in
+            let form = try await Self.form(request)
+            let user = try self.checkPost(form, context: context)
+            let provider = try context.parameters.require("provider")
+            let id = try context.parameters.require("id")
+            _ = try await self.openBreachDispute(
+                provider: provider, ticketId: id, clock: form["clock"] ?? "", reason: form["reason"] ?? "", note: form["note"] ?? "", by: user
+            )
+            return Response(status: .seeOther, headers: [.location: "/tickets/\(HTML.path(provider))/\(HTML.path(id))#disputes"])
+        }
+        group.post("/tickets/:provider/:id/disputes/:dispute/decision") { request, context in
+            let form = try await Self.form(request)
+            let user = try self.checkPost(form, context: context)
+            let provider = try context.parameters.require("provider")
+            let id = try context.parameters.require("id")
+            guard let dispute = Int64(try context.parameters.require("dispute")) else { throw ConsoleError.notFound("no such breach dispute") }
+            _ = try await self.decideBreachDispute(provider: provider, id: dispute, decision: form["decision"] ?? "", note: form["note"] ?? "", by: user)
+            return Response(status: .seeOther, headers: [.location: "/tickets/\(HTML.path(provider))/\(HTML.path(id))#disputes"])
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Breach disputes on the ticket page: provider staff open one with a contract reason, head office decides it before
+// the deadline, other roles see it without forms.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import OversightStore
+import Testing
+
+@testable import OversightConsole
+
+@Suite(.timeLimit(.minutes(1))) struct BreachDisputeRouteTests {
+    /// The fixture's console with acme's contract allowing disputes, decided within three days of opening.
+    func application(_ fixture: ConsoleFixture, deadlineAfter seconds: Double = 3 * 86_400) throws -> some ApplicationProtocol {
+        var configuration = ConsoleConfiguration(port: 0)
+        configuration.now = { [now = fixture.now] in now + 60 }
+        var contract = ConsoleContract(provider: "acme", effectiveFrom: "2026-01-01")
+        contract.disputeReasons = ["client_caused_delay", "data_error"]
+        contract.disputeDefault = "rejected"
+        configuration.contracts = ["acme": contract]
+        configuration.breachDisputeDeadline = { $0.openedAt + seconds }
+        return try buildApplication(configuration: configuration, store: fixture.store, alerts: fixture.alerts, users: fixture.users, logger: .init(label: "t"))
+    }
+
+    @Test func providerStaffOpenHeadOfficeDecidesOthersOnlySee() async throws {
+        let fixture = try await ConsoleFixture()
+        try await self.application(fixture).test(.router) { client in
+            var staff = Browser()
+            _ = try await staff.login(client, "acmestaff")
+            let page = String(buffer: try await staff.get(client, "/tickets/acme/T1").body)
+            #expect(page.contains("Breach disputes") && page.contains("Dispute breach") && page.contains("value=\"data_error\""))
+            let badReason = try await staff.post(
+                client, "/tickets/acme/T1/disputes", ["clock": "resolution", "reason": "bad_luck", "note": "x", "csrf": staff.csrf]
+            )
+            #expect(badReason.status == .badRequest)
+            let opened = try await staff.post(
+                client, "/tickets/acme/T1/disputes",
+                ["clock": "resolution", "reason": "client_caused_delay", "note": "waited on the client", "csrf": staff.csrf]
+            )
+            #expect(opened.status == .seeOther)
+            let dispute = try #require(try await fixture.store.breachDisputes(provider: "acme").first)
+            #expect(dispute.openedBy == "acmestaff" && dispute.state == .open && dispute.reason == "client_caused_delay")
+            _ = try await staff.get(client, "/tickets/acme/T1")
+            let staffDecides = try await staff.post(
+                client, "/tickets/acme/T1/disputes/\(dispute.id)/decision", ["decision": "accepted", "note": "x", "csrf": staff.csrf]
+            )
+            #expect(staffDecides.status == .forbidden)
+
+            var viewer = Browser()
+            _ = try await viewer.login(client, "view")
+            let seen = String(buffer: try await viewer.get(client, "/tickets/acme/T1").body)
+            #expect(seen.contains("waited on the client") && seen.contains("open (decide by") && !seen.contains("Dispute breach") && !seen.contains("Decide #"))
+
+            var supervisor = Browser()
+            _ = try await supervisor.login(client, "sup")
+            let forms = String(buffer: try await supervisor.get(client, "/tickets/acme/T1").body)
+            #expect(forms.contains("Decide #\(dispute.id)") && !forms.contains("Dispute breach"))
+            let opening = try await supervisor.post(
+                client, "/tickets/acme/T1/disputes", ["clock": "resolution", "reason": "data_error", "note": "x", "csrf": supervisor.csrf]
+            )
+            #expect(opening.status == .forbidden)
+            let decided = try await supervisor.post(
+                client, "/tickets/acme/T1/disputes/\(dispute.id)/decision", ["decision": "accepted", "note": "agreed", "csrf": supervisor.csrf]
+            )
+            #expect(decided.status == .seeOther)
+            #expect(try await fixture.store.breachDispute(provider: "acme", id: dispute.id)?.state == .accepted)
+            #expect(try await fixture.store.breachDispute(provider: "acme", id: dispute.id)?.decidedBy == "sup")
+        }
+    }
+
+    @Test func pastTheDeadlineTheDefaultStandsAndNoOneDecides() async throws {
+        let fixture = try await ConsoleFixture()
+        let dispute = try await fixture.store.openBreachDispute(
+            provider: "acme", ticketId: "T1", clock: "resolution", by: "acmestaff", reason: "data_error", note: "n", at: fixture.now
+        )
+        try await self.application(fixture, deadlineAfter: 30).test(.router) { client in
+            var supervisor = Browser()
+            _ = try await supervisor.login(client, "sup")
+            let page = String(buffer: try await supervisor.get(client, "/tickets/acme/T1").body)
+            #expect(page.contains("rejected by the contract default") && !page.contains("Decide #"))
+            let late = try await supervisor.post(
+                client, "/tickets/acme/T1/disputes/\(dispute.id)/decision", ["decision": "accepted", "note": "late", "csrf": supervisor.csrf]
+            )
+            #expect(late.status == .conflict)
+            #expect(try await fixture.store.breachDispute(provider: "acme", id: dispute.id)?.state == .open)
+        }
+    }
+}
