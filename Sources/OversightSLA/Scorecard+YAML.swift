@@ -92,14 +92,17 @@ extension Scorecard {
             try sectionNode.rejectUnknownKeys(allowed: ["id", "title", "items"])
             let idNode = try sectionNode.required("id")
             let sectionId = try Self.identifier(idNode, what: "a section id")
-            if sections.contains(where: { $0.id == sectionId }) { throw idNode.error("a section with id '\(sectionId)' is already defined in this version") }
+            if sections.contains(where: { $0.id == sectionId }) {
+                throw idNode.error("a section with id '\(sectionId)' is already defined in this version")
+            }
             let title = try sectionNode.optional("title")?.string(maxLength: 256)
             let itemsNode = try sectionNode.required("items")
             var items: [ScorecardItem] = []
             for itemNode in try itemsNode.items() {
                 let item = try Self.item(itemNode)
                 guard itemIds.insert(item.id).inserted else {
-                    throw try itemNode.required("id").error("an item with id '\(item.id)' is already defined in this version (ids are unique across sections)")
+                    throw try itemNode.required("id").error(
+                        "an item with id '\(item.id)' is already defined in this version (ids are unique across sections)")
                 }
                 items.append(item)
             }
