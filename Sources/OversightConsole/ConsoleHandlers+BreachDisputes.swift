@@ -36,6 +36,9 @@ extension ConsoleHandlers {
             throw ConsoleError.notFound("no such ticket")
         }
         guard user.role.canDisputeBreaches else { throw ConsoleError.forbidden("only the provider's own staff may dispute a breach") }
+        guard (1...64).contains(clock.count), clock.allSatisfy({ $0.isASCII && ($0.isLowercase || $0 == "_") }) else {
+            throw ConsoleError.badRequest("clock must be a clock name such as first_reply or resolution")
+        }
         let reasons = self.configuration.contracts[provider]?.disputeReasons ?? []
         guard !reasons.isEmpty else { throw ConsoleError.badRequest("the contract of \(provider) has no disputes: section") }
         guard reasons.contains(reason) else {

@@ -29,7 +29,7 @@ extension OpenAPIDocument {
                 ),
                 "post": auditPost(
                     "openBreachDispute", "Dispute a ticket's breach with a reason from the contract and a note (provider staff, own provider only)",
-                    body: object(["clock": ["type": "string", "minLength": 1, "maxLength": 64], "reason": string, "note": annotationText]),
+                    body: object(["clock": ["type": "string", "pattern": "^[a-z_]{1,64}$"], "reason": string, "note": annotationText]),
                     status: "201", schema: ref("BreachDispute"),
                     conflict: "The ticket has no breach of that clock, or the breach has an open or accepted dispute"
                 ),

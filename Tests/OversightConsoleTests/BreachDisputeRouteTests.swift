@@ -81,6 +81,8 @@ import Testing
             let body: [String: Any] = ["clock": "resolution", "reason": "data_error", "note": "the export was wrong"]
             #expect(try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", body, headers: sup).status == .forbidden)
             #expect(try await sendJSON(client, "/api/v1/tickets/globex/G1/breach-disputes", body, headers: staff).status == .notFound)
+            let badClock: [String: Any] = ["clock": "first\u{0}reply", "reason": "data_error", "note": "n"]
+            #expect(try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", badClock, headers: staff).status == .badRequest)
             let opened = try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", body, headers: staff)
             #expect(opened.status == .created)
             let id = try #require(try jsonObject(opened)["id"] as? Int)
