@@ -101,6 +101,7 @@ package func buildRouter(
     handlers.addAuditPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // audits, disputes, breach notes
     handlers.addBreachDisputeRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // breach disputes (ticket page)
     handlers.addAuditAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
+    handlers.addBreachDisputeAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     if let events { LiveEventRoutes(feed: events).add(to: router.group().add(middleware: RequireLoginMiddleware())) }
     return router
 }

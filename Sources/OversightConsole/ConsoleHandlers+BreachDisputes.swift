@@ -36,6 +36,9 @@ extension ConsoleHandlers {
             throw ConsoleError.notFound("no such ticket")
         }
         guard user.role.canDisputeBreaches else { throw ConsoleError.forbidden("only the provider's own staff may dispute a breach") }
+        guard (1...64).contains(clock.count), clock.allSatisfy({ $0.isASCII && ($0.isLowercase || $0 == "_") }) else {
+            throw ConsoleError.badRequest("clock must be a clock name such as first_reply or resolution")
+        }
         let reasons = self.configuration.contracts[provider]?.disputeReasons ?? []
         guard !reasons.isEmpty else { throw ConsoleError.badRequest("the contract of \(provider) has no disputes: section") }
         guard reasons.contains(reason) else {
@@ -142,6 +145,90 @@ extension ConsoleHandlers {
             guard let dispute = Int64(try context.parameters.require("dispute")) else { throw ConsoleError.notFound("no such breach dispute") }
             _ = try await self.decideBreachDispute(provider: provider, id: dispute, decision: form["decision"] ?? "", note: form["note"] ?? "", by: user)
             return Response(status: .seeOther, headers: [.location: "/tickets/\(HTML.path(provider))/\(HTML.path(id))#disputes"])
+        }
+    }
+}
+
+/// A breach dispute as the API returns it: as stored, plus its state now (the contract default once overdue).
+struct BreachDisputeView: Encodable {
+    var id: Int64
+    var provider: String
+    var ticketId: String
+    var clock: String
+    var breachAt: Date
+    var openedBy: String
+    var openedAt: Date
+    var reason: String
+    var note: String
+    var state: String
+    var decidedBy: String?
+    var decidedAt: Date?
+    var decisionNote: String?
+    /// `open`, `accepted`, `rejected`, or `accepted`/`rejected` by the contract default.
+    var effectiveState: String
+    var decideBy: Date?
+}
+
+/// The body of `POST …/breach-disputes`.
+struct BreachDisputeRequest: Decodable {
+    var clock: String
+    var reason: String
+    var note: String
+}
+
+/// The body of `POST …/breach-disputes/{dispute}/decision`.
+struct BreachDisputeDecisionRequest: Decodable {
+    var decision: String
+    var note: String
+}
+
+extension ConsoleHandlers {
+    func breachDisputeView(_ dispute: StoredBreachDispute) -> BreachDisputeView {
+        var effective = dispute.state.rawValue
+        let deadline = self.configuration.breachDisputeDeadline(dispute)
+        if dispute.state == .open, let deadline, self.now >= deadline {
+            effective = self.configuration.contracts[dispute.provider]?.disputeDefault ?? "open"
+        }
+        return BreachDisputeView(
+            id: dispute.id, provider: dispute.provider, ticketId: dispute.ticketId, clock: dispute.clock, breachAt: dispute.breachAt,
+            openedBy: dispute.openedBy, openedAt: dispute.openedAt, reason: dispute.reason, note: dispute.note, state: dispute.state.rawValue,
+            decidedBy: dispute.decidedBy, decidedAt: dispute.decidedAt, decisionNote: dispute.decisionNote, effectiveState: effective,
+            decideBy: deadline
+        )
+    }
+
+    /// `GET`/`POST /api/v1/tickets/{provider}/{id}/breach-disputes` and `POST …/{dispute}/decision`.
+    func addBreachDisputeAPIRoutes(to group: RouterGroup<ConsoleRequestContext>) {
+        group.get("tickets/:provider/:id/breach-disputes") { _, context in
+            let user = try context.requireUser()
+            let provider = try context.parameters.require("provider")
+            let id = try context.parameters.require("id")
+            guard user.canSee(provider: provider), try await self.store.ticket(provider: provider, id: id) != nil else {
+                throw ConsoleError.notFound("no such ticket")
+            }
+            return try Self.json(try await self.store.breachDisputes(provider: provider, ticketId: id).map(self.breachDisputeView))
+        }
+        group.post("tickets/:provider/:id/breach-disputes") { request, context in
+            let user = try self.checkAPIWrite(request, context: context)
+            let body = try await Self.jsonBody(request, as: BreachDisputeRequest.self)
+            try Self.checkLength(body.note, "note")
+            let dispute = try await self.openBreachDispute(
+                provider: try context.parameters.require("provider"), ticketId: try context.parameters.require("id"), clock: body.clock,
+                reason: body.reason, note: body.note, by: user
+            )
+            var response = try Self.json(self.breachDisputeView(dispute))
+            response.status = .created
+            return response
+        }
+        group.post("tickets/:provider/:id/breach-disputes/:dispute/decision") { request, context in
+            let user = try self.checkAPIWrite(request, context: context)
+            let body = try await Self.jsonBody(request, as: BreachDisputeDecisionRequest.self)
+            try Self.checkLength(body.note, "note")
+            guard let id = Int64(try context.parameters.require("dispute")) else { throw ConsoleError.notFound("no such breach dispute") }
+            let dispute = try await self.decideBreachDispute(
+                provider: try context.parameters.require("provider"), id: id, decision: body.decision, note: body.note, by: user
+            )
+            return try Self.json(self.breachDisputeView(dispute))
         }
     }
 }

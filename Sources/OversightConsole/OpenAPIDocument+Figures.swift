@@ -84,6 +84,7 @@ extension OpenAPIDocument {
                 "ticketTargets": ["type": "object", "additionalProperties": ["type": "integer"]],
                 "targets": ["type": "array", "items": ["type": "object"]], "monthlyFee": number, "currency": string, "monthlyCap": number,
                 "credits": ["type": "array", "items": ["type": "object"]],
+                "disputeReasons": ["type": "array", "items": string], "disputeDefault": ["type": "string", "enum": ["accepted", "rejected"]],
             ],
             required: ["provider", "timeZone", "effectiveFrom", "ticketTargets", "targets", "credits"]
         )

@@ -36,6 +36,7 @@ package enum OpenAPIDocument {
     package static var paths: [String] {
         self.operations.map(\.path) + self.figureOperations.map(\.path) + self.writeOperations.map(\.path)  // figure and write routes: OpenAPIDocument+Figures.swift
             + self.auditPaths  // OpenAPIDocument+Audits.swift
+            + self.breachDisputePaths  // OpenAPIDocument+BreachDisputes.swift
             + self.healthPaths  // OpenAPIDocument+Health.swift
     }
 
@@ -161,13 +162,15 @@ package enum OpenAPIDocument {
         paths["/events"] = ["get": self.eventsOperation]
         paths.merge(self.writePathItems) { get, _ in get }  // write routes: OpenAPIDocument+Figures.swift
         paths.merge(self.auditPathItems) { own, _ in own }  // audits, disputes, breach notes: OpenAPIDocument+Audits.swift
+        paths.merge(self.breachDisputePathItems) { own, _ in own }  // breach disputes: OpenAPIDocument+BreachDisputes.swift
         paths.merge(self.healthPathItems) { own, _ in own }  // /healthz, /readyz: OpenAPIDocument+Health.swift
         return [
             "openapi": "3.1.0",
             "info": ["title": "Oversight head-office API", "version": "1.0.0", "description": "JSON API of the Oversight console: the figures of every page, and writes (acknowledge, enrollment tokens, revoke) with the caller's role."],
             "paths": paths,
             "components": [
-                "schemas": self.schemas.merging(self.figureSchemas) { own, _ in own }.merging(self.auditSchemas) { own, _ in own },
+                "schemas": self.schemas.merging(self.figureSchemas) { own, _ in own }.merging(self.auditSchemas) { own, _ in own }
+                    .merging(self.breachDisputeSchemas) { own, _ in own },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (ovc_…) created for a console user."],
                     "session": ["type": "apiKey", "in": "cookie", "name": "ovc_session"],

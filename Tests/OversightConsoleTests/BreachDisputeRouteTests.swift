@@ -73,6 +73,31 @@ import Testing
         }
     }
 
+    @Test func theAPIOpensListsAndDecidesWithTheSameRules() async throws {
+        let fixture = try await ConsoleFixture()
+        try await self.application(fixture).test(.router) { client in
+            let staff = bearer(fixture.tokens["acmestaff"])
+            let sup = bearer(fixture.tokens["sup"])
+            let body: [String: Any] = ["clock": "resolution", "reason": "data_error", "note": "the export was wrong"]
+            #expect(try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", body, headers: sup).status == .forbidden)
+            #expect(try await sendJSON(client, "/api/v1/tickets/globex/G1/breach-disputes", body, headers: staff).status == .notFound)
+            let badClock: [String: Any] = ["clock": "first\u{0}reply", "reason": "data_error", "note": "n"]
+            #expect(try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", badClock, headers: staff).status == .badRequest)
+            let opened = try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", body, headers: staff)
+            #expect(opened.status == .created)
+            let id = try #require(try jsonObject(opened)["id"] as? Int)
+            #expect(try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", body, headers: staff).status == .conflict)
+            let decision: [String: Any] = ["decision": "rejected", "note": "the export was right"]
+            #expect(try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes/\(id)/decision", decision, headers: staff).status == .forbidden)
+            let decided = try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes/\(id)/decision", decision, headers: sup)
+            #expect(decided.status == .ok)
+            #expect(try jsonObject(decided)["effectiveState"] as? String == "rejected")
+            let listed = try await client.execute(uri: "/api/v1/tickets/acme/T1/breach-disputes", method: .get, headers: staff)
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(buffer: listed.body)) as? [[String: Any]])
+            #expect(items.map { $0["state"] as? String } == ["rejected"] && items.first?["decidedBy"] as? String == "sup")
+        }
+    }
+
     @Test func pastTheDeadlineTheDefaultStandsAndNoOneDecides() async throws {
         let fixture = try await ConsoleFixture()
         let dispute = try await fixture.store.openBreachDispute(

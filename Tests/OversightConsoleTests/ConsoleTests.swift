@@ -345,6 +345,8 @@ func bearer(_ token: String?) -> HTTPFields { [.authorization: "Bearer \(token ?
                 // Audits, disputes and breach notes: OpenAPIDocument+Audits.swift (AuditRouteTests reads them with real evaluations).
                 "/api/v1/audits", "/api/v1/audits/{provider}/{id}", "/api/v1/audits/{provider}/{id}/disputes",
                 "/api/v1/audits/{provider}/{id}/disputes/decision", "/api/v1/tickets/{provider}/{id}/notes",
+                // Breach disputes: OpenAPIDocument+BreachDisputes.swift (BreachDisputeRouteTests).
+                "/api/v1/tickets/{provider}/{id}/breach-disputes", "/api/v1/tickets/{provider}/{id}/breach-disputes/{dispute}/decision",
                 // Probes without authentication: OpenAPIDocument+Health.swift (HealthRouteTests).
                 "/healthz", "/readyz",
             ]

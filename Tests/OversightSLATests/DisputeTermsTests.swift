@@ -37,6 +37,12 @@ import Testing
         #expect(terms.defaultDecision == .accepted)
     }
 
+    @Test func theShippedAcmeContractAllowsDisputes() throws {
+        let file = TestSupport.repositoryRoot.appendingPathComponent("deploy/contracts/acme-support.contract.yaml").path
+        let terms = try #require(try Contract.load(file: file).versions.last?.disputes)
+        #expect(terms.reasons.count == 4 && terms.decideWithinBusinessDays == 5 && terms.defaultDecision == .accepted)
+    }
+
     @Test(arguments: [
         ("      reasons: []\n      decide_within_business_days: 5\n      default_decision: accepted", 7, "at least one dispute reason"),
         ("      reasons: [force_majeure, force_majeure]\n      decide_within_business_days: 5\n      default_decision: accepted", 7, "listed twice"),
