@@ -43,10 +43,12 @@ extension EndToEnd {
                     let token = try await enrollmentToken(a.consolePort, deployment.firstToken, provider: "acme", site: "site\(index % 4)")
                     let enrolled = try await agent.enroll(coordinator: deployment.haproxy.address, token: token, fingerprint: fingerprint)
                     try #require(enrolled.exitCode == 0, "enroll of a\(index) through haproxy: \(enrolled)")
-                    try agent.start()
                     started.append(agent)
                 }
                 let agents = started
+                // Started after every enrollment: roundrobin alternates connections, so enrolling and starting each
+                // agent in turn could send every enrollment to one coordinator and every agent to the other.
+                for agent in agents { try agent.start() }
                 let ids = try agents.map { try $0.agentId() }
                 // Round robin: both coordinators serve some of the agents before the kill.
                 try await eventually("every agent connected, some to each coordinator", timeout: .seconds(90)) {
@@ -56,8 +58,8 @@ extension EndToEnd {
                     let onB = ids.filter { self.lines(logB, "agent connected", $0) > 0 }
                     return Set(onA + onB).count == Self.agentCount && !onA.isEmpty && !onB.isEmpty
                 }
-                // Roundrobin counts connections, not agents (an enrollment is a connection too), so the spread is
-                // uneven: kill the coordinator holding more agents, the harder case.
+                // Roundrobin counts connections, not agents, so the spread need not be even: kill the coordinator
+                // holding more agents, the harder case.
                 let (logA, logB) = (a.process?.log() ?? "", b.process?.log() ?? "")
                 let onA = ids.filter { self.lines(logA, "agent connected", $0) > 0 }
                 let onB = ids.filter { self.lines(logB, "agent connected", $0) > 0 }
