@@ -65,6 +65,8 @@ extension SourceService {
             }
             return taken
         } catch {
+            // A shutdown cancels the poll mid-request: not a source error.
+            if Task.isCancelled { throw CancellationError() }
             let message = "\(error)"
             self.logger.warning("source error", metadata: ["oversight.source": "\(source.name)", "oversight.error": "\(message)"])
             self.health.setLiveSourceError(message, source: source.name)

@@ -16,8 +16,8 @@ package struct RequestTrackerCursor: Sendable, Hashable, Codable {
     /// Ids of tickets taken whose `LastUpdated` is ``since``, in their version at that second.
     package var takenAtSince: [String]
 
-    /// The start: everything in the queues is read.
-    package static let start = RequestTrackerCursor(since: "1970-01-01 00:00:00", takenAtSince: [])
+    /// The start: everything in the queues is read (from 2000: RT cannot parse the epoch with a zone as a search date).
+    package static let start = RequestTrackerCursor(since: "2000-01-01 00:00:00", takenAtSince: [])
 
     /// Creates a cursor.
     package init(since: String, takenAtSince: [String]) {

@@ -65,16 +65,22 @@ package struct RequestTrackerSource: Sendable {
         var taken = 0
         var page = 1
         var queueNames: [String: String] = [:]
-        for _ in 0 ..< self.rt.maxPages {
+        var pagesRead = 0
+        var pagesSkipped = 0
+        while pagesRead < self.rt.maxPages {
             let search = try await self.search(cursor: cursor, page: page)
             let fresh = search.items.filter { !(($0.updated == cursor.since) && cursor.takenAtSince.contains($0.id)) }
             if search.items.isEmpty { break }
             if fresh.isEmpty {
-                // The whole page was taken at the cursor's second (more tickets share it than a page holds).
-                guard search.more else { break }
+                // The whole page was taken at the cursor's second (re-found by `>=`): look further, without counting it
+                // against max_pages, but never more pages than the tickets taken at that second can fill.
+                pagesSkipped += 1
+                guard search.more, pagesSkipped <= cursor.takenAtSince.count / max(1, self.rt.perPage) + 1 else { break }
                 page += 1
                 continue
             }
+            pagesRead += 1
+            pagesSkipped = 0
             page = 1
             let tickets = try await self.fetch(fresh.map(\.id), queueNames: &queueNames)
             var batch = Batch(records: [], rejects: [], cursor: cursor)
