@@ -16,7 +16,9 @@ import FoundationNetworking
 /// `start()` writes an `RT_SiteConfig.pm` (SQLite database, time zone UTC, no mail, loopback URL) into a temporary
 /// folder that `RT_SITE_CONFIG` / `RT_SITE_CONFIG_DIR` point at (the system's /etc/request-tracker5 is not read),
 /// initialises the database with `rt-setup-database-5 --action init`, sets root's password with `rt-passwd-5`, makes an
-/// auth token for root, and starts `rt-server --listen 127.0.0.1:P`. ``stop()`` ends the server and deletes the folder.
+/// auth token for root, and starts `rt-server --server Standalone --listen 127.0.0.1:P` (rt5-standalone: one process;
+/// the default prefork Starlet left its workers running after its master was stopped). ``stop()`` ends the server and
+/// deletes the folder.
 package final class RequestTracker: Sendable {
     /// RT's libexec folder (rt-server) and sbin tools, as Debian installs them.
     static let server = "/usr/share/request-tracker5/libexec/rt-server"
@@ -97,7 +99,7 @@ package final class RequestTracker: Sendable {
         let tokenText = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard token.exitCode == 0, !tokenText.isEmpty else { throw HarnessError("making an RT auth token failed: \(token)") }
         let process = try ChildProcess(
-            name: "rt-server", executable: Self.server, arguments: ["--listen", "127.0.0.1:\(port)"],
+            name: "rt-server", executable: Self.server, arguments: ["--server", "Standalone", "--listen", "127.0.0.1:\(port)"],
             logFile: directory.appendingPathComponent("server.log"), environment: environment
         )
         let rt = RequestTracker(port: port, token: tokenText, directory: directory, process: process)
