@@ -11,6 +11,7 @@ package final class AgentHealth: Sendable {
     private struct State {
         var outboxFull = false
         var lastSourceError: String?
+        var liveSourceErrors: [String: String] = [:]
     }
     private let state = Mutex(State())
     /// Creates a healthy state.
@@ -20,7 +21,17 @@ package final class AgentHealth: Sendable {
         set { self.state.withLock { $0.outboxFull = newValue } }
     }
     package var lastSourceError: String? {
-        get { self.state.withLock { $0.lastSourceError } }
+        get {
+            self.state.withLock { state in
+                state.lastSourceError ?? state.liveSourceErrors.min { $0.key < $1.key }.map { entry in "\(entry.key): \(entry.value)" }
+            }
+        }
         set { self.state.withLock { $0.lastSourceError = newValue } }
+    }
+
+    /// Sets (or clears, with `nil`) the last error of a live source (`from: rt5`), which polls on its own schedule; the
+    /// heartbeat's last source error shows it when the folder sources have none.
+    package func setLiveSourceError(_ error: String?, source: String) {
+        self.state.withLock { $0.liveSourceErrors[source] = error }
     }
 }

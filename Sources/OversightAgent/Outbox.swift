@@ -151,9 +151,11 @@ package final class Outbox: Sendable {
         }
     }
 
-    /// Appends a file's records and remembers the file, in one durable transaction.
+    /// Appends a file's records and remembers the file, in one durable transaction; `state`, when given, is set in the
+    /// same transaction (a live source's cursor moves with the records it covers).
     package func append(
-        records: [OversightModel.Record], fingerprint: String, fileName: String, source: String, path: String, rejected: Int, now: Date
+        records: [OversightModel.Record], fingerprint: String, fileName: String, source: String, path: String, rejected: Int, now: Date,
+        state: (key: String, value: String)? = nil
     ) async throws {
         let encoder = WireJSON.encoder()
         let bodies = try records.map { ($0.kind, $0.key, try encoder.encode($0)) }
@@ -176,6 +178,7 @@ package final class Outbox: Sendable {
                     """,
                 arguments: [source, path, bodies.count, rejected, fileName, now.timeIntervalSince1970]
             )
+            if let state { try Self.set(db, state.key, state.value) }
         }
         self.changed()
     }

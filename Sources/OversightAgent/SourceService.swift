@@ -46,9 +46,11 @@ package struct SourceService: Service {
     }
 
     package func run() async throws {
-        let folders = self.sources.map { FolderSource(configuration: $0, pseudonymKey: self.credentials.pseudonymKey, redaction: self.redaction) }
-        let interval = self.sources.map(\.pollInterval).min() ?? .seconds(2)
-        for source in self.sources {
+        let folderSources = self.sources.filter { $0.requestTracker == nil }
+        let liveSources = self.sources.filter { $0.requestTracker != nil }
+        let folders = folderSources.map { FolderSource(configuration: $0, pseudonymKey: self.credentials.pseudonymKey, redaction: self.redaction) }
+        let interval = folderSources.map(\.pollInterval).min() ?? .seconds(2)
+        for source in folderSources {
             self.logger.info(
                 "watching source folder",
                 metadata: [
@@ -59,9 +61,16 @@ package struct SourceService: Service {
         }
         do {
             try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    await self.scanOnce(folders)
-                    try await Task.sleep(for: interval)
+                try await withThrowingDiscardingTaskGroup { group in
+                    for source in liveSources {
+                        group.addTask { try await self.pollLoop(source) }
+                    }
+                    if !folders.isEmpty {
+                        while !Task.isCancelled {
+                            await self.scanOnce(folders)
+                            try await Task.sleep(for: interval)
+                        }
+                    }
                 }
             }
         } catch is CancellationError {

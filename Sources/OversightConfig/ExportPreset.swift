@@ -28,7 +28,7 @@ package struct ExportPreset: Sendable, Hashable, CustomStringConvertible {
 
     /// The mapping the preset reads with (dates are ISO 8601, as both vendors write them).
     package var mapping: FieldMappingConfiguration {
-        var mapping = self == .zendesk ? Self.zendeskMapping : Self.freshdeskMapping
+        var mapping = self == .zendesk ? Self.zendeskMapping : self == .rt5 ? Self.rt5Mapping : Self.freshdeskMapping
         mapping.preset = self
         return mapping
     }
@@ -38,7 +38,10 @@ package struct ExportPreset: Sendable, Hashable, CustomStringConvertible {
     /// Freshdesk.
     package static let freshdesk = ExportPreset(name: "freshdesk")
 
-    /// Every preset, in the order messages list them.
+    /// Request Tracker 5, read live through REST2 by a source with `from: rt5` (not a file preset: ``all`` leaves it out).
+    package static let rt5 = ExportPreset(name: "rt5")
+
+    /// Every file preset, in the order messages list them.
     package static let all: [ExportPreset] = [.zendesk, .freshdesk]
 
     /// The member of each normalised ticket that holds what the connector derived.
@@ -66,6 +69,22 @@ package struct ExportPreset: Sendable, Hashable, CustomStringConvertible {
             "web_service": .web, "sample_ticket": .web, "closed_ticket": .email, "side_conversation": .email, "rule": .web,
         ]
         mapping.defaultChannel = .web
+        return mapping
+    }()
+
+    /// Request Tracker 5: a REST2 ticket (`GET /REST/2.0/ticket/{id}`) with `_oversight` derived from its history
+    /// (`OversightConnectors.RequestTrackerTicket`). RT's statuses: new, open, stalled (on hold), resolved (solved),
+    /// rejected (closed), deleted (closed).
+    private static let rt5Mapping: FieldMappingConfiguration = {
+        let derived = ExportPreset.derivedKey
+        var mapping = FieldMappingConfiguration(fields: [
+            .id: "id", .status: "Status", .createdAt: "Created", .updatedAt: "LastUpdated", .queue: "\(derived).queue",
+            .assignee: "\(derived).owner", .firstReplyAt: "\(derived).first_reply_at", .solvedAt: "\(derived).solved_at",
+            .reopenCount: "\(derived).reopen_count", .statusHistory: "\(derived).status_history",
+            .agentReplies: "\(derived).agent_replies", .customerMessages: "\(derived).customer_messages",
+        ])
+        mapping.statuses = ["stalled": .onHold, "resolved": .solved, "rejected": .closed, "deleted": .closed]
+        mapping.defaultChannel = .email
         return mapping
     }()
 

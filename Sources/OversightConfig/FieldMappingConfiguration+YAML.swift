@@ -71,6 +71,33 @@ extension FieldMappingConfiguration {
         }
     }
 
+    /// Reads the `mapping` of a source whose connector fixes the preset (`from: rt5`): `fields`, `statuses`,
+    /// `channels`, `priorities`, `defaults` and `pseudonymise` add to (and override) `base`; nothing else is allowed.
+    /// - Throws: ``ConfigError`` naming the file, line and key of the first problem.
+    package init(overriding base: FieldMappingConfiguration, node: ConfigNode) throws(ConfigError) {
+        try node.rejectUnknownKeys(allowed: ["fields", "statuses", "channels", "priorities", "defaults", "pseudonymise"])
+        self = base
+        if let fieldsNode = try node.optional("fields") {
+            for (field, key) in try Self.fieldMap(fieldsNode, kind: "ticket", required: [TicketField]()) { self.fields[field] = key }
+        }
+        if let statuses = try node.optional("statuses") { self.statuses.merge(try Self.valueMap(statuses, TicketStatus.self)) { $1 } }
+        if let channels = try node.optional("channels") { self.channels.merge(try Self.valueMap(channels, ContactChannel.self)) { $1 } }
+        if let priorities = try node.optional("priorities") { self.priorities.merge(try Self.valueMap(priorities, Priority.self)) { $1 } }
+        if let defaults = try node.optional("defaults") {
+            try defaults.rejectUnknownKeys(allowed: ["channel", "priority"])
+            if let channel = try defaults.optional("channel") { self.defaultChannel = try channel.choice(ContactChannel.self) }
+            if let priority = try defaults.optional("priority") { self.defaultPriority = try priority.choice(Priority.self) }
+        }
+        if let pseudonymise = try node.optional("pseudonymise") {
+            for item in try pseudonymise.items() {
+                let field = try item.choice(
+                    KeyValuePairs(dictionaryLiteral: ("id", TicketField.id), ("assignee", .assignee), ("queue", .queue), ("tags", .tags))
+                )
+                self.pseudonymise.insert(field)
+            }
+        }
+    }
+
     /// Reads an IANA time zone name (`mapping.dates.time_zone`).
     static func timeZone(_ node: ConfigNode) throws(ConfigError) -> TimeZone {
         let name = try node.string(maxLength: 64)

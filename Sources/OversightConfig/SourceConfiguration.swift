@@ -42,11 +42,13 @@ package struct SourceConfiguration: Sendable {
         }
     }
 
+    /// The Request Tracker 5 that a `from: rt5` source polls; `nil` for a folder source.
+    package var requestTracker: RequestTrackerConfiguration?
     /// Unique name of the source, `[A-Za-z0-9_.-]{1,64}`; appears in logs and the agent's status.
     package var name: String
     /// What the source holds.
     package var kind: Kind = .tickets
-    /// The folder to watch.
+    /// The folder to watch (a `from: rt5` source: RT's URL, shown in status).
     package var path: String
     /// How files are read.
     package var format: Format = .auto

@@ -23,6 +23,8 @@ package struct AgentOptions: Sendable {
     package var logLevel = "info"
     /// The ticket source's `mapping` as YAML (indented by the writer); `nil`: the harness's JSON Lines/CSV field list.
     package var ticketMapping: String?
+    /// More items of `sources`, as YAML starting at column 0 (`- name: rt\n  from: rt5\n…`); the writer indents them.
+    package var extraSources: String?
     /// Creates the defaults.
     package init() {}
 }
@@ -107,6 +109,9 @@ package final class AgentProcess: @unchecked Sendable {
                 settle_time: 100ms
 
             """
+        if let extra = options.extraSources {
+            yaml += extra.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n"
+        }
         try Data(yaml.utf8).write(to: self.configFile)
     }
 
