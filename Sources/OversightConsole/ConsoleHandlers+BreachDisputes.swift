@@ -40,7 +40,9 @@ extension ConsoleHandlers {
             throw ConsoleError.badRequest("clock must be a clock name such as first_reply or resolution")
         }
         let reasons = self.configuration.contracts[provider]?.disputeReasons ?? []
-        guard !reasons.isEmpty else { throw ConsoleError.badRequest("the contract of \(provider) has no disputes: section") }
+        guard !reasons.isEmpty else {
+            throw ConsoleError(.conflict, status: .conflict, "the contract of \(provider) has no disputes: section, so its breaches cannot be disputed")
+        }
         guard reasons.contains(reason) else {
             throw ConsoleError.badRequest("reason must be one of the contract's: \(reasons.joined(separator: ", "))")
         }

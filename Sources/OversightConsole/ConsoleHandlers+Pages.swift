@@ -59,9 +59,10 @@ extension ConsoleHandlers {
             return response
         }
         router.get("/openapi.json") { _, _ in
-            Response(
+            let reasons = self.configuration.contracts.values.flatMap(\.disputeReasons)
+            return Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json(disputeReasons: reasons)))
             )
         }
     }

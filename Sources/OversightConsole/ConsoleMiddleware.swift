@@ -94,7 +94,7 @@ package struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddle
 
     /// Over the console's own OpenAPI document.
     package init() {
-        let paths = (OpenAPIDocument.document["paths"] as? [String: [String: Any]]) ?? [:]
+        let paths = (OpenAPIDocument.document()["paths"] as? [String: [String: Any]]) ?? [:]
         self.init(paths: paths.mapValues { Set($0.keys) })
     }
 

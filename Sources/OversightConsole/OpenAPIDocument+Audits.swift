@@ -9,7 +9,7 @@ import Foundation
 
 extension OpenAPIDocument {
     /// A text the console bounds: 1–2000 characters, not only white space.
-    static var annotationText: [String: Any] { ["type": "string", "minLength": 1, "maxLength": 2000, "pattern": "[^\\s]"] }
+    static var annotationText: [String: Any] { ["type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"] }
 
     static var monthParameter: [String: Any] {
         queryParameter("month", ["type": "string", "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"])

@@ -9,10 +9,12 @@ import Foundation
 
 extension OpenAPIDocument {
     /// Every path of the breach-dispute routes.
-    static var breachDisputePaths: [String] { self.breachDisputePathItems.keys.sorted() }
+    static var breachDisputePaths: [String] { self.breachDisputePathItems(reasons: []).keys.sorted() }
 
-    /// The breach-dispute routes as OpenAPI path items, by path.
-    static var breachDisputePathItems: [String: Any] {
+    /// The breach-dispute routes as OpenAPI path items, by path; `reasons` are the configured contracts' dispute reasons
+    /// (the `reason` property's enum; any string when there are none).
+    static func breachDisputePathItems(reasons: [String]) -> [String: Any] {
+        let reason: [String: Any] = reasons.isEmpty ? string : ["type": "string", "enum": Array(Set(reasons)).sorted()]
         let pair = [pathParameter("provider"), pathParameter("id")]
         var decide = auditPost(
             "decideBreachDispute",
@@ -29,9 +31,9 @@ extension OpenAPIDocument {
                 ),
                 "post": auditPost(
                     "openBreachDispute", "Dispute a ticket's breach with a reason from the contract and a note (provider staff, own provider only)",
-                    body: object(["clock": ["type": "string", "pattern": "^[a-z_]{1,64}$"], "reason": string, "note": annotationText]),
+                    body: object(["clock": ["type": "string", "pattern": "^[a-z_]{1,64}$"], "reason": reason, "note": annotationText]),
                     status: "201", schema: ref("BreachDispute"),
-                    conflict: "The ticket has no breach of that clock, or the breach has an open or accepted dispute"
+                    conflict: "The ticket has no breach of that clock, the breach has an open or accepted dispute, or the provider's contract has no disputes: section"
                 ),
             ],
             "/api/v1/tickets/{provider}/{id}/breach-disputes/{dispute}/decision": ["post": decide],

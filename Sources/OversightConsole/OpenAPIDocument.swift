@@ -145,8 +145,8 @@ package enum OpenAPIDocument {
         ["description": description, "content": ["application/json": ["schema": ref("Error")]]]
     }
 
-    /// The document as a JSON object.
-    package static var document: [String: Any] {
+    /// The document as a JSON object, with the breach-dispute reasons the configured contracts allow (`[]`: any string).
+    package static func document(disputeReasons: [String] = []) -> [String: Any] {
         var paths: [String: Any] = [:]
         for operation in self.operations + self.figureOperations {
             var responses: [String: Any] = [
@@ -162,7 +162,7 @@ package enum OpenAPIDocument {
         paths["/events"] = ["get": self.eventsOperation]
         paths.merge(self.writePathItems) { get, _ in get }  // write routes: OpenAPIDocument+Figures.swift
         paths.merge(self.auditPathItems) { own, _ in own }  // audits, disputes, breach notes: OpenAPIDocument+Audits.swift
-        paths.merge(self.breachDisputePathItems) { own, _ in own }  // breach disputes: OpenAPIDocument+BreachDisputes.swift
+        paths.merge(self.breachDisputePathItems(reasons: disputeReasons)) { own, _ in own }  // breach disputes: OpenAPIDocument+BreachDisputes.swift
         paths.merge(self.healthPathItems) { own, _ in own }  // /healthz, /readyz: OpenAPIDocument+Health.swift
         return [
             "openapi": "3.1.0",
@@ -180,9 +180,14 @@ package enum OpenAPIDocument {
         ]
     }
 
-    /// The document as JSON text.
-    package static let json: String = {
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])) ?? Data("{}".utf8)
+    /// The document as JSON text, without configured dispute reasons.
+    package static let json: String = json(disputeReasons: [])
+
+    /// The document as JSON text, with the breach-dispute reasons of the configured contracts.
+    package static func json(disputeReasons: [String]) -> String {
+        let data =
+            (try? JSONSerialization.data(withJSONObject: document(disputeReasons: disputeReasons), options: [.sortedKeys, .prettyPrinted]))
+            ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
-    }()
+    }
 }

@@ -98,6 +98,41 @@ import Testing
         }
     }
 
+    /// What the server answers 400 to, its OpenAPI document excludes: a reason outside the configured contracts, a note
+    /// with a NUL or only white space (schemathesis sends schema-valid bodies and expects no 400).
+    @Test func theServedDocumentNamesTheContractReasonsAndExcludesNUL() async throws {
+        let fixture = try await ConsoleFixture()
+        try await self.application(fixture).test(.router) { client in
+            let served = try await client.execute(uri: "/openapi.json", method: .get)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(buffer: served.body)) as? [String: Any])
+            let path = try #require((document["paths"] as? [String: Any])?["/api/v1/tickets/{provider}/{id}/breach-disputes"] as? [String: Any])
+            let post = try #require(path["post"] as? [String: Any])
+            let content = try #require(((post["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])
+            let properties = try #require((content["schema"] as? [String: Any])?["properties"] as? [String: Any])
+            #expect((properties["reason"] as? [String: Any])?["enum"] as? [String] == ["client_caused_delay", "data_error"])
+            let pattern = try #require((properties["note"] as? [String: Any])?["pattern"] as? String)
+            let regex = try NSRegularExpression(pattern: pattern)
+            func matches(_ text: String) -> Bool {
+                regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            }
+            #expect(matches("the export was wrong") && matches("  x "))
+            #expect(!matches("a\u{0}b") && !matches(" \t\n") && !matches(""))
+            // The server agrees: a NUL in a note is a 400, and so is a reason outside the contract's list.
+            let staff = bearer(fixture.tokens["acmestaff"])
+            let nul: [String: Any] = ["clock": "resolution", "reason": "data_error", "note": "a\u{0}b"]
+            #expect(try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", nul, headers: staff).status == .badRequest)
+        }
+        // With no contract allowing disputes, the reason is any string, and the server answers 409 (not 400).
+        var configuration = ConsoleConfiguration(port: 0)
+        configuration.now = { [now = fixture.now] in now + 60 }
+        try await buildApplication(configuration: configuration, store: fixture.store, alerts: fixture.alerts, users: fixture.users, logger: .init(label: "t"))
+            .test(.router) { client in
+                let body: [String: Any] = ["clock": "resolution", "reason": "data_error", "note": "n"]
+                let answer = try await sendJSON(client, "/api/v1/tickets/acme/T1/breach-disputes", body, headers: bearer(fixture.tokens["acmestaff"]))
+                #expect(answer.status == .conflict)
+            }
+    }
+
     @Test func pastTheDeadlineTheDefaultStandsAndNoOneDecides() async throws {
         let fixture = try await ConsoleFixture()
         let dispute = try await fixture.store.openBreachDispute(
