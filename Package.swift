@@ -93,6 +93,15 @@ let package = Package(
                 "OversightModel",
             ]
         ),
+        // Audit samples: sample sizes, allocation, acceptance plans, the seeded draw. Pure: no store.
+        .target(
+            name: "OversightSampling",
+            dependencies: [
+                "OversightConfig",
+                "OversightSLA",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Evidence bundles: the format, the writer, and the offline verifier (chains, signatures, figures recomputed with
         // the SLA engine). Pure: no store, no web framework, so `oversight-verify` links neither.
         .target(
@@ -189,6 +198,7 @@ let package = Package(
                 "OversightLogging",
                 "OversightModel",
                 "OversightSLA",
+                "OversightSampling",
                 "OversightSimulator",
                 "OversightStore",
                 "OversightWire",
@@ -292,6 +302,12 @@ let package = Package(
                 "OversightConfig", "OversightModel", "OversightSLA",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "OversightSamplingTests",
+            dependencies: ["OversightConfig", "OversightSLA", "OversightSampling"],
+            // The independent recomputation of the draw (Python), run by the tests.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "OversightAlertsTests",

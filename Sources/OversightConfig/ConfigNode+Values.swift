@@ -36,6 +36,20 @@ extension ConfigNode {
         return value
     }
 
+    /// A share written as a decimal (`0.025`) or a percentage (`2.5%`), within `range` (as a decimal).
+    package func fraction(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        let expectation = "a share from \(range.lowerBound) to \(range.upperBound), as a decimal (0.025) or a percentage (2.5%)"
+        let text = try self.scalarText(expected: expectation).trimmingSpaces()
+        let isPercent = text.hasSuffix("%")
+        let digits = isPercent ? String(text.dropLast()).trimmingSpaces() : text
+        guard digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let number = Double(digits) else {
+            throw self.invalid(expected: expectation)
+        }
+        let value = isPercent ? number / 100 : number
+        guard value.isFinite, range.contains(value) else { throw self.invalid(expected: expectation) }
+        return value
+    }
+
     /// `true` or `false` (any letter case).
     package func bool() throws(ConfigError) -> Bool {
         let text = try self.scalarText(expected: "true or false").lowercased()

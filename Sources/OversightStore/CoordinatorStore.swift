@@ -82,6 +82,8 @@ package protocol FiguresStore: IntervalMetricStore, EvaluationStore {
     func newestRecords(provider: String?) async throws -> [String: [String: Date]]
     func atRiskTickets(provider: String?, limit: Int) async throws -> [AtRiskTicket]
     func breaches(provider: String, from: Date, to: Date, limit: Int) async throws -> [SLAEventRow]
+    /// The tickets of `provider` created in `[from, to)`, by id, at most `limit`: the frame an audit sample is drawn from.
+    func sampleFrame(provider: String, from: Date, to: Date, limit: Int) async throws -> [SampleFrameRow]
 }
 
 extension FiguresStore {

@@ -76,6 +76,46 @@ package struct AggregateStandingRow: Sendable, Hashable, Codable {
     }
 }
 
+/// One ticket of a period's sampling frame.
+package struct SampleFrameRow: Sendable, Hashable {
+    package var id: String
+    package var site: String
+    package var channel: String
+    package var status: String
+    package var createdAt: Date
+    package var assignee: String?
+    package var csat: Int?
+    package var reopenCount: Int
+    /// A first-reply or resolution breach is recorded for the ticket.
+    package var breached: Bool
+
+    package init(
+        id: String, site: String, channel: String, status: String, createdAt: Date, assignee: String?, csat: Int?, reopenCount: Int, breached: Bool
+    ) {
+        self.id = id
+        self.site = site
+        self.channel = channel
+        self.status = status
+        self.createdAt = createdAt
+        self.assignee = assignee
+        self.csat = csat
+        self.reopenCount = reopenCount
+        self.breached = breached
+    }
+}
+
+/// The frame query's text, the same for both backends but for the placeholders.
+package enum SampleFrameSQL {
+    package static func select(provider: String, from: String, to: String, limit: String) -> String {
+        """
+        SELECT t.id, t.site, t.channel, t.status, t.created_at, t.assignee, t.csat, t.reopen_count,
+            EXISTS (SELECT 1 FROM sla_event e WHERE e.provider = t.provider AND e.ticket_id = t.id AND e.kind = 'breach')
+        FROM ticket t WHERE t.provider = \(provider) AND t.created_at >= \(from) AND t.created_at < \(to)
+        ORDER BY t.id LIMIT \(limit)
+        """
+    }
+}
+
 /// Ticket counts of one provider in a period, from which ticket-derived figures are computed.
 package struct PeriodTicketCounts: Sendable, Hashable {
     /// Tickets whose first-reply target came due in the period: breached in it, or met by a reply (or a solve) in it.
@@ -260,6 +300,19 @@ extension SQLiteStore {
                     periodStart: Date(timeIntervalSince1970: row[6]), periodEnd: Date(timeIntervalSince1970: row[7]), value: row[8],
                     referenceValue: row[9], referenceVariant: row[10], projected: row[11], target: row[12], comparison: row[13], unit: row[14],
                     state: row[15], summary: row[16], elapsedShare: row[17], evaluatedAt: Date(timeIntervalSince1970: row[18])
+                )
+            }
+        }
+    }
+
+    /// The tickets of `provider` created in `[from, to)`, by id, at most `limit`.
+    package func sampleFrame(provider: String, from: Date, to: Date, limit: Int) async throws -> [SampleFrameRow] {
+        let sql = SampleFrameSQL.select(provider: "?", from: "?", to: "?", limit: "?")
+        return try await self.writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: [provider, from.timeIntervalSince1970, to.timeIntervalSince1970, limit]).map { row in
+                SampleFrameRow(
+                    id: row[0], site: row[1], channel: row[2], status: row[3], createdAt: Date(timeIntervalSince1970: row[4]), assignee: row[5],
+                    csat: row[6], reopenCount: row[7], breached: row[8]
                 )
             }
         }

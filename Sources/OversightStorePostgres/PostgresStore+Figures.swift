@@ -165,6 +165,23 @@ extension PostgresStore {
 
     // MARK: Aggregates
 
+    /// The tickets of `provider` created in `[from, to)`, by id, at most `limit`.
+    package func sampleFrame(provider: String, from: Date, to: Date, limit: Int) async throws -> [SampleFrameRow] {
+        var query = QueryBuilder()
+        query.sql = SampleFrameSQL.select(
+            provider: try query.bind(provider), from: try query.bind(from.timeIntervalSince1970), to: try query.bind(to.timeIntervalSince1970),
+            limit: try query.bind(limit)
+        )
+        return try await self.rows(query.query).map { row in
+            let (id, site, channel, status, created, assignee, csat, reopens, breached) =
+                try row.decode((String, String, String, String, Double, String?, Int?, Int, Bool).self)
+            return SampleFrameRow(
+                id: id, site: site, channel: channel, status: status, createdAt: Date(timeIntervalSince1970: created), assignee: assignee, csat: csat,
+                reopenCount: reopens, breached: breached
+            )
+        }
+    }
+
     /// The ticket counts of `provider` in `[from, to)`, by the same rules as ``SQLiteStore/periodTicketCounts(provider:scope:from:to:)``.
     package func periodTicketCounts(provider: String, scope: RecordScope, from: Date, to: Date) async throws -> PeriodTicketCounts {
         let lower = from.timeIntervalSince1970

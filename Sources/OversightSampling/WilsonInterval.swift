@@ -1,0 +1,32 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// The Wilson score interval of a proportion: what an error rate or pass rate from n audits can be said to be.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+
+/// A proportion with its Wilson score interval.
+package struct WilsonInterval: Sendable, Equatable {
+    package var successes: Int
+    package var n: Int
+    package var lower: Double
+    package var upper: Double
+
+    /// The interval of `successes` out of `n` at `confidence` (0.95: z = 1.96): centre (p̂ + z²/2n) / (1 + z²/n),
+    /// half-width z/(1 + z²/n) · √(p̂(1 − p̂)/n + z²/4n²). `nil` when n is 0.
+    package init?(successes: Int, n: Int, confidence: Double = 0.95) {
+        guard n > 0, (0...n).contains(successes) else { return nil }
+        let z = Probability.twoSidedZ(confidence: confidence)
+        let p = Double(successes) / Double(n)
+        let count = Double(n)
+        let denominator = 1 + z * z / count
+        let centre = (p + z * z / (2 * count)) / denominator
+        let half = z / denominator * (p * (1 - p) / count + z * z / (4 * count * count)).squareRoot()
+        self.successes = successes
+        self.n = n
+        self.lower = max(0, centre - half)
+        self.upper = min(1, centre + half)
+    }
+}
