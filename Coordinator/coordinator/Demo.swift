@@ -52,6 +52,7 @@ struct Demo: AsyncParsableCommand {
         }
         try Self.installContracts(into: coordinatorPaths.directory + "/contracts")
         try Self.installSamples("scorecards", what: "scorecards", into: coordinatorPaths.directory + "/scorecards")
+        try Self.installSamples("sampling", what: "sampling plans", into: coordinatorPaths.directory + "/sampling")
         var listener = ListenerConfiguration()
         listener.host = "127.0.0.1"
         listener.port = self.port

@@ -112,7 +112,10 @@ struct SamplesCommand: AsyncParsableCommand {
                 print(SamplesCommand.json(draw: draw, plan: plan, period: period, seed: seed, closed: closed))
                 return
             }
-            print("\(self.selection.provider) \(period): \(draw.population) tickets, sample of \(draw.size) (\(SamplesCommand.describe(plan.size)))")
+            print(
+                "\(self.selection.provider) \(period): \(draw.population) tickets, unbiased sample of \(draw.size) (\(SamplesCommand.describe(plan.size))"
+                    + (draw.size > plan.size.size(population: draw.population) ? ", raised to the acceptance plan's n)" : ")")
+            )
             print("seed sha256 \(seed.commitment)" + (closed ? ", seed \(seed.hex)" : " (the seed is revealed when the period closes)"))
             if !closed { print("the period is still open: the draw covers the tickets stored so far and can grow until it closes") }
             if let acceptance = draw.acceptance, let terms = plan.acceptance {
@@ -149,8 +152,18 @@ struct SamplesCommand: AsyncParsableCommand {
                 }
                 print("\(selection.ticketId): \(selection.stratum), rank \(selection.rank), key \(selection.key): \(why)")
             }
-            if let ticket = self.ticket, chosen.isEmpty { print("\(ticket) was not drawn in \(period)") }
-            _ = seed
+            if let ticket = self.ticket, chosen.isEmpty {
+                if let place = draw.positions[ticket] {
+                    let stratum = draw.strata.first { $0.name == place.stratum }
+                    print(
+                        "\(ticket) was not drawn: \(place.stratum), rank \(place.rank) of \(stratum?.population ?? 0), key \(place.key); "
+                            + "the stratum's \(stratum?.drawn ?? 0) smallest keys were drawn, and no quota or targeted stratum took it"
+                    )
+                } else {
+                    print("\(ticket) is not a ticket of \(self.selection.provider) created in \(period)")
+                }
+            }
+            print("seed sha256 \(seed.commitment)")
         }
     }
 
@@ -206,8 +219,8 @@ struct SamplesCommand: AsyncParsableCommand {
 
     static func describe(_ plan: AcceptancePlan, _ terms: AcceptanceTerms) -> String {
         "acceptance at AQL \(percent(terms.aql)): audit n = \(plan.n), accept with at most c = \(plan.c) defects (\(plan.model.rawValue)"
-            + (plan.population.map { ", N = \($0)" } ?? "") + "; risk of rejecting at AQL \(percent(plan.producerRisk)), of accepting at RQL "
-            + "\(percent(terms.rql)) \(percent(plan.consumerRisk)))"
+            + (plan.population.map { ", N = \($0)" } ?? "") + "; P(reject | \(percent(terms.aql)) defective) = \(percent(plan.producerRisk)), "
+            + "P(accept | \(percent(terms.rql)) defective) = \(percent(plan.consumerRisk)))"
     }
 
     static func json(draw: SampleDraw, plan: SamplingPlan, period: ContractPeriod, seed: SampleSeed, closed: Bool) -> String {

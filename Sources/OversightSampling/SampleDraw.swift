@@ -74,15 +74,19 @@ package struct SampleDraw: Sendable {
     package var selections: [Selection]
     /// Tickets in the period.
     package var population: Int
-    /// The unbiased sample's size from the plan.
+    /// The unbiased sample's size: the plan's size, or the acceptance plan's n when that is larger (so the period's
+    /// verdict rests on the unbiased sample alone), never more than the period's tickets.
     package var size: Int
+    /// Every ticket's place in its stratum of the unbiased sample (drawn or not), by ticket id: what `samples explain`
+    /// shows for a ticket that was not drawn.
+    package var positions: [String: Selection]
     /// The acceptance plan for the period, when the plan has acceptance terms.
     package var acceptance: AcceptancePlan?
 
     /// Draws from `units` (the period's tickets, in any order) by `plan` with `seed`:
     ///
     /// 1. Each ticket's stratum is its values of the plan's stratum keys joined by `/` (`email/solved`); strata sort by name.
-    /// 2. The sample size n comes from the plan's size for N tickets; n is shared among strata by the plan's allocation
+    /// 2. The sample size n comes from the plan's size for N tickets (or the acceptance plan's n, when larger); n is shared among strata by the plan's allocation
     ///    (``Allocation/shares(total:sizes:weights:)``; Neyman weights √(p(1−p)) from the channel's expected rate).
     /// 3. In each stratum the n_h tickets with the smallest rank keys (``SampleSeed/rankKey(stratum:ticket:)``, the
     ///    stratum name as above; ties, which SHA-256 makes practically impossible, by ticket id) are the unbiased sample.
@@ -93,7 +97,8 @@ package struct SampleDraw: Sendable {
     ///    smallest rank keys in stratum `targeted/<name>`.
     package init(units: [SampleUnit], plan: SamplingPlan, seed: SampleSeed, calendar: (Date) -> String) {
         self.population = units.count
-        self.size = plan.size.size(population: units.count)
+        self.acceptance = plan.acceptance.flatMap { AcceptancePlan.compute($0, population: units.count) }
+        self.size = min(units.count, max(plan.size.size(population: units.count), self.acceptance?.n ?? 0))
         func stratumName(_ unit: SampleUnit) -> String {
             plan.strata.map { key in
                 switch key {
@@ -121,9 +126,13 @@ package struct SampleDraw: Sendable {
         var selections: [Selection] = []
         var drawn = Set<String>()
         self.strata = []
+        self.positions = [:]
         for (index, name) in names.enumerated() {
-            for (position, entry) in ranked(byStratum[name]!, stratum: name).prefix(shares[index]).enumerated() {
-                selections.append(Selection(ticketId: entry.unit.id, stratum: name, purpose: .estimate, rank: position + 1, key: hex(entry.key)))
+            for (position, entry) in ranked(byStratum[name]!, stratum: name).enumerated() {
+                let selection = Selection(ticketId: entry.unit.id, stratum: name, purpose: .estimate, rank: position + 1, key: hex(entry.key))
+                self.positions[entry.unit.id] = selection
+                guard position < shares[index] else { continue }
+                selections.append(selection)
                 drawn.insert(entry.unit.id)
             }
             self.strata.append(Stratum(name: name, population: sizes[index], drawn: shares[index]))
@@ -159,6 +168,5 @@ package struct SampleDraw: Sendable {
             }
         }
         self.selections = selections
-        self.acceptance = plan.acceptance.flatMap { AcceptancePlan.compute($0, population: units.count) }
     }
 }

@@ -57,6 +57,20 @@ import Testing
         #expect(other.selections != first.selections)
     }
 
+    @Test func theAcceptancePlanSetsTheLeastSizeAndEveryTicketHasAPlace() throws {
+        let units = Self.units(count: 300)
+        var plan = SamplingPlan(provider: "acme", size: .fixed(10), strata: [.channel])
+        plan.acceptance = AcceptanceTerms(aql: 0.05, producerRisk: 0.1, rql: 0.25, consumerRisk: 0.1)
+        let draw = SampleDraw(units: units, plan: plan, seed: Self.seed, calendar: Self.week)
+        let acceptance = try #require(draw.acceptance)
+        #expect(acceptance.n > 10 && draw.size == acceptance.n && draw.selections.count == acceptance.n)
+        #expect(draw.positions.count == 300)
+        let notDrawn = try #require(units.first { unit in !draw.selections.contains { $0.ticketId == unit.id } })
+        let place = try #require(draw.positions[notDrawn.id])
+        let stratum = try #require(draw.strata.first { $0.name == place.stratum })
+        #expect(place.rank > stratum.drawn && place.stratum == notDrawn.channel)
+    }
+
     @Test func anIndependentScriptRecomputesTheDraw() throws {
         let units = Self.units(count: 90)
         for plan in [Self.plan, SamplingPlan(provider: "acme", size: .fixed(20), strata: [.outcome], targeted: [(.breached, 3)])] {
