@@ -47,8 +47,8 @@ struct BackupCommand: AsyncParsableCommand {
         discussion: """
             The copy is one committed state of the database (a snapshot inside one read transaction: batches committed \
             while it runs are either wholly in it or not at all), checked with PRAGMA integrity_check, mode 0600, and \
-            renamed into place, so FILE is never half written. Keys (ca.key, server.key, signing.key) are files of their \
-            own: copy them once, they do not change while serving.
+            renamed into place, so FILE is never half written. Keys (ca.key, server.key, signing.key, sampling-secret) are \
+            files of their own: copy them once, they do not change while serving.
             """
     )
     @OptionGroup var data: DataOptions

@@ -25,9 +25,11 @@ package enum Allocation: String, Sendable, CaseIterable {
         while remaining > 0, !open.isEmpty {
             let order = open.sorted()
             let mass = order.reduce(0.0) { $0 + weights[$1] * Double(sizes[$1]) }
+            let count = Double(order.reduce(0) { $0 + sizes[$1] })
             // A zero weight everywhere (every expected rate 0 or 1) falls back to proportional.
-            let weight: (Int) -> Double = { mass > 0 ? weights[$0] * Double(sizes[$0]) / mass : Double(sizes[$0]) / Double(order.reduce(0) { $0 + sizes[$1] }) }
-            let exact = order.map { Double(remaining) * weight($0) }
+            let exact = order.map { stratum in
+                Double(remaining) * (mass > 0 ? weights[stratum] * Double(sizes[stratum]) / mass : Double(sizes[stratum]) / count)
+            }
             // A stratum whose exact share reaches what it has left is filled; the rest is shared again.
             let overflowing = order.indices.filter { exact[$0] >= Double(sizes[order[$0]] - result[order[$0]]) }
             if !overflowing.isEmpty {
