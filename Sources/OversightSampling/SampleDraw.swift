@@ -111,7 +111,7 @@ package struct SampleDraw: Sendable {
             candidates.map { ($0, seed.rankKey(stratum: stratum, ticket: $0.id)) }
                 .sorted { $0.key.lexicographicallyPrecedes($1.key) || ($0.key == $1.key && $0.unit.id < $1.unit.id) }
         }
-        func hex(_ key: [UInt8]) -> String { key.map { String(format: "%02x", $0) }.joined() }
+        func hex(_ key: [UInt8]) -> String { SampleSeed.hex(key) }
 
         let byStratum = Dictionary(grouping: units, by: stratumName)
         let names = byStratum.keys.sorted()

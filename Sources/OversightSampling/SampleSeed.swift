@@ -27,25 +27,14 @@ package struct SampleSeed: Sendable, Equatable {
         self.bytes = Array(HMAC<SHA256>.authenticationCode(for: message, using: secret))
     }
 
-    /// `bytes` from 64 hexadecimal digits; `nil` otherwise.
-    package init?(hex: String) {
-        guard hex.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        self.bytes = bytes
-    }
-
     /// Lower-case hexadecimal.
-    package var hex: String { self.bytes.map { String(format: "%02x", $0) }.joined() }
+    package var hex: String { Self.hex(self.bytes) }
+
+    /// `bytes` as lower-case hexadecimal.
+    package static func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     /// The published commitment: SHA-256 of the 32 seed bytes, hexadecimal.
-    package var commitment: String { SHA256.hash(data: self.bytes).map { String(format: "%02x", $0) }.joined() }
+    package var commitment: String { Self.hex(SHA256.hash(data: self.bytes)) }
 
     /// The rank key of ticket `id` in stratum `stratum`: SHA-256 over the seed, `oversight-sample-v1`, 0x00, the stratum
     /// name, 0x00, the ticket id (UTF-8), as bytes (compared lexicographically; the smallest keys are drawn).
