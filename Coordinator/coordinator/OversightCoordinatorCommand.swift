@@ -21,7 +21,7 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
         subcommands: [
             Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self, ScorecardsCommand.self,
             TicketsCommand.self, IntegrityCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
-            EvidenceCommand.self, SamplesCommand.self,
+            EvidenceCommand.self, SamplesCommand.self, SigningKeyCommand.self,
         ]
     )
 }
@@ -74,7 +74,9 @@ struct Init: AsyncParsableCommand {
 }
 
 struct CACommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ca", abstract: "The coordinator's CA.", subcommands: [Fingerprint.self])
+    static let configuration = CommandConfiguration(
+        commandName: "ca", abstract: "The coordinator's CA: its fingerprint, status and rollover.", subcommands: [Fingerprint.self, StatusCommand.self, Rollover.self]
+    )
 
     struct Fingerprint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print sha256:… of the CA certificate (agents pin it at enrollment).")

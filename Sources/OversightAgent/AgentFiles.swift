@@ -45,9 +45,14 @@ package struct AgentIdentityFile: Codable, Sendable, Hashable {
     /// `host:port` used at enrollment; the default coordinator address.
     package var coordinator: String
     package var caFingerprint: String
-    /// The coordinator's command-signing key.
+    /// The coordinator's command-signing key given at enrollment.
     package var coordinatorKey: PublicJWK
     package var enrolledAt: Date
+    /// The command keys accepted since the coordinator last said (a `trust` command); `nil`: ``coordinatorKey`` only.
+    package var coordinatorKeys: [PublicJWK]? = nil
+
+    /// Every coordinator command key this agent accepts.
+    package var acceptedCoordinatorKeys: [PublicJWK] { self.coordinatorKeys ?? [self.coordinatorKey] }
 }
 
 /// An enrolled agent's loaded material.

@@ -102,9 +102,10 @@ package struct SyncService: Service {
     func connectOnce() async throws {
         let credentials = try AgentCredentials.load(self.paths)
         let identity = AgentIdentity(agentId: credentials.identity.agentId, provider: credentials.identity.provider, site: credentials.identity.site)
-        let ca = try Certificate(pemEncoded: credentials.caPEM)
+        let trust = try AgentTrust(credentials: credentials)
+        let nonce = CommandSigning.newNonce()
         let outcome = VerificationOutcome()
-        let verifier = ServerCertificateVerifier(trust: .certificate(ca))
+        let verifier = ServerCertificateVerifier(trust: .certificates(trust.cas))
         let context = try TLSSetup.clientContext(certificatePEM: credentials.certificatePEM, keyPEM: credentials.keyPEM)
         let channel = try await WireClient.connect(
             host: self.configuration.host, port: self.configuration.port, context: context,
@@ -113,7 +114,11 @@ package struct SyncService: Service {
         )
         do {
             try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(try MessageCodec.frame(AgentMessage.hello(.init(agentId: identity.agentId, version: self.configuration.version))))
+                try await outbound.write(
+                    try MessageCodec.frame(
+                        AgentMessage.hello(.init(agentId: identity.agentId, version: self.configuration.version, trust: trust.report(nonce: nonce)))
+                    )
+                )
                 var iterator = inbound.makeAsyncIterator()
                 guard let first = try await iterator.next() else {
                     throw AgentError(.connection, "the coordinator closed the connection after the TLS handshake")
@@ -124,8 +129,9 @@ package struct SyncService: Service {
                 case .error(let error): throw AgentError(.protocolError, "the coordinator refused the connection (\(error.code)): \(error.message)")
                 case let other: throw AgentError(.protocolError, "expected welcome, got \(other.type)")
                 }
+                var commands = AgentCommands(trust: trust, nonce: nonce, identityFile: credentials.identity, outcome: outcome)
                 try await self.session(
-                    welcome: welcome, identity: identity, credentials: credentials, iterator: &iterator, outbound: outbound,
+                    welcome: welcome, identity: identity, credentials: credentials, commands: &commands, iterator: &iterator, outbound: outbound,
                     channel: channel.channel
                 )
             }
@@ -142,7 +148,7 @@ package struct SyncService: Service {
     }
 
     private func session(
-        welcome: CoordinatorMessage.Welcome, identity: AgentIdentity, credentials: AgentCredentials,
+        welcome: CoordinatorMessage.Welcome, identity: AgentIdentity, credentials: AgentCredentials, commands: inout AgentCommands,
         iterator: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
         channel: any Channel
     ) async throws {
@@ -199,6 +205,14 @@ package struct SyncService: Service {
                         let certificate = try Certificate(pemEncoded: renewed.certificate)
                         try AtomicFile.write(self.paths.clientCertificate, Data(renewed.certificate.utf8), mode: 0o644)
                         self.logger.notice("certificate renewed", metadata: ["oversight.certificate.not_after": "\(certificate.notValidAfter)"])
+                    case .command(let jws):
+                        let result = await self.command(jws, agentId: identity.agentId, commands: &commands, credentials: credentials)
+                        try await outbound.write(try MessageCodec.frame(AgentMessage.commandResult(result.answer)))
+                        if result.renew {
+                            let key = try P256.Signing.PrivateKey(pemRepresentation: credentials.keyPEM)
+                            try await outbound.write(try MessageCodec.frame(AgentMessage.renew(.init(csr: try CertificateAuthority.makeCSR(key: key)))))
+                            self.logger.info("asked the coordinator to renew this agent's certificate from its new CA")
+                        }
                     case .error(let error):
                         throw AgentError(.protocolError, "the coordinator reported \(error.code)\(error.seq.map { " for batch \($0)" } ?? ""): \(error.message)")
                     case .welcome, .enrolled:
@@ -207,6 +221,38 @@ package struct SyncService: Service {
                 }
             group.cancelAll()
             throw AgentError(.connection, "the coordinator closed the connection")
+        }
+    }
+
+    /// Checks a coordinator command and carries it out; what to answer, and whether to renew the certificate now.
+    func command(
+        _ jws: FlattenedJWS, agentId: String, commands: inout AgentCommands, credentials: AgentCredentials
+    ) async -> (answer: AgentMessage.CommandResult, renew: Bool) {
+        let now = Date()
+        switch CommandSigning.verify(jws, keys: commands.trust.keys, agentId: agentId, nonce: commands.nonce, now: now) {
+        case .failure(let refusal):
+            self.logger.warning("refused a command from the coordinator", metadata: ["oversight.command.id": "\(refusal.id)", "oversight.reason": "\(refusal.reason)"])
+            return (.init(id: refusal.id, status: "refused", message: refusal.reason), false)
+        case .success(let payload):
+            guard let update = payload.trust else { return (.init(id: payload.id, status: "refused", message: "nothing to do"), false) }
+            do {
+                let trust = try await AgentTrust.checked(update, presentedChain: commands.outcome.presentedChain, now: now)
+                commands.identityFile = try trust.save(paths: self.paths, identity: commands.identityFile)
+                commands.trust = trust
+                let report = trust.report(nonce: commands.nonce)
+                self.logger.notice(
+                    "the coordinator updated what this agent trusts",
+                    metadata: [
+                        "oversight.command.id": "\(payload.id)", "oversight.ca.trusted": "\(report.caFingerprints.joined(separator: ","))",
+                        "oversight.command_keys": "\(report.coordinatorKeys.joined(separator: ","))",
+                    ]
+                )
+                return (.init(id: payload.id, status: "applied", trust: report), update.renewCertificate)
+            } catch {
+                let reason = Self.describe(error)
+                self.logger.warning("refused a trust update from the coordinator", metadata: ["oversight.command.id": "\(payload.id)", "oversight.reason": "\(reason)"])
+                return (.init(id: payload.id, status: "refused", message: reason), false)
+            }
         }
     }
 
@@ -255,6 +301,15 @@ package struct SyncService: Service {
             try await Task.sleep(for: self.configuration.tick)
         }
     }
+}
+
+/// A connection's command state: what the agent trusts now, the nonce its `hello` carried, and the accepted server
+/// chain (a trust update must keep trusting it).
+struct AgentCommands {
+    var trust: AgentTrust
+    let nonce: String
+    var identityFile: AgentIdentityFile
+    let outcome: VerificationOutcome
 }
 
 /// The next batch seq to send, shared by the reading and the sending side of a connection.

@@ -7,6 +7,7 @@
 
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -20,7 +21,12 @@ import Synchronization
 /// message it is processing, and closes.
 package final class AgentListener: Service {
     package let configuration: ListenerConfiguration
-    let identity: CoordinatorIdentity
+    /// The key material in force (reloaded by ``TrustWatcher`` when a rotation step changes the files).
+    package let trust: ListenerTrust
+    /// The data directory the key material is reloaded from; `nil` keeps the material given at start.
+    let paths: CoordinatorPaths?
+    /// The key material in force now.
+    var identity: CoordinatorIdentity { self.trust.snapshot.identity }
     let store: any IngestStore
     let logger: Logger
     let group: any EventLoopGroup
@@ -54,7 +60,7 @@ package final class AgentListener: Service {
     ///   - onBound: called with the bound address (tests bind port 0).
     package init(
         configuration: ListenerConfiguration, identity: CoordinatorIdentity, store: any IngestStore, logger: Logger,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        paths: CoordinatorPaths? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         ticketObserver: (@Sendable ([TicketRecord]) async -> Void)? = nil,
         securityObserver: (@Sendable (String, AgentRow?, String, String) async -> Void)? = nil,
         onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }
@@ -62,7 +68,8 @@ package final class AgentListener: Service {
         self.ticketObserver = ticketObserver
         self.securityObserver = securityObserver
         self.configuration = configuration
-        self.identity = identity
+        self.trust = ListenerTrust(identity: identity)
+        self.paths = paths
         self.store = store
         self.logger = logger
         self.group = group
@@ -85,12 +92,10 @@ package final class AgentListener: Service {
     }
 
     package func run() async throws {
-        let context = try TLSSetup.serverContext(
-            certificatePEM: self.identity.serverCertificatePEM, caPEM: self.identity.caPEM, keyPEM: self.identity.serverKeyPEM
-        )
         _ = self.revocations.replace(with: try await self.store.revokedAgentIds())
         let revocations = self.revocations
-        let verifier = AgentCertificateVerifier(ca: self.identity.authority.certificate) { revocations.contains($0) }
+        try self.trust.install(self.identity) { revocations.contains($0) }
+        let trust = self.trust
         let configuration = self.configuration
         let bucket = self.handshakeBucket
         let counters = self.counters
@@ -110,6 +115,8 @@ package final class AgentListener: Service {
                 }
                 let setup: @Sendable () throws -> Accepted = {
                     let peer = ConnectionPeer()
+                    let current = trust.snapshot
+                    guard let context = current.context, let verifier = current.verifier else { throw ChannelError.ioOnClosedChannel }
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(readTimeout: .nanoseconds(configuration.idleTimeout.nanosecondsInt64)))
                     try sync.addHandler(IdleCloseHandler())
@@ -170,6 +177,49 @@ package final class AgentListener: Service {
         }
     }
 
+    /// Reloads the key material when a rotation step (another process: `ca rollover …`, `signing-key …`) changed its
+    /// files; a half-done or broken step keeps what is in force and is retried on the next look.
+    package func watchTrust() async throws {
+        guard let paths = self.paths else { return }
+        var seen = Self.signature(of: paths.trustFiles)
+        var reported: String?
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try await Task.sleep(for: self.configuration.trustPollInterval)
+            let now = Self.signature(of: paths.trustFiles)
+            guard now != seen else { continue }
+            do {
+                let identity = try CoordinatorIdentity.load(paths)
+                let revocations = self.revocations
+                try self.trust.install(identity) { revocations.contains($0) }
+                seen = now
+                reported = nil
+                self.logger.notice(
+                    "key material reloaded; agents are told what to trust as they next send",
+                    metadata: [
+                        "oversight.ca.current": "\(identity.authority.fingerprint)",
+                        "oversight.ca.trusted": "\(identity.trustedCAFingerprints.joined(separator: ","))",
+                        "oversight.command_keys": "\(identity.commandKeys.map(JWS.thumbprint(of:)).joined(separator: ","))",
+                    ]
+                )
+            } catch {
+                let message = "\(error)"
+                if reported != message {
+                    self.logger.warning("key material changed but cannot be loaded yet; keeping the one in force", metadata: [LogKey.error: "\(message)"])
+                    reported = message
+                }
+            }
+        }
+    }
+
+    /// Size and modification time of each file (`-` when missing): changes when a rotation step writes.
+    static func signature(of files: [String]) -> [String] {
+        files.map { path in
+            var info = stat()
+            guard stat(path, &info) == 0 else { return "-" }
+            return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ino)"
+        }
+    }
+
     func securityEvent(_ kind: String, agentId: String?, address: String, detail: String) async {
         self.counters.increment(kind)
         var metadata: Logger.Metadata = [LogKey.securityKind: "\(kind)", LogKey.peer: "\(address)"]
@@ -207,6 +257,55 @@ package struct RevocationWatcher: Service {
             }
         } catch is CancellationError {
             return
+        }
+    }
+}
+
+/// Runs ``AgentListener/watchTrust()`` as its own service.
+package struct TrustWatcher: Service {
+    let listener: AgentListener
+    /// Creates the watcher for `listener`.
+    package init(listener: AgentListener) { self.listener = listener }
+    package func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.listener.watchTrust()
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+}
+
+/// The key material a listener uses for new connections and commands, swapped whole when it is reloaded.
+package final class ListenerTrust: Sendable {
+    struct Snapshot: Sendable {
+        var identity: CoordinatorIdentity
+        var context: NIOSSLContext?
+        var verifier: AgentCertificateVerifier?
+        /// Counts reloads: a session compares it to tell its agent about a change.
+        var generation: Int
+    }
+    private let box: NIOLockedValueBox<Snapshot>
+
+    init(identity: CoordinatorIdentity) {
+        self.box = NIOLockedValueBox(Snapshot(identity: identity, context: nil, verifier: nil, generation: 0))
+    }
+
+    var snapshot: Snapshot { self.box.withLockedValue { $0 } }
+    /// The number of reloads so far.
+    package var generation: Int { self.box.withLockedValue { $0.generation } }
+
+    /// Builds the TLS context and client verifier of `identity` and puts them in force.
+    func install(_ identity: CoordinatorIdentity, isRevoked: @escaping @Sendable (String) -> Bool) throws {
+        let context = try TLSSetup.serverContext(
+            certificatePEM: identity.serverCertificatePEM, caPEM: identity.caPEM, keyPEM: identity.serverKeyPEM,
+            clientRootsPEM: identity.trustedCAPEMs
+        )
+        let verifier = AgentCertificateVerifier(cas: identity.trustedCAs, isRevoked: isRevoked)
+        self.box.withLockedValue {
+            let generation = $0.context == nil ? $0.generation : $0.generation + 1
+            $0 = Snapshot(identity: identity, context: context, verifier: verifier, generation: generation)
         }
     }
 }

@@ -136,6 +136,13 @@ struct AgentSession {
         guard hello.agentId == identity.agentId else {
             throw SessionEnd(code: .kidMismatch, message: "hello names another agent than the certificate", securityKind: "identity_mismatch")
         }
+        if let trust = hello.trust {
+            guard trust.caFingerprints.count <= 16, trust.coordinatorKeys.count <= 16, (16...64).contains(trust.nonce.utf8.count),
+                (trust.caFingerprints + trust.coordinatorKeys).allSatisfy({ $0.utf8.count <= 100 })
+            else {
+                throw SessionEnd(code: .badMessage, message: "hello.trust: at most 16 fingerprints and keys of up to 100 bytes, and a nonce of 16 to 64 bytes")
+            }
+        }
         guard let agent = try await self.listener.store.agent(id: identity.agentId) else {
             throw SessionEnd(code: .unknownAgent, message: "agent \(identity.agentId) is not enrolled here", securityKind: "unknown_agent")
         }
@@ -157,6 +164,15 @@ struct AgentSession {
         )
         try await outbound.write(try MessageCodec.frame(CoordinatorMessage.welcome(welcome)))
         logger.info("agent connected", metadata: ["oversight.agent.version": "\(hello.version)", LogKey.seq: "\(agent.lastSeq)"])
+        var commands = SessionCommands(report: hello.trust, certificateIssuer: self.accepted.peer.certificateIssuer)
+        do {
+            try await self.listener.store.recordAgentTrust(
+                agentId: agent.id, report: hello.trust, certificateIssuer: commands.certificateIssuer, now: Date()
+            )
+        } catch {
+            logger.warning("cannot record what the agent trusts", metadata: [LogKey.error: "\(error)"])
+        }
+        try await self.sendTrustUpdateIfDue(&commands, agent: agent, outbound: outbound, logger: logger)
 
         var sequencer = BatchSequencer()
         while true {
@@ -172,12 +188,20 @@ struct AgentSession {
             let reply: CoordinatorMessage?
             do {
                 let message = try MessageCodec.decode(AgentMessage.self, from: frame)
-                reply = try await self.handle(message, agent: agent, signingKey: signingKey, sequencer: &sequencer, logger: logger)
+                if case .commandResult(let result) = message {
+                    try await self.commandResult(result, commands: &commands, agent: agent, logger: logger)
+                    reply = nil
+                } else {
+                    reply = try await self.handle(
+                        message, agent: agent, signingKey: signingKey, sequencer: &sequencer, commands: &commands, logger: logger
+                    )
+                }
             } catch {
                 _ = handle.endProcessing()
                 throw error
             }
             if let reply { try await outbound.write(try MessageCodec.frame(reply)) }
+            try await self.sendTrustUpdateIfDue(&commands, agent: agent, outbound: outbound, logger: logger)
             if handle.endProcessing() {
                 try? await outbound.write(
                     try MessageCodec.frame(
@@ -192,7 +216,7 @@ struct AgentSession {
 
     private func handle(
         _ message: AgentMessage, agent: AgentRow, signingKey: Curve25519.Signing.PublicKey, sequencer: inout BatchSequencer,
-        logger: Logger
+        commands: inout SessionCommands, logger: Logger
     ) async throws -> CoordinatorMessage? {
         switch message {
         case .batch(let jws):
@@ -213,12 +237,22 @@ struct AgentSession {
             }
             return nil
         case .renew(let request):
-            let certificate = try self.issue(csr: request.csr, identity: AgentIdentity(agentId: agent.id, provider: agent.provider, site: agent.site))
+            let authority = self.listener.identity.issuingAuthority
+            let certificate = try self.issue(
+                csr: request.csr, identity: AgentIdentity(agentId: agent.id, provider: agent.provider, site: agent.site), authority: authority
+            )
             try await self.listener.store.updateCertificate(
                 agentId: agent.id, serial: String(describing: certificate.serialNumber), notAfter: certificate.notValidAfter
             )
-            logger.info("agent certificate renewed", metadata: ["oversight.certificate.not_after": "\(certificate.notValidAfter)"])
+            try await self.listener.store.recordAgentTrust(agentId: agent.id, report: nil, certificateIssuer: authority.fingerprint, now: Date())
+            commands.certificateIssuer = authority.fingerprint
+            logger.info(
+                "agent certificate renewed",
+                metadata: ["oversight.certificate.not_after": "\(certificate.notValidAfter)", "oversight.certificate.issuer": "\(authority.fingerprint)"]
+            )
             return .renewed(.init(certificate: try certificate.pemString))
+        case .commandResult:
+            return nil
         case .hello:
             throw SessionEnd(code: .badMessage, message: "hello was already received on this connection")
         case .enroll:
@@ -383,6 +417,55 @@ struct AgentSession {
         }
     }
 
+    // MARK: Commands
+
+    /// Sends a signed `trust` command when the agent accepts commands and trusts something else than the key material
+    /// in force (or its certificate is from another CA than the issuing one) — once per reload of that material.
+    private func sendTrustUpdateIfDue(
+        _ commands: inout SessionCommands, agent: AgentRow, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, logger: Logger
+    ) async throws {
+        guard let report = commands.report else { return }
+        let snapshot = self.listener.trust.snapshot
+        guard commands.sentGeneration != snapshot.generation else { return }
+        commands.sentGeneration = snapshot.generation
+        let identity = snapshot.identity
+        guard let update = identity.trustUpdate(for: report, certificateIssuer: commands.certificateIssuer) else { return }
+        let now = Date()
+        let payload = CommandPayload(
+            id: CommandSigning.newId(), kind: CommandPayload.trustKind, agentId: agent.id, nonce: report.nonce, issuedAt: now,
+            expiresAt: now.addingTimeInterval(10 * 60), trust: update
+        )
+        let jws = try CommandSigning.sign(payload, key: identity.signingKey)
+        try await outbound.write(try MessageCodec.frame(CoordinatorMessage.command(jws)))
+        logger.info(
+            "told the agent what to trust",
+            metadata: [
+                "oversight.command.id": "\(payload.id)", "oversight.ca.trusted": "\(identity.trustedCAFingerprints.joined(separator: ","))",
+                "oversight.command.renew": "\(update.renewCertificate)",
+            ]
+        )
+    }
+
+    /// Records what the agent trusts after a command, or the refusal as a security event.
+    private func commandResult(_ result: AgentMessage.CommandResult, commands: inout SessionCommands, agent: AgentRow, logger: Logger) async throws {
+        let id = String(result.id.prefix(64))
+        guard result.status == "applied" else {
+            await self.listener.securityEvent(
+                "command_refused", agentId: agent.id, address: self.accepted.address,
+                detail: "the agent refused command \(id): \(String((result.message ?? "no reason given").prefix(300)))"
+            )
+            return
+        }
+        if let trust = result.trust {
+            guard trust.caFingerprints.count <= 16, trust.coordinatorKeys.count <= 16, trust.nonce == commands.report?.nonce else {
+                throw SessionEnd(code: .badMessage, message: "commandResult: the trust report is malformed or not for this connection")
+            }
+            commands.report = trust
+            try await self.listener.store.recordAgentTrust(agentId: agent.id, report: trust, certificateIssuer: nil, now: Date())
+        }
+        logger.info("agent applied a command", metadata: ["oversight.command.id": "\(id)"])
+    }
+
     // MARK: Enrollment
 
     private func enroll(_ request: AgentMessage.Enroll) async -> CoordinatorMessage {
@@ -432,8 +515,9 @@ struct AgentSession {
         let agentId = "agt_" + (0..<10).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let identity = AgentIdentity(agentId: agentId, provider: token.provider, site: token.site)
         let certificate: Certificate
+        let authority = self.listener.identity.issuingAuthority
         do {
-            certificate = try self.issue(csr: request.csr, identity: identity)
+            certificate = try self.issue(csr: request.csr, identity: identity, authority: authority)
         } catch let end as SessionEnd {
             return await refuse(end.code, end.message)
         } catch {
@@ -455,6 +539,7 @@ struct AgentSession {
             case .unknown: return await refuse(.tokenUnknown, "the enrollment token is not known to this coordinator")
             }
         }
+        try? await self.listener.store.recordAgentTrust(agentId: agentId, report: nil, certificateIssuer: authority.fingerprint, now: Date())
         self.listener.enrollmentPacer.giveBack(self.accepted.host)
         self.logger.notice(
             "agent enrolled",
@@ -472,10 +557,10 @@ struct AgentSession {
         }
     }
 
-    private func issue(csr: String, identity: AgentIdentity) throws -> Certificate {
+    private func issue(csr: String, identity: AgentIdentity, authority: CertificateAuthority) throws -> Certificate {
         guard csr.utf8.count <= 16 * 1024 else { throw SessionEnd(code: .badCSR, message: "the certificate request is too large") }
         do {
-            return try self.listener.identity.authority.issueAgentCertificate(
+            return try authority.issueAgentCertificate(
                 csrPEM: csr, identity: identity, validity: self.listener.configuration.agentCertificateValidity
             )
         } catch let error as WireError {
@@ -557,6 +642,15 @@ enum StoreFailure {
         }
         return "the store is unavailable"
     }
+}
+
+/// What a session knows of its agent's trust, and the key material generation it last told the agent about.
+struct SessionCommands {
+    /// From `hello`, then from each applied command's result; `nil` for an agent that takes no commands.
+    var report: TrustReport?
+    /// The CA of the certificate the agent connected with, or renewed to on this connection.
+    var certificateIssuer: String?
+    var sentGeneration = -1
 }
 
 /// After a resend request, ignores batches until the requested one arrives (the agent had more in flight).

@@ -7,6 +7,7 @@
 
 import Crypto
 import Foundation
+import OversightModel
 import OversightWire
 import X509
 
@@ -21,6 +22,20 @@ package struct CoordinatorPaths: Sendable {
     package var serverCertificate: String { self.directory + "/server.pem" }
     package var serverKey: String { self.directory + "/server.key" }
     package var signingKey: String { self.directory + "/signing.key" }
+    /// A CA rollover's new CA, from `ca rollover stage` until `ca rollover promote` (docs/operations.md).
+    package var nextCACertificate: String { self.directory + "/ca.next.pem" }
+    package var nextCAKey: String { self.directory + "/ca.next.key" }
+    /// The CA before the last promote: its agent certificates are still accepted until `ca rollover retire`.
+    package var previousCACertificate: String { self.directory + "/ca.previous.pem" }
+    /// The next command-signing key, announced to agents from `signing-key stage` until `signing-key promote`.
+    package var nextSigningKey: String { self.directory + "/signing.next.key" }
+    /// Every key and certificate file, for noticing a rotation made by another process.
+    package var trustFiles: [String] {
+        [
+            self.caCertificate, self.caKey, self.serverCertificate, self.serverKey, self.signingKey, self.nextCACertificate,
+            self.nextCAKey, self.previousCACertificate, self.nextSigningKey,
+        ]
+    }
     package var store: String { self.directory + "/oversight.sqlite" }
 
     /// Every file `init` creates.
@@ -32,13 +47,47 @@ package struct CoordinatorPaths: Sendable {
     }
 }
 
-/// Loaded key material of an initialised coordinator.
+/// Loaded key material of an initialised coordinator, a rotation in progress included.
 package struct CoordinatorIdentity: Sendable {
+    /// The current CA: its certificate is the one the server presents and new agents pin.
     package let authority: CertificateAuthority
     package let caPEM: String
     package let serverCertificatePEM: String
     package let serverKeyPEM: String
+    /// The key commands are signed with.
     package let signingKey: Curve25519.Signing.PrivateKey
+    /// A staged CA rollover's new CA (`ca.next.*`): agents are told to trust it and renew from it.
+    package var nextAuthority: CertificateAuthority? = nil
+    package var nextCAPEM: String? = nil
+    /// The CA before the last promote (`ca.previous.pem`), until it is retired.
+    package var previousCAPEM: String? = nil
+    /// A staged next command key (`signing.next.key`): agents are told to accept it too.
+    package var nextSigningKey: Curve25519.Signing.PrivateKey? = nil
+
+    /// The CA that issues agent certificates now: the next one while a rollover is staged.
+    package var issuingAuthority: CertificateAuthority { self.nextAuthority ?? self.authority }
+
+    /// Every CA whose agent certificates are accepted, and that agents are to trust: current, next, previous.
+    package var trustedCAPEMs: [String] {
+        var seen: Set<String> = []
+        return ([self.caPEM] + [self.nextCAPEM, self.previousCAPEM].compactMap { $0 }).filter { pem in
+            guard let certificate = try? Certificate(pemEncoded: pem) else { return false }
+            return seen.insert(CertificateAuthority.fingerprint(of: certificate)).inserted
+        }
+    }
+
+    /// The CA certificates of ``trustedCAPEMs``.
+    package var trustedCAs: [Certificate] { self.trustedCAPEMs.compactMap { try? Certificate(pemEncoded: $0) } }
+
+    /// Fingerprints of ``trustedCAPEMs``.
+    package var trustedCAFingerprints: [String] {
+        self.trustedCAPEMs.compactMap { try? Certificate(pemEncoded: $0) }.map(CertificateAuthority.fingerprint(of:))
+    }
+
+    /// The command keys agents are to accept: the signing one first, then the staged next one.
+    package var commandKeys: [PublicJWK] {
+        [JWS.jwk(of: self.signingKey.publicKey)] + (self.nextSigningKey.map { [JWS.jwk(of: $0.publicKey)] } ?? [])
+    }
 
     /// Loads the identity from an initialised data directory.
     package static func load(_ paths: CoordinatorPaths) throws -> CoordinatorIdentity {
@@ -51,10 +100,40 @@ package struct CoordinatorIdentity: Sendable {
         let caPEM = try read(paths.caCertificate)
         let authority = try CertificateAuthority.load(certificatePEM: caPEM, keyPEM: try read(paths.caKey))
         let signing = try Curve25519.Signing.PrivateKey(pemRepresentation: try read(paths.signingKey))
-        return CoordinatorIdentity(
-            authority: authority, caPEM: caPEM, serverCertificatePEM: try read(paths.serverCertificate),
-            serverKeyPEM: try read(paths.serverKey), signingKey: signing
+        let serverPEM = try read(paths.serverCertificate)
+        guard authority.signed(try Certificate(pemEncoded: serverPEM)) else {
+            throw CoordinatorError(.badKey, "\(paths.serverCertificate) is not issued by the CA in \(paths.caCertificate) (a CA rollover half done?)")
+        }
+        var identity = CoordinatorIdentity(
+            authority: authority, caPEM: caPEM, serverCertificatePEM: serverPEM, serverKeyPEM: try read(paths.serverKey), signingKey: signing
         )
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: paths.nextCACertificate) {
+            let pem = try read(paths.nextCACertificate)
+            identity.nextAuthority = try CertificateAuthority.load(certificatePEM: pem, keyPEM: try read(paths.nextCAKey))
+            identity.nextCAPEM = pem
+        }
+        if fileManager.fileExists(atPath: paths.previousCACertificate) {
+            let pem = try read(paths.previousCACertificate)
+            _ = try Certificate(pemEncoded: pem)
+            identity.previousCAPEM = pem
+        }
+        if fileManager.fileExists(atPath: paths.nextSigningKey) {
+            identity.nextSigningKey = try Curve25519.Signing.PrivateKey(pemRepresentation: try read(paths.nextSigningKey))
+        }
+        return identity
+    }
+
+    /// What an agent reporting `report` should be told, or `nil` when it already trusts exactly what it should and
+    /// its certificate (issued by `certificateIssuer`) is from the issuing CA.
+    package func trustUpdate(for report: TrustReport, certificateIssuer: String?) -> TrustUpdate? {
+        let keys = self.commandKeys
+        let renew = certificateIssuer != nil && certificateIssuer != self.issuingAuthority.fingerprint
+        let wantedCAs = self.trustedCAFingerprints
+        if Set(report.caFingerprints) == Set(wantedCAs), Set(report.coordinatorKeys) == Set(keys.map(JWS.thumbprint(of:))), !renew {
+            return nil
+        }
+        return TrustUpdate(caCertificates: self.trustedCAPEMs, coordinatorKeys: keys, renewCertificate: renew)
     }
 }
 

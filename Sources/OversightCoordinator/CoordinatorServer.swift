@@ -104,7 +104,7 @@ package struct CoordinatorServer: Sendable {
         let changes = TicketChangeQueue()
         let measuring = !contracts.isEmpty
         let listener = AgentListener(
-            configuration: self.listener, identity: identity, store: store, logger: logger,
+            configuration: self.listener, identity: identity, store: store, logger: logger, paths: self.paths,
             ticketObserver: { tickets in
                 events.ticketsChanged(tickets)
                 // Without contracts there is nothing to measure (and no ticket alert to end): keep the queue out of ingest.
@@ -125,6 +125,7 @@ package struct CoordinatorServer: Sendable {
             ),
             .init(service: listener),
             .init(service: RevocationWatcher(listener: listener)),
+            .init(service: TrustWatcher(listener: listener)),
         ]
         services += extraServices.map { .init(service: $0) }
         services += try await makeServices(store, router.center).map { .init(service: $0) }

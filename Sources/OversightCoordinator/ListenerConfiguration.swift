@@ -45,6 +45,8 @@ package struct ListenerConfiguration: Sendable {
     package var agentCertificateValidity: Duration = .seconds(90 * 86400)
     /// How often revocations made by other processes are picked up.
     package var revocationPollInterval: Duration = .milliseconds(250)
+    /// How often the key files are looked at for a rotation step made by another process.
+    package var trustPollInterval: Duration = .seconds(1)
     /// Longest graceful shutdown before in-flight work is cancelled.
     package var shutdownGracePeriod: Duration = .seconds(10)
 

@@ -31,4 +31,15 @@ package enum SecureFile {
         }
         guard fsync(fd) == 0 else { throw CoordinatorError(.io, "cannot fsync \(path)") }
     }
+
+    /// Replaces `path` atomically: writes `path.tmp` (exclusively, with `mode`, fsynced) and renames it over `path`.
+    package static func replace(_ path: String, _ contents: String, mode: mode_t) throws {
+        let temporary = path + ".tmp"
+        unlink(temporary)
+        try Self.writeNew(temporary, contents, mode: mode)
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw CoordinatorError(.io, "cannot replace \(path): \(String(cString: strerror(errno)))")
+        }
+    }
 }

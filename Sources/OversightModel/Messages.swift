@@ -115,6 +115,8 @@ public enum AgentMessage: Sendable, Hashable {
     case heartbeat(HeartbeatInfo)
     /// Certificate renewal: a new CSR for the agent's TLS key.
     case renew(Renew)
+    /// The outcome of a coordinator's `command`.
+    case commandResult(CommandResult)
 
     public struct Enroll: Codable, Sendable, Hashable {
         public var token: String
@@ -138,11 +140,34 @@ public enum AgentMessage: Sendable, Hashable {
         public var `protocol`: Int
         public var agentId: String
         public var version: String
+        /// What the agent trusts, with this connection's command nonce; an agent that sends it accepts `command`
+        /// messages (section 4.6). Agents without it are never sent commands.
+        public var trust: TrustReport?
         /// Creates a hello.
-        public init(agentId: String, version: String) {
+        public init(agentId: String, version: String, trust: TrustReport? = nil) {
             self.protocol = oversightProtocolVersion
             self.agentId = agentId
             self.version = version
+            self.trust = trust
+        }
+    }
+
+    /// The agent's answer to a `command`.
+    public struct CommandResult: Codable, Sendable, Hashable {
+        /// The command's `id` (from its payload), or `""` when the payload could not be read.
+        public var id: String
+        /// `applied` or `refused`.
+        public var status: String
+        /// Why it was refused (for people; never parse it).
+        public var message: String?
+        /// What the agent trusts after applying it.
+        public var trust: TrustReport?
+        /// Creates a result.
+        public init(id: String, status: String, message: String? = nil, trust: TrustReport? = nil) {
+            self.id = id
+            self.status = status
+            self.message = message
+            self.trust = trust
         }
     }
 
@@ -160,6 +185,8 @@ public enum CoordinatorMessage: Sendable, Hashable {
     case ack(Ack)
     case resend(Resend)
     case renewed(Renewed)
+    /// A command signed by the coordinator (section 4.6), sent only to agents whose `hello` carried `trust`.
+    case command(FlattenedJWS)
     case error(ProtocolErrorMessage)
 
     public struct Enrolled: Codable, Sendable, Hashable {
@@ -324,6 +351,7 @@ extension AgentMessage: Codable {
         case .batch: "batch"
         case .heartbeat: "heartbeat"
         case .renew: "renew"
+        case .commandResult: "commandResult"
         }
     }
 
@@ -339,6 +367,7 @@ extension AgentMessage: Codable {
             self = .batch(try Wrapper(from: decoder).jws)
         case "heartbeat": self = .heartbeat(try HeartbeatInfo(from: decoder))
         case "renew": self = .renew(try Renew(from: decoder))
+        case "commandResult": self = .commandResult(try CommandResult(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "unknown message type '\(type.prefix(40))'"
@@ -358,6 +387,7 @@ extension AgentMessage: Codable {
             try Wrapper(jws: jws).encode(to: encoder)
         case .heartbeat(let value): try value.encode(to: encoder)
         case .renew(let value): try value.encode(to: encoder)
+        case .commandResult(let value): try value.encode(to: encoder)
         }
     }
 }
@@ -371,6 +401,7 @@ extension CoordinatorMessage: Codable {
         case .ack: "ack"
         case .resend: "resend"
         case .renewed: "renewed"
+        case .command: "command"
         case .error: "error"
         }
     }
@@ -385,6 +416,9 @@ extension CoordinatorMessage: Codable {
         case "ack": self = .ack(try Ack(from: decoder))
         case "resend": self = .resend(try Resend(from: decoder))
         case "renewed": self = .renewed(try Renewed(from: decoder))
+        case "command":
+            struct Wrapper: Decodable { var jws: FlattenedJWS }
+            self = .command(try Wrapper(from: decoder).jws)
         case "error": self = .error(try ProtocolErrorMessage(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
@@ -403,6 +437,9 @@ extension CoordinatorMessage: Codable {
         case .ack(let value): try value.encode(to: encoder)
         case .resend(let value): try value.encode(to: encoder)
         case .renewed(let value): try value.encode(to: encoder)
+        case .command(let jws):
+            struct Wrapper: Encodable { var jws: FlattenedJWS }
+            try Wrapper(jws: jws).encode(to: encoder)
         case .error(let value): try value.encode(to: encoder)
         }
     }

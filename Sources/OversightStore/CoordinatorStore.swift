@@ -27,6 +27,11 @@ package protocol IngestStore: Sendable {
     func recordHeartbeat(agentId: String, info: HeartbeatInfo, now: Date) async throws
     func setConnected(agentId: String, connected: Bool, now: Date) async throws
     func updateCertificate(agentId: String, serial: String, notAfter: Date) async throws
+    /// Records what an agent reports it trusts (`nil` keeps the stored report) and which CA issued the certificate
+    /// it connected or renewed with (`nil` keeps the stored one): what a CA rollover or key rotation waits for.
+    func recordAgentTrust(agentId: String, report: TrustReport?, certificateIssuer: String?, now: Date) async throws
+    /// Every agent's trust record, by agent id.
+    func agentTrust() async throws -> [String: AgentTrustRow]
     func batch(agentId: String, seq: Int64) async throws -> StoredBatch?
     func recordSecurityEvent(_ event: SecurityEvent) async throws
     func securityEvents(limit: Int) async throws -> [SecurityEvent]

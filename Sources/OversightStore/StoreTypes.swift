@@ -73,6 +73,33 @@ package struct AgentRow: Sendable, Hashable, Codable {
     }
 }
 
+/// What an agent last reported it trusts, and the CA of its latest certificate (docs/operations.md, rotations).
+package struct AgentTrustRow: Sendable, Hashable, Codable {
+    package var agentId: String
+    /// `sha256:` CA fingerprints the agent trusts; `nil` until an agent that reports them connects.
+    package var caFingerprints: [String]?
+    /// Thumbprints of the coordinator command keys the agent accepts; `nil` until reported.
+    package var coordinatorKeys: [String]?
+    /// `sha256:` fingerprint of the CA that issued the agent's latest certificate; `nil` until known.
+    package var certificateIssuer: String?
+    package var reportedAt: Date
+    /// Creates a row.
+    package init(agentId: String, caFingerprints: [String]?, coordinatorKeys: [String]?, certificateIssuer: String?, reportedAt: Date) {
+        self.agentId = agentId
+        self.caFingerprints = caFingerprints
+        self.coordinatorKeys = coordinatorKeys
+        self.certificateIssuer = certificateIssuer
+        self.reportedAt = reportedAt
+    }
+
+    /// The comma-separated form both stores keep lists in (fingerprints and thumbprints hold no comma).
+    package static func join(_ values: [String]?) -> String? { values.map { $0.joined(separator: ",") } }
+    /// The list of a stored comma-separated text.
+    package static func split(_ text: String?) -> [String]? {
+        text.map { $0.isEmpty ? [] : $0.split(separator: ",").map(String.init) }
+    }
+}
+
 /// A new agent to register when its token is consumed.
 package struct NewAgent: Sendable, Hashable {
     package var id: String

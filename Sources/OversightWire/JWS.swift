@@ -125,6 +125,21 @@ package enum JWS {
         return try Curve25519.Signing.PublicKey(rawRepresentation: raw)
     }
 
+    /// The RFC 7638 thumbprint of an OKP JWK: base64url (no padding) of the SHA-256 of
+    /// `{"crv":"Ed25519","kty":"OKP","x":"…"}`. The `kid` of a coordinator command.
+    package static func thumbprint(of jwk: PublicJWK) -> String {
+        let canonical = "{\"crv\":\"\(jwk.crv)\",\"kty\":\"\(jwk.kty)\",\"x\":\"\(jwk.x)\"}"
+        return Base64URL.encode(Data(SHA256.hash(data: Data(canonical.utf8))))
+    }
+
+    /// The `kid` of a JWS's protected header, read without verifying anything (to pick the key to verify with).
+    package static func kid(of jws: FlattenedJWS) -> String? {
+        guard jws.protected.utf8.count <= 4096, let bytes = Base64URL.decode(jws.protected),
+            let header = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
+        else { return nil }
+        return header["kid"] as? String
+    }
+
     /// Lowercase hex SHA-256 of bytes: the batch hash (of the payload bytes) used in the chain.
     package static func sha256Hex(_ bytes: some DataProtocol) -> String {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()

@@ -81,11 +81,45 @@ package struct CertificateAuthority: Sendable {
         return CertificateAuthority(certificate: certificate, privateKey: key)
     }
 
-    /// Loads a CA from PEM files.
+    /// Loads a CA from PEM files; the key must be the certificate's (a rotation half done is refused, not mixed).
     package static func load(certificatePEM: String, keyPEM: String) throws -> CertificateAuthority {
-        CertificateAuthority(
+        let authority = CertificateAuthority(
             certificate: try Certificate(pemEncoded: certificatePEM),
             privateKey: try P256.Signing.PrivateKey(pemRepresentation: keyPEM)
+        )
+        guard authority.certificate.publicKey == Certificate.PublicKey(authority.privateKey.publicKey) else {
+            throw WireError(.badKey, "the CA key does not belong to the CA certificate")
+        }
+        return authority
+    }
+
+    /// Whether `certificate` carries this CA's signature.
+    package func signed(_ certificate: Certificate) -> Bool {
+        certificate.issuer == self.certificate.subject && self.certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
+    }
+
+    /// A new server certificate with the subject and names of `old`, for `publicKey`, issued by this CA (a CA
+    /// rollover's promote).
+    package func reissueServerCertificate(_ old: Certificate, publicKey: P256.Signing.PublicKey, now: Date = Date(), days: Int = 825) throws
+        -> Certificate
+    {
+        let names = try old.extensions.subjectAlternativeNames ?? SubjectAlternativeNames([])
+        return try Certificate(
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(publicKey),
+            notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(Double(days) * 86400 - 3600),
+            issuer: self.certificate.subject,
+            subject: old.subject,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.serverAuth])
+                names
+            },
+            issuerPrivateKey: .init(self.privateKey)
         )
     }
 

@@ -19,7 +19,11 @@ package enum TLSSetup {
 
     /// The coordinator's server context: presents `[server, ca]`, asks for a client certificate but lets
     /// connections without one through (they may only enroll); presented certificates go to the custom verifier.
-    package static func serverContext(certificatePEM: String, caPEM: String, keyPEM: String) throws -> NIOSSLContext {
+    /// - Parameter clientRootsPEM: the CAs whose client certificates are accepted (during a CA rollover the current,
+    ///   the next and the previous one); `nil` for `caPEM` alone.
+    package static func serverContext(certificatePEM: String, caPEM: String, keyPEM: String, clientRootsPEM: [String]? = nil) throws
+        -> NIOSSLContext
+    {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: [
                 .certificate(try NIOSSLCertificate(bytes: Array(certificatePEM.utf8), format: .pem)),
@@ -30,7 +34,9 @@ package enum TLSSetup {
         configuration.minimumTLSVersion = .tlsv12
         configuration.cipherSuites = Self.tls12CipherSuites
         configuration.certificateVerification = .optionalVerification
-        configuration.trustRoots = .certificates([try NIOSSLCertificate(bytes: Array(caPEM.utf8), format: .pem)])
+        configuration.trustRoots = .certificates(
+            try (clientRootsPEM ?? [caPEM]).map { try NIOSSLCertificate(bytes: Array($0.utf8), format: .pem) }
+        )
         configuration.sendCANameList = true
         return try NIOSSLContext(configuration: configuration)
     }
@@ -70,6 +76,8 @@ package typealias VerificationCallback = @Sendable ([NIOSSLCertificate], EventLo
 package enum CoordinatorTrust: Sendable {
     case fingerprint(String)
     case certificate(Certificate)
+    /// Any of these CA certificates (during a CA rollover an agent trusts the old and the new CA).
+    case certificates([Certificate])
 }
 
 /// Verifies the coordinator's chain on the agent side: it must lead to the pinned Oversight CA, and the leaf must
@@ -84,25 +92,32 @@ package struct ServerCertificateVerifier: Sendable {
     package func problem(with presented: [Certificate], now: Date) async -> String? {
         guard let leaf = presented.first else { return "the coordinator presented no certificate" }
         let pinned: String
-        var root: Certificate?
+        var roots: [Certificate]
         switch self.trust {
         case .fingerprint(let fingerprint):
             pinned = fingerprint.lowercased()
-            root = presented.first { CertificateAuthority.fingerprint(of: $0) == pinned }
+            roots = presented.filter { CertificateAuthority.fingerprint(of: $0) == pinned }
         case .certificate(let ca):
             pinned = CertificateAuthority.fingerprint(of: ca)
-            root = ca
+            roots = [ca]
+        case .certificates(let cas):
+            pinned = cas.map(CertificateAuthority.fingerprint(of:)).joined(separator: " or ")
+            roots = cas
         }
         let inspection =
             "the server's certificate (subject '\(leaf.subject)', issuer '\(leaf.issuer)') does not lead to the pinned "
             + "Oversight CA \(pinned): a TLS-inspecting proxy may be intercepting the connection (exempt the "
             + "coordinator's address from inspection), or the address is not an Oversight coordinator"
-        guard let root else { return inspection }
-        var verifier = Verifier(rootCertificates: CertificateStore([root])) {
-            RFC5280Policy(fixedExpiryValidationTime: now)
+        var valid = false
+        // Each trusted CA on its own: during a rollover the old and the new CA may carry the same name.
+        for root in roots where !valid {
+            var verifier = Verifier(rootCertificates: CertificateStore([root])) {
+                RFC5280Policy(fixedExpiryValidationTime: now)
+            }
+            let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented.dropFirst()))
+            if case .validCertificate = result { valid = true }
         }
-        let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented.dropFirst()))
-        guard case .validCertificate = result else { return inspection }
+        guard valid else { return inspection }
         let usage = try? leaf.extensions.extendedKeyUsage
         guard let usage, usage.contains(.serverAuth) else {
             return "the certificate presented is not an Oversight server certificate (no serverAuth usage)"
@@ -122,6 +137,7 @@ package struct ServerCertificateVerifier: Sendable {
                     outcome.set(problem)
                     return .failed
                 }
+                outcome.accepted(certificates)
                 return .certificateVerified
             }
         }
@@ -131,22 +147,37 @@ package struct ServerCertificateVerifier: Sendable {
 /// Verifies an agent's client certificate on the coordinator: issued by our CA, in date, a client certificate
 /// with an agent identity, and not revoked.
 package struct AgentCertificateVerifier: Sendable {
-    package let ca: Certificate
+    /// The CAs whose agent certificates are accepted (more than one during a CA rollover).
+    package let cas: [Certificate]
     package let isRevoked: @Sendable (String) -> Bool
-    /// Creates a verifier.
+    /// Creates a verifier for one CA.
     package init(ca: Certificate, isRevoked: @escaping @Sendable (String) -> Bool) {
-        self.ca = ca
+        self.init(cas: [ca], isRevoked: isRevoked)
+    }
+    /// Creates a verifier accepting certificates of any of `cas`.
+    package init(cas: [Certificate], isRevoked: @escaping @Sendable (String) -> Bool) {
+        self.cas = cas
         self.isRevoked = isRevoked
     }
 
     /// The agent's identity, or why the chain is refused.
     package func verify(_ presented: [Certificate], now: Date) async -> Result<AgentIdentity, WireError> {
+        await self.verifyReportingIssuer(presented, now: now).map(\.identity)
+    }
+
+    /// The agent's identity and the fingerprint of the CA that issued its certificate, or why the chain is refused.
+    package func verifyReportingIssuer(_ presented: [Certificate], now: Date) async -> Result<(identity: AgentIdentity, issuer: String), WireError> {
         guard let leaf = presented.first else { return .failure(WireError(.badCertificate, "no client certificate")) }
-        var verifier = Verifier(rootCertificates: CertificateStore([self.ca])) {
-            RFC5280Policy(fixedExpiryValidationTime: now)
+        var issuer: Certificate?
+        for ca in self.cas where issuer == nil {
+            var verifier = Verifier(rootCertificates: CertificateStore([ca])) {
+                RFC5280Policy(fixedExpiryValidationTime: now)
+            }
+            if case .validCertificate = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented.dropFirst())) {
+                issuer = ca
+            }
         }
-        let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(presented.dropFirst()))
-        guard case .validCertificate = result else {
+        guard let issuer else {
             return .failure(WireError(.badCertificate, "client certificate is not issued by this coordinator or has expired"))
         }
         guard let usage = try? leaf.extensions.extendedKeyUsage, usage.contains(.clientAuth),
@@ -157,7 +188,7 @@ package struct AgentCertificateVerifier: Sendable {
         if self.isRevoked(identity.agentId) {
             return .failure(WireError(.badCertificate, "agent \(identity.agentId) is revoked"))
         }
-        return .success(identity)
+        return .success((identity, CertificateAuthority.fingerprint(of: issuer)))
     }
 
     /// A NIOSSL callback that accepts only valid agent certificates and records the identity in `peer`.
@@ -168,9 +199,9 @@ package struct AgentCertificateVerifier: Sendable {
                     peer.refuse("client certificate could not be parsed")
                     return .failed
                 }
-                switch await self.verify(certificates, now: Date()) {
-                case .success(let identity):
-                    peer.accept(identity, notAfter: certificates[0].notValidAfter)
+                switch await self.verifyReportingIssuer(certificates, now: Date()) {
+                case .success(let verified):
+                    peer.accept(verified.identity, notAfter: certificates[0].notValidAfter, issuer: verified.issuer)
                     return .certificateVerified
                 case .failure(let error):
                     peer.refuse(error.message, claimedAgentId: certificates.first.flatMap(AgentIdentity.init(certificate:))?.agentId)
@@ -184,12 +215,17 @@ package struct AgentCertificateVerifier: Sendable {
 /// The outcome of a client-side verification, kept so a failed connection can say why.
 package final class VerificationOutcome: Sendable {
     private let box = NIOLockedValueBox<String?>(nil)
+    private let chain = NIOLockedValueBox<[Certificate]>([])
     /// Creates an empty outcome.
     package init() {}
     /// Records a problem.
     package func set(_ problem: String) { self.box.withLockedValue { $0 = problem } }
     /// The problem recorded, if any.
     package var problem: String? { self.box.withLockedValue { $0 } }
+    /// Records the chain the server presented and that was accepted.
+    package func accepted(_ certificates: [Certificate]) { self.chain.withLockedValue { $0 = certificates } }
+    /// The accepted server chain (empty before the handshake verified it).
+    package var presentedChain: [Certificate] { self.chain.withLockedValue { $0 } }
 }
 
 /// What the coordinator learned about the peer of one connection during the TLS handshake.
@@ -197,16 +233,18 @@ package final class ConnectionPeer: Sendable {
     private struct State {
         var identity: AgentIdentity?
         var notAfter: Date?
+        var issuer: String?
         var refusal: String?
         var claimedAgentId: String?
     }
     private let state = NIOLockedValueBox(State())
     /// Creates an empty record.
     package init() {}
-    func accept(_ identity: AgentIdentity, notAfter: Date) {
+    func accept(_ identity: AgentIdentity, notAfter: Date, issuer: String? = nil) {
         self.state.withLockedValue {
             $0.identity = identity
             $0.notAfter = notAfter
+            $0.issuer = issuer
         }
     }
     func refuse(_ reason: String, claimedAgentId: String? = nil) {
@@ -219,6 +257,8 @@ package final class ConnectionPeer: Sendable {
     package var claimedAgentId: String? { self.state.withLockedValue { $0.claimedAgentId } }
     /// The verified agent, or `nil` when the client presented no certificate.
     package var identity: AgentIdentity? { self.state.withLockedValue { $0.identity } }
+    /// `sha256:` fingerprint of the CA that issued the verified client certificate.
+    package var certificateIssuer: String? { self.state.withLockedValue { $0.issuer } }
     /// Expiry of the verified client certificate.
     package var certificateNotAfter: Date? { self.state.withLockedValue { $0.notAfter } }
     /// Why a presented certificate was refused, if it was.

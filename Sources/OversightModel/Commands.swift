@@ -1,0 +1,77 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Commands the coordinator signs for an agent (docs/protocol.md 4.6) and what the agent reports it trusts.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+
+/// What an agent trusts, reported in `hello` and in a `commandResult`.
+public struct TrustReport: Codable, Sendable, Hashable {
+    /// `sha256:` fingerprints of the CA certificates the agent verifies the coordinator's chain against.
+    public var caFingerprints: [String]
+    /// RFC 7638 thumbprints (base64url SHA-256) of the coordinator command keys the agent accepts.
+    public var coordinatorKeys: [String]
+    /// A fresh random value per connection (base64url of 16 bytes): a command is valid only on the connection whose
+    /// `hello` carried it, so a command recorded on one connection cannot be replayed on another.
+    public var nonce: String
+    /// Creates a report.
+    public init(caFingerprints: [String], coordinatorKeys: [String], nonce: String) {
+        self.caFingerprints = caFingerprints
+        self.coordinatorKeys = coordinatorKeys
+        self.nonce = nonce
+    }
+}
+
+/// The signed content of a `command` (the JWS payload, `typ` `oversight-command+jws`).
+public struct CommandPayload: Codable, Sendable, Hashable {
+    /// Payload format version (1).
+    public var v: Int
+    /// `cmd_` and 20 lowercase hex digits, unique per command.
+    public var id: String
+    /// What to do: `trust` (``TrustUpdate``).
+    public var kind: String
+    /// The agent the command is for.
+    public var agentId: String
+    /// The nonce of the `hello` of the connection the command is sent on.
+    public var nonce: String
+    public var issuedAt: Date
+    /// After this the agent refuses the command.
+    public var expiresAt: Date
+    /// With `kind` `trust`: what the agent is to trust from now on.
+    public var trust: TrustUpdate?
+
+    /// Creates a payload.
+    public init(id: String, kind: String, agentId: String, nonce: String, issuedAt: Date, expiresAt: Date, trust: TrustUpdate?) {
+        self.v = 1
+        self.id = id
+        self.kind = kind
+        self.agentId = agentId
+        self.nonce = nonce
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.trust = trust
+    }
+
+    /// `kind` of a trust update.
+    public static let trustKind = "trust"
+}
+
+/// The whole set of CA certificates and command keys an agent is to trust (it replaces the agent's sets), and
+/// whether it should renew its certificate now (a CA rollover issues renewals from the new CA).
+public struct TrustUpdate: Codable, Sendable, Hashable {
+    /// PEM CA certificates, the coordinator's current one first.
+    public var caCertificates: [String]
+    /// The coordinator's command keys, the one it signs with first.
+    public var coordinatorKeys: [PublicJWK]
+    /// Send `renew` now, whatever the certificate's expiry.
+    public var renewCertificate: Bool
+
+    /// Creates an update.
+    public init(caCertificates: [String], coordinatorKeys: [PublicJWK], renewCertificate: Bool) {
+        self.caCertificates = caCertificates
+        self.coordinatorKeys = coordinatorKeys
+        self.renewCertificate = renewCertificate
+    }
+}
