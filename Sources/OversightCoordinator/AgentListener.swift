@@ -89,6 +89,8 @@ package final class AgentListener: Service {
         var address: String
         /// The peer's IP address without the port: what enrollment pacing counts by.
         var host: String
+        /// Fingerprint of the CA whose server certificate this connection presented.
+        var serverCA: String
     }
 
     package func run() async throws {
@@ -126,7 +128,7 @@ package final class AgentListener: Service {
                     try sync.addHandler(MessageToByteHandler(FrameEncoder()))
                     return Accepted(
                         channel: try FrameChannel(wrappingChannelSynchronously: channel), peer: peer, address: address,
-                        host: channel.remoteAddress?.ipAddress ?? address
+                        host: channel.remoteAddress?.ipAddress ?? address, serverCA: current.identity.authority.fingerprint
                     )
                 }
                 if delay == .zero {

@@ -430,6 +430,12 @@ struct AgentSession {
         commands.sentGeneration = snapshot.generation
         let identity = snapshot.identity
         guard let update = identity.trustUpdate(for: report, certificateIssuer: commands.certificateIssuer) else { return }
+        guard identity.trustedCAFingerprints.contains(self.accepted.serverCA) else {
+            // This connection still presents the server certificate of a CA the update drops (it was opened before a
+            // promote): the agent would rightly refuse it. It is told on its next connection, which gets the new one.
+            logger.debug("trust update left for the agent's next connection: this one presents a retired CA's certificate")
+            return
+        }
         let now = Date()
         let payload = CommandPayload(
             id: CommandSigning.newId(), kind: CommandPayload.trustKind, agentId: agent.id, nonce: report.nonce, issuedAt: now,
