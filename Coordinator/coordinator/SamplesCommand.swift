@@ -18,7 +18,7 @@ struct SamplesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "samples",
         abstract: "Audit samples: the reproducible draw of a provider-period by its sampling plan (docs/audits.md).",
-        subcommands: [Draw.self, Explain.self, Seed.self, Check.self]
+        subcommands: [Draw.self, Explain.self, Seed.self, Check.self, Request.self, Requests.self]
     )
 
     /// The options every draw-related subcommand takes.
@@ -59,6 +59,12 @@ struct SamplesCommand: AsyncParsableCommand {
 
         /// The draw of the provider-period, with the plan and period it used.
         func draw() async throws -> (draw: SampleDraw, plan: SamplingPlan, period: ContractPeriod, seed: SampleSeed) {
+            let drawn = try await self.drawWithSites()
+            return (drawn.draw, drawn.plan, drawn.period, drawn.seed)
+        }
+
+        /// ``draw()`` with each ticket's site (a sample request goes to the agent of the ticket's site).
+        func drawWithSites() async throws -> (draw: SampleDraw, plan: SamplingPlan, period: ContractPeriod, seed: SampleSeed, sites: [String: String]) {
             let settings = try self.settings()
             let plan = try self.loadPlan(settings: settings)
             let period = try self.period(plan)
@@ -90,7 +96,7 @@ struct SamplesCommand: AsyncParsableCommand {
             let draw = SampleDraw(units: units, plan: plan, seed: seed) { instant in
                 ContractPeriod(.week, containing: instant, in: zone).description
             }
-            return (draw, plan, period, seed)
+            return (draw, plan, period, seed, Dictionary(rows.map { ($0.id, $0.site) }, uniquingKeysWith: { first, _ in first }))
         }
     }
 

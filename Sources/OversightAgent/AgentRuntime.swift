@@ -49,6 +49,8 @@ package struct AgentRuntime: Sendable {
         sync.heartbeatInterval = self.configuration.heartbeatInterval
         sync.initialBackoff = self.configuration.reconnect.initialBackoff
         sync.maxBackoff = self.configuration.reconnect.maxBackoff
+        sync.transcripts = self.configuration.transcripts
+        sync.redaction = self.configuration.redaction
         return sync
     }
 

@@ -10,6 +10,7 @@ import Crypto
 import Foundation
 import Logging
 import NIOCore
+import OversightConfig
 import OversightModel
 import OversightWire
 import ServiceLifecycle
@@ -30,6 +31,9 @@ package struct SyncConfiguration: Sendable {
     package var version: String
     /// How often the loop looks for batches to seal and send.
     package var tick: Duration = .milliseconds(100)
+    /// Where sample requests find interactions, and how they are redacted.
+    package var transcripts: AgentConfiguration.Transcripts?
+    package var redaction: RedactionConfiguration = .init()
 
     /// Creates settings.
     package init(host: String, port: Int, proxy: ProxyConfiguration?, version: String) {
@@ -233,6 +237,8 @@ package struct SyncService: Service {
         case .failure(let refusal):
             self.logger.warning("refused a command from the coordinator", metadata: ["oversight.command.id": "\(refusal.id)", "oversight.reason": "\(refusal.reason)"])
             return (.init(id: refusal.id, status: "refused", message: refusal.reason), false)
+        case .success(let payload) where payload.kind == CommandPayload.sampleRequestKind:
+            return (await self.sampleRequest(payload, credentials: credentials), false)
         case .success(let payload):
             guard let update = payload.trust else { return (.init(id: payload.id, status: "refused", message: "nothing to do"), false) }
             do {
@@ -253,6 +259,42 @@ package struct SyncService: Service {
                 self.logger.warning("refused a trust update from the coordinator", metadata: ["oversight.command.id": "\(payload.id)", "oversight.reason": "\(reason)"])
                 return (.init(id: payload.id, status: "refused", message: reason), false)
             }
+        }
+    }
+
+    /// Takes a verified sample request once: the interactions it names, redacted (or reported missing), go into the
+    /// outbox in one durable transaction with the request's id, so a request sent again is answered without reading
+    /// anything twice.
+    func sampleRequest(_ payload: CommandPayload, credentials: AgentCredentials) async -> AgentMessage.CommandResult {
+        guard let sample = payload.sample else { return .init(id: payload.id, status: "refused", message: "a sample request without its sample") }
+        guard sample.provider == credentials.identity.provider else {
+            let reason = "the sample request is for provider \(sample.provider.prefix(64)), not this agent's"
+            self.logger.warning("refused a command from the coordinator", metadata: ["oversight.command.id": "\(payload.id)", "oversight.reason": "\(reason)"])
+            return .init(id: payload.id, status: "refused", message: reason)
+        }
+        let fingerprint = "sample-request:" + sample.requestId
+        do {
+            if try await self.outbox.isIngested(fingerprint: fingerprint) {
+                return .init(id: payload.id, status: "applied", message: "request \(sample.requestId) was already taken")
+            }
+            let fetcher = TranscriptFetcher(configuration: self.configuration.transcripts, redaction: self.configuration.redaction)
+            let records = fetcher.records(for: sample, site: sample.site, now: Date())
+            let missing = records.filter { $0.status == .missing }.count
+            try await self.outbox.append(
+                records: records.map(Record.interaction), fingerprint: fingerprint, fileName: sample.requestId, source: "transcripts",
+                path: self.configuration.transcripts?.folder ?? "-", rejected: missing, now: Date()
+            )
+            self.logger.notice(
+                "sample request taken: interactions queued for the coordinator",
+                metadata: [
+                    "oversight.sample.request": "\(sample.requestId)", "oversight.sample.returned": "\(records.count - missing)",
+                    "oversight.sample.missing": "\(missing)",
+                ]
+            )
+            return .init(id: payload.id, status: "applied", message: "\(records.count - missing) returned, \(missing) missing")
+        } catch {
+            // Not taken (the outbox refused the write): refused now, the coordinator sends it again on the next connection.
+            return .init(id: payload.id, status: "refused", message: "the request could not be stored: \(Self.describe(error))")
         }
     }
 

@@ -11,6 +11,7 @@ extension AgentConfiguration {
     /// The keys accepted at the top of the agent configuration file.
     package static let topLevelKeys = [
         "data", "coordinator", "proxy", "batch", "heartbeat_interval", "reconnect", "outbox", "log_level", "log_format", "metrics", "redaction", "sources",
+        "transcripts",
     ]
 
     /// Loads and validates an agent configuration file. Files it names (`proxy.password_file`) are read now.
@@ -93,6 +94,15 @@ extension AgentConfiguration {
             if let value = try metrics.optional("interval") { self.metrics.interval = try value.duration(in: .seconds(1) ... .seconds(3600)) }
         }
         if let redaction = try root.optional("redaction") { self.redaction = try RedactionConfiguration(node: redaction) }
+        if let transcripts = try root.optional("transcripts") {
+            try transcripts.rejectUnknownKeys(allowed: ["folder", "max_bytes"])
+            let folderNode = try transcripts.required("folder")
+            let folder = try folderNode.string(maxLength: 1000)
+            guard folder.hasPrefix("/") else { throw folderNode.invalid(expected: "an absolute folder path") }
+            var configuration = Transcripts(folder: folder)
+            if let value = try transcripts.optional("max_bytes") { configuration.maxBytes = Int64(try value.byteSize(in: 1024...(4 << 20))) }
+            self.transcripts = configuration
+        }
     }
 
     private static func proxy(_ node: ConfigNode) throws(ConfigError) -> Proxy {

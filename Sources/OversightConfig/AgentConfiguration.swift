@@ -112,6 +112,18 @@ package struct AgentConfiguration: Sendable {
     package var redaction: RedactionConfiguration = .init()
     /// The folders the agent reads; the file must name at least one.
     package var sources: [SourceConfiguration]
+    /// Where head office's sample requests find interactions (`transcripts:`); without it every requested one is
+    /// reported missing.
+    package var transcripts: Transcripts?
+
+    /// `transcripts:`: a folder of files named by ticket id (`ID.txt`, `ID.eml`, `ID.json`).
+    package struct Transcripts: Sendable, Hashable {
+        package var folder: String
+        /// Largest file read; a larger one is reported missing (too large).
+        package var maxBytes: Int64 = 256 * 1024
+        /// Creates the setting.
+        package init(folder: String) { self.folder = folder }
+    }
 
     /// Creates a configuration with defaults for everything but the sources.
     /// - Parameter sources: The folders the agent reads.

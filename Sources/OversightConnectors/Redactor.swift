@@ -125,7 +125,7 @@ package struct Redactor: Sendable {
     }
 
     /// Splits a long text into blocks of whole lines of about ``blockBytes`` bytes (a longer line is a block of its own).
-    static func blocks(of text: String) -> [Substring] {
+    package static func blocks(of text: String) -> [Substring] {
         var blocks: [Substring] = []
         var start = text.startIndex
         var bytes = 0

@@ -310,6 +310,8 @@ struct AgentSession {
         tickets.reserveCapacity(payload.records.count)
         var intervals: [IntervalRecord] = []
         var evaluations: [EvaluationRecord] = []
+        var interactions: [InteractionRecord] = []
+        var requests: [String: SampleRequestRow?] = [:]
         for (index, record) in payload.records.enumerated() {
             guard record.provider == agent.provider else {
                 throw SessionEnd(
@@ -356,6 +358,27 @@ struct AgentSession {
                     )
                 }
                 evaluations.append(evaluation)
+            case .interaction(let interaction):
+                if let problem = interaction.validationProblem() {
+                    throw SessionEnd(
+                        code: .badRecord, message: "records[\(index)] (interaction \(interaction.key.prefix(64))): \(problem)", seq: payload.seq,
+                        securityKind: "bad_record"
+                    )
+                }
+                // Only what head office asked this agent for: a request sent to it, a ticket of that request, its site.
+                if requests[interaction.requestId] == nil {
+                    requests[interaction.requestId] = try await self.listener.store.sampleRequest(id: interaction.requestId)
+                }
+                guard let request = requests[interaction.requestId] ?? nil, request.agentId == agent.id,
+                    request.ticketIds.contains(interaction.ticketId), request.site == interaction.site
+                else {
+                    throw SessionEnd(
+                        code: .badRecord,
+                        message: "records[\(index)] (interaction \(interaction.key.prefix(64))): no sample request sent to this agent asked for that ticket",
+                        seq: payload.seq, securityKind: "bad_record"
+                    )
+                }
+                interactions.append(interaction)
             }
         }
         let hash = JWS.sha256Hex(payloadBytes)
@@ -365,7 +388,7 @@ struct AgentSession {
             result = try await self.listener.store.commitReportingChanges(
                 IncomingBatch(
                     agentId: agent.id, seq: payload.seq, hash: hash, prev: payload.prev, jws: jws, receivedAt: receivedAt, tickets: tickets,
-                    intervals: intervals, evaluations: evaluations
+                    intervals: intervals, evaluations: evaluations, interactions: interactions
                 )
             )
         } catch {
@@ -425,6 +448,7 @@ struct AgentSession {
         _ commands: inout SessionCommands, agent: AgentRow, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, logger: Logger
     ) async throws {
         guard let report = commands.report else { return }
+        try await self.sendSampleRequestsIfDue(&commands, report: report, agent: agent, outbound: outbound, logger: logger)
         let snapshot = self.listener.trust.snapshot
         guard commands.sentGeneration != snapshot.generation else { return }
         commands.sentGeneration = snapshot.generation
@@ -452,6 +476,43 @@ struct AgentSession {
         )
     }
 
+    /// Sends the agent's sample requests it has not taken yet (looked up at most every 5 s, so ingest is not slowed),
+    /// each once per connection; its `commandResult` `applied` marks it taken.
+    private func sendSampleRequestsIfDue(
+        _ commands: inout SessionCommands, report: TrustReport, agent: AgentRow, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        logger: Logger
+    ) async throws {
+        let now = ContinuousClock.now
+        if let last = commands.lastSampleLook, now - last < .seconds(5) { return }
+        commands.lastSampleLook = now
+        let pending: [SampleRequestRow]
+        do {
+            pending = try await self.listener.store.pendingSampleRequests(agentId: agent.id)
+        } catch {
+            logger.warning("cannot read the agent's sample requests", metadata: [LogKey.error: "\(error)"])
+            return
+        }
+        let key = self.listener.identity.signingKey
+        for request in pending where !commands.sentSampleRequests.contains(request.id) {
+            let issued = Date()
+            let payload = CommandPayload(
+                id: CommandSigning.newId(), kind: CommandPayload.sampleRequestKind, agentId: agent.id, nonce: report.nonce, issuedAt: issued,
+                expiresAt: issued.addingTimeInterval(10 * 60),
+                sample: SampleRequestCommand(
+                    requestId: request.id, provider: request.provider, site: request.site, period: request.period,
+                    seedCommitment: request.seedCommitment, ticketIds: request.ticketIds
+                )
+            )
+            try await outbound.write(try MessageCodec.frame(CoordinatorMessage.command(try CommandSigning.sign(payload, key: key))))
+            commands.sentSampleRequests.insert(request.id)
+            commands.sampleCommands[payload.id] = request.id
+            logger.info(
+                "sent a sample request",
+                metadata: ["oversight.command.id": "\(payload.id)", "oversight.sample.request": "\(request.id)", "oversight.sample.tickets": "\(request.ticketIds.count)"]
+            )
+        }
+    }
+
     /// Records what the agent trusts after a command, or the refusal as a security event.
     private func commandResult(_ result: AgentMessage.CommandResult, commands: inout SessionCommands, agent: AgentRow, logger: Logger) async throws {
         let id = String(result.id.prefix(64))
@@ -459,6 +520,14 @@ struct AgentSession {
             await self.listener.securityEvent(
                 "command_refused", agentId: agent.id, address: self.accepted.address,
                 detail: "the agent refused command \(id): \(String((result.message ?? "no reason given").prefix(300)))"
+            )
+            return
+        }
+        if let requestId = commands.sampleCommands.removeValue(forKey: id) {
+            try await self.listener.store.acknowledgeSampleRequest(id: requestId, agentId: agent.id, now: Date())
+            logger.info(
+                "agent took a sample request",
+                metadata: ["oversight.sample.request": "\(requestId)", "oversight.sample.outcome": "\(String((result.message ?? "").prefix(200)))"]
             )
             return
         }
@@ -657,6 +726,12 @@ struct SessionCommands {
     /// The CA of the certificate the agent connected with, or renewed to on this connection.
     var certificateIssuer: String?
     var sentGeneration = -1
+    /// When the store was last asked for the agent's pending sample requests.
+    var lastSampleLook: ContinuousClock.Instant?
+    /// Sample requests sent on this connection (each at most once per connection).
+    var sentSampleRequests: Set<String> = []
+    /// Command id → sample request id, until the agent answers.
+    var sampleCommands: [String: String] = [:]
 }
 
 /// After a resend request, ignores batches until the requested one arrives (the agent had more in flight).

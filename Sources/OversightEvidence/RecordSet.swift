@@ -55,6 +55,9 @@ package struct RecordSet: Sendable {
                     continue
                 }
                 self.evaluations[evaluation.id] = Versioned(record: evaluation, agentId: payload.agentId, seq: payload.seq)
+            case .interaction:
+                // Sampled interactions are audit material, not figures: no credit statement is computed from them.
+                continue
             }
         }
     }

@@ -41,9 +41,15 @@ public struct CommandPayload: Codable, Sendable, Hashable {
     public var expiresAt: Date
     /// With `kind` `trust`: what the agent is to trust from now on.
     public var trust: TrustUpdate?
+    /// With `kind` `sample-request`: the interactions head office asks for.
+    public var sample: SampleRequestCommand?
 
     /// Creates a payload.
-    public init(id: String, kind: String, agentId: String, nonce: String, issuedAt: Date, expiresAt: Date, trust: TrustUpdate?) {
+    public init(
+        id: String, kind: String, agentId: String, nonce: String, issuedAt: Date, expiresAt: Date, trust: TrustUpdate? = nil,
+        sample: SampleRequestCommand? = nil
+    ) {
+        self.sample = sample
         self.v = 1
         self.id = id
         self.kind = kind
@@ -56,6 +62,38 @@ public struct CommandPayload: Codable, Sendable, Hashable {
 
     /// `kind` of a trust update.
     public static let trustKind = "trust"
+    /// `kind` of a sample request.
+    public static let sampleRequestKind = "sample-request"
+}
+
+/// A head-office sample request: return these tickets' interactions, redacted, as `interaction` records.
+public struct SampleRequestCommand: Codable, Sendable, Hashable {
+    /// `smp_` and 20 lowercase hex digits; each interaction record names it.
+    public var requestId: String
+    /// The provider whose tickets they are: an agent of another provider refuses the request.
+    public var provider: String
+    /// The site whose tickets they are.
+    public var site: String
+    /// The sample's period (`2026-W49`).
+    public var period: String
+    /// SHA-256 (hex) of the period's sampling seed, as published before the period; the seed itself is revealed
+    /// when the period closes, so the provider can recompute the draw (docs/audits.md).
+    public var seedCommitment: String
+    /// The sampled tickets, at most ``maxTickets``.
+    public var ticketIds: [String]
+
+    /// Most tickets one request names.
+    public static let maxTickets = 2_000
+
+    /// Creates a request.
+    public init(requestId: String, provider: String, site: String, period: String, seedCommitment: String, ticketIds: [String]) {
+        self.requestId = requestId
+        self.provider = provider
+        self.site = site
+        self.period = period
+        self.seedCommitment = seedCommitment
+        self.ticketIds = ticketIds
+    }
 }
 
 /// The whole set of CA certificates and command keys an agent is to trust (it replaces the agent's sets), and

@@ -14,6 +14,8 @@ public enum Record: Sendable, Hashable {
     case ticket(TicketRecord)
     case interval(IntervalRecord)
     case evaluation(EvaluationRecord)
+    /// An interaction returned for a sample request (or reported missing).
+    case interaction(InteractionRecord)
 
     /// The record's kind as written on the wire.
     public var kind: String {
@@ -21,6 +23,7 @@ public enum Record: Sendable, Hashable {
         case .ticket: "ticket"
         case .interval: "interval"
         case .evaluation: "evaluation"
+        case .interaction: "interaction"
         }
     }
 
@@ -30,6 +33,7 @@ public enum Record: Sendable, Hashable {
         case .ticket(let ticket): ticket.provider
         case .interval(let interval): interval.provider
         case .evaluation(let evaluation): evaluation.provider
+        case .interaction(let interaction): interaction.provider
         }
     }
 
@@ -40,6 +44,7 @@ public enum Record: Sendable, Hashable {
         case .ticket(let ticket): ticket.id
         case .interval(let interval): interval.key
         case .evaluation(let evaluation): evaluation.id
+        case .interaction(let interaction): interaction.key
         }
     }
 }
@@ -58,6 +63,8 @@ extension Record: Codable {
             self = .interval(try IntervalRecord(from: decoder))
         case "evaluation":
             self = .evaluation(try EvaluationRecord(from: decoder))
+        case "interaction":
+            self = .interaction(try InteractionRecord(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .kind, in: container, debugDescription: "unknown record kind '\(kind.prefix(40))'"
@@ -73,6 +80,7 @@ extension Record: Codable {
         case .ticket(let ticket): try ticket.encode(to: encoder)
         case .interval(let interval): try interval.encode(to: encoder)
         case .evaluation(let evaluation): try evaluation.encode(to: encoder)
+        case .interaction(let interaction): try interaction.encode(to: encoder)
         }
     }
 }

@@ -74,6 +74,14 @@ extension Record {
             for (index, item) in e.items.enumerated() { fields.append(("items[\(index)].item", item.item, false)) }
             if let comments = e.comments { fields.append(("comments", comments, true)) }
             return fields
+        case .interaction(let i):
+            var fields: [(String, String, Bool)] = [
+                ("provider", i.provider, false), ("site", i.site, false), ("requestId", i.requestId, false), ("ticketId", i.ticketId, false),
+            ]
+            if let reason = i.reason { fields.append(("reason", reason, true)) }
+            if let text = i.text { fields.append(("text", text, true)) }
+            for kind in (i.redactions ?? [:]).keys.sorted() { fields.append(("redactions key", kind, false)) }
+            return fields
         }
     }
 
@@ -93,6 +101,8 @@ extension Record {
             return [("start", i.start), ("updatedAt", i.updatedAt)]
         case .evaluation(let e):
             return [("evaluatedAt", e.evaluatedAt), ("updatedAt", e.updatedAt)]
+        case .interaction(let i):
+            return [("updatedAt", i.updatedAt)]
         }
     }
 
@@ -115,6 +125,7 @@ extension Record {
         case .ticket(let ticket): ticket.validationProblem()
         case .interval(let interval): interval.validationProblem()
         case .evaluation(let evaluation): evaluation.validationProblem()
+        case .interaction(let interaction): interaction.validationProblem()
         }
     }
 
@@ -124,6 +135,7 @@ extension Record {
         case .ticket(let ticket): ticket.site
         case .interval(let interval): interval.site
         case .evaluation(let evaluation): evaluation.site
+        case .interaction(let interaction): interaction.site
         }
     }
 }

@@ -32,6 +32,18 @@ package protocol IngestStore: Sendable {
     func recordAgentTrust(agentId: String, report: TrustReport?, certificateIssuer: String?, now: Date) async throws
     /// Every agent's trust record, by agent id.
     func agentTrust() async throws -> [String: AgentTrustRow]
+    /// Stores new sample requests (one per agent); an existing id is refused.
+    func createSampleRequests(_ requests: [SampleRequestRow]) async throws
+    /// A sample request by id.
+    func sampleRequest(id: String) async throws -> SampleRequestRow?
+    /// The requests of `agentId` it has not acknowledged yet, oldest first.
+    func pendingSampleRequests(agentId: String) async throws -> [SampleRequestRow]
+    /// Records that `agentId` took request `id` (idempotent).
+    func acknowledgeSampleRequest(id: String, agentId: String, now: Date) async throws
+    /// Requests of `provider` (every provider when `nil`) for `period` (every period when `nil`), newest first.
+    func sampleRequests(provider: String?, period: String?) async throws -> [SampleRequestRow]
+    /// The interactions returned (or reported missing) for request `id`, by ticket id.
+    func interactions(requestId: String) async throws -> [StoredInteraction]
     func batch(agentId: String, seq: Int64) async throws -> StoredBatch?
     func recordSecurityEvent(_ event: SecurityEvent) async throws
     func securityEvents(limit: Int) async throws -> [SecurityEvent]

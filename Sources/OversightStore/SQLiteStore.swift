@@ -178,6 +178,7 @@ package final class SQLiteStore: CoordinatorStore {
         }
         migrator.registerMigration("v10-breach-disputes", migrate: Self.migrateBreachDisputes)
         migrator.registerMigration("v13-agent-trust", migrate: Self.migrateAgentTrust)
+        migrator.registerMigration("v14-sample-requests", migrate: Self.migrateSampleRequests)
         return migrator
     }
 
@@ -532,6 +533,7 @@ package final class SQLiteStore: CoordinatorStore {
             }
             applied += try Self.upsertIntervals(batch, provider: provider, db: db)
             applied += try Self.upsertEvaluations(batch, provider: provider, db: db)
+            applied += try Self.upsertInteractions(batch, provider: provider, db: db)
             try db.execute(
                 sql: """
                     INSERT INTO batch (agent_id, seq, hash, prev, protected, payload, signature, record_count, received_at)

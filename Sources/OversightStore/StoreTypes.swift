@@ -100,6 +100,52 @@ package struct AgentTrustRow: Sendable, Hashable, Codable {
     }
 }
 
+/// A head-office request for a sample's interactions, sent to the agent of the sampled tickets' site.
+package struct SampleRequestRow: Sendable, Hashable, Codable {
+    /// `smp_` and 20 lowercase hex digits.
+    package var id: String
+    package var provider: String
+    package var site: String
+    /// The agent it is sent to.
+    package var agentId: String
+    /// The sample's period (`2026-W49`).
+    package var period: String
+    /// SHA-256 (hex) of the period's seed, as published.
+    package var seedCommitment: String
+    package var ticketIds: [String]
+    package var createdAt: Date
+    /// When the agent said it took the request (its `commandResult` `applied`); `nil` while it is still to be sent.
+    package var acknowledgedAt: Date?
+    /// Creates a row.
+    package init(
+        id: String, provider: String, site: String, agentId: String, period: String, seedCommitment: String, ticketIds: [String], createdAt: Date,
+        acknowledgedAt: Date? = nil
+    ) {
+        self.id = id
+        self.provider = provider
+        self.site = site
+        self.agentId = agentId
+        self.period = period
+        self.seedCommitment = seedCommitment
+        self.ticketIds = ticketIds
+        self.createdAt = createdAt
+        self.acknowledgedAt = acknowledgedAt
+    }
+}
+
+/// A stored interaction, with the agent and batch that sent it.
+package struct StoredInteraction: Sendable, Hashable, Codable {
+    package var record: InteractionRecord
+    package var agentId: String
+    package var batchSeq: Int64
+    /// Creates a value.
+    package init(record: InteractionRecord, agentId: String, batchSeq: Int64) {
+        self.record = record
+        self.agentId = agentId
+        self.batchSeq = batchSeq
+    }
+}
+
 /// A new agent to register when its token is consumed.
 package struct NewAgent: Sendable, Hashable {
     package var id: String
@@ -155,11 +201,14 @@ package struct IncomingBatch: Sendable {
     package var intervals: [IntervalRecord]
     /// QA evaluations (audit samples), stored in the same transaction as the tickets.
     package var evaluations: [EvaluationRecord]
+    /// Interactions returned for sample requests, stored in the same transaction.
+    package var interactions: [InteractionRecord] = []
     /// Creates a batch to store.
     package init(
         agentId: String, seq: Int64, hash: String, prev: String, jws: FlattenedJWS, receivedAt: Date, tickets: [TicketRecord],
-        intervals: [IntervalRecord] = [], evaluations: [EvaluationRecord] = []
+        intervals: [IntervalRecord] = [], evaluations: [EvaluationRecord] = [], interactions: [InteractionRecord] = []
     ) {
+        self.interactions = interactions
         self.agentId = agentId
         self.seq = seq
         self.hash = hash
@@ -172,7 +221,7 @@ package struct IncomingBatch: Sendable {
     }
 
     /// Records of every kind in the batch.
-    package var recordCount: Int { self.tickets.count + self.intervals.count + self.evaluations.count }
+    package var recordCount: Int { self.tickets.count + self.intervals.count + self.evaluations.count + self.interactions.count }
 }
 
 /// What storing a batch did. The sequence and chain are checked inside the storing transaction.

@@ -322,6 +322,7 @@ extension PostgresStore {
                 try Self.upsertEvaluations(evaluationOrder.map { evaluationWinners[$0]! }, provider: provider, batch: batch), logger: self.logger
             )
         }
+        let interactionApplied = try await Self.upsertInteractions(batch, provider: provider, connection: connection, logger: self.logger)
         try await connection.query(
             """
             INSERT INTO batch (agent_id, seq, hash, prev, protected, payload, signature, record_count, received_at)
@@ -337,7 +338,7 @@ extension PostgresStore {
             """,
             logger: self.logger
         )
-        let applied = appliedTickets.count + intervalApplied + evaluationApplied
+        let applied = appliedTickets.count + intervalApplied + evaluationApplied + interactionApplied
         return CommitResult(outcome: .committed(applied: applied, stale: batch.recordCount - applied), appliedTickets: appliedTickets)
     }
 

@@ -240,6 +240,7 @@ extension PostgresStore {
         PostgresStore.figureIndexesMigration,
         PostgresStore.breachDisputesMigration,
         PostgresStore.agentTrustMigration,
+        PostgresStore.sampleRequestsMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one

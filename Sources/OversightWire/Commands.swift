@@ -94,6 +94,21 @@ package enum CommandSigning {
             for (index, key) in trust.coordinatorKeys.enumerated() where (try? JWS.publicKey(of: key)) == nil {
                 return refuse("trust.coordinatorKeys[\(index)] is not an OKP Ed25519 JWK", id: id)
             }
+        case CommandPayload.sampleRequestKind:
+            guard let sample = payload.sample else { return refuse("a sample request without its sample", id: id) }
+            guard sample.requestId.hasPrefix("smp_"), sample.requestId.utf8.count <= 64 else {
+                return refuse("sample.requestId must be smp_ and at most 64 bytes", id: id)
+            }
+            guard (1...SampleRequestCommand.maxTickets).contains(sample.ticketIds.count) else {
+                return refuse("a sample request must name 1 to \(SampleRequestCommand.maxTickets) tickets", id: id)
+            }
+            for (index, ticket) in sample.ticketIds.enumerated()
+            where ticket.isEmpty || ticket.utf8.count > TicketRecord.Limits.maxIdLength || RecordIntegrity.textProblem(ticket, field: "") != nil {
+                return refuse("sample.ticketIds[\(index)] is not a ticket id", id: id)
+            }
+            guard sample.seedCommitment.utf8.count == 64, sample.seedCommitment.allSatisfy(\.isHexDigit) else {
+                return refuse("sample.seedCommitment must be 64 hex digits", id: id)
+            }
         default:
             return refuse("command kind '\(payload.kind.prefix(40))' is not known to this agent", id: id)
         }
