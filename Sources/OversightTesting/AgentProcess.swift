@@ -25,6 +25,8 @@ package struct AgentOptions: Sendable {
     package var ticketMapping: String?
     /// More items of `sources`, as YAML starting at column 0 (`- name: rt\n  from: rt5\n…`); the writer indents them.
     package var extraSources: String?
+    /// `transcripts.folder`: where sample requests find interactions; `nil`: none configured.
+    package var transcriptsFolder: String?
     /// Creates the defaults.
     package init() {}
 }
@@ -80,6 +82,9 @@ package final class AgentProcess: @unchecked Sendable {
             """
         if let maxBytes = options.outboxMaxBytes {
             yaml += "outbox:\n  max_bytes: \(maxBytes)\n"
+        }
+        if let folder = options.transcriptsFolder {
+            yaml += "transcripts:\n  folder: \"\(folder)\"\n"
         }
         if let url = options.proxyURL {
             yaml += "proxy:\n  url: \"\(url)\"\n"

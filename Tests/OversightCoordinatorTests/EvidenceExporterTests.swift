@@ -158,6 +158,7 @@ enum ExportBackend: String, CaseIterable, CustomTestStringConvertible {
                     case .ticket(let ticket): tickets.append(ticket)
                     case .interval(let interval): intervals.append(interval)
                     case .evaluation(let evaluation): evaluations.append(evaluation)
+                    case .interaction: break
                     }
                 }
                 let outcome = try await store.commit(

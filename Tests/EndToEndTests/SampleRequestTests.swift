@@ -1,0 +1,115 @@
+//===----------------------------------------------------------------------===//
+//
+// This source file is part of the Oversight project.
+// Issue 10, the sample request end to end: head office draws a week's sample and requests it; the real agent takes
+// the signed request, reads each interaction from its transcript folder, redacts it and returns it exactly once (a
+// missing one reported with its reason); an interaction nobody asked for is refused.
+//
+//===----------------------------------------------------------------------===//
+
+import Foundation
+import OversightModel
+import OversightStore
+import OversightTesting
+import Testing
+
+extension EndToEnd {
+    @Suite struct SampleRequestTests {
+        static func json(_ result: CommandResult) throws -> Any { try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) }
+
+        @Test(.timeLimit(.minutes(4)))
+        func aSampleRequestBringsBackTheInteractionsRedactedExactlyOnce() async throws {
+            try await withHarness("sample-request") { harness in
+                let coordinator = try await harness.startCoordinator()
+                let transcripts = harness.directory.child("transcripts")
+                try FileManager.default.createDirectory(at: transcripts, withIntermediateDirectories: true)
+                var options = AgentOptions()
+                options.ticketMapping = EvidenceTests.mapping
+                options.transcriptsFolder = transcripts.path
+                let agent = try await harness.startAgent(name: "a", coordinator: coordinator, provider: "acme", site: "lisbon", options: options)
+                let store = try coordinator.openStore()
+                let (start, week) = SamplesCommandTests.lastWeek()
+                let base = start.addingTimeInterval(86_400 + 8 * 3600)
+                try agent.drop("tickets.csv", EvidenceTests.tickets((0..<12).map { EvidenceTests.ticket($0, base: base) }))
+                try await eventually("12 tickets stored") { try await store.ticketCount() == 12 }
+
+                let plan = harness.directory.child("acme.sampling.yaml")
+                try "provider: acme\nsize: { method: fixed, count: 4 }\nstrata: [channel]\n".write(to: plan, atomically: true, encoding: .utf8)
+                let selection = ["--provider", "acme", "--period", week, "--plan", plan.path]
+                let draw = try #require(try Self.json(try await coordinator.cli(["samples", "draw", "--json"] + selection)) as? [String: Any])
+                let sampled = try #require(draw["selections"] as? [[String: Any]]).compactMap { $0["ticketId"] as? String }
+                #expect(sampled.count == 4)
+                // Transcripts for all but the last sampled ticket: one e-mail thread full of personal data, plain text for the
+                // others; the last has no file.
+                let thread = """
+                    From: Anna Schmidt <anna.schmidt@example.de>\r
+                    Subject: Rückerstattung\r
+                    \r
+                    Meine Karte 4111 1111 1111 1111 wurde doppelt belastet, IBAN DE89 3704 0044 0532 0130 00.\r
+                    Rufen Sie mich an: +49 30 1234567. Bestellnummer 4111 1111 1111 1112, 24.11.2026, 49,90 EUR.\r
+
+                    """
+                try thread.write(to: transcripts.appendingPathComponent("\(sampled[0]).eml"), atomically: true, encoding: .utf8)
+                for ticket in sampled.dropFirst().dropLast() {
+                    try "Agent: Guten Tag, wie kann ich helfen?\nKunde: Meine Lieferung fehlt (ivan@example.ru).\n"
+                        .write(to: transcripts.appendingPathComponent("\(ticket).txt"), atomically: true, encoding: .utf8)
+                }
+
+                let request = try await coordinator.cli(["samples", "request"] + selection)
+                #expect(request.exitCode == 0 && request.stdout.contains("requested 4 interactions"), "\(request)")
+                let again = try await coordinator.cli(["samples", "request"] + selection)
+                #expect(again.exitCode != 0 && again.stderr.contains("already requested"), "\(again)")
+
+                var summary: [String: Any] = [:]
+                try await eventually("the agent returned every interaction or reported it missing", timeout: .seconds(60)) {
+                    let requests = try Self.json(try await coordinator.cli(["samples", "requests", "--provider", "acme", "--json"])) as? [[String: Any]]
+                    summary = requests?.first ?? [:]
+                    return summary["pending"] as? Int == 0
+                }
+                #expect(summary["requested"] as? Int == 4 && summary["returned"] as? Int == 3 && summary["missing"] as? Int == 1, "\(summary)")
+                #expect(summary["takenAt"] != nil)
+                let requestId = try #require(summary["id"] as? String)
+                let stored = try await store.interactions(requestId: requestId)
+                #expect(stored.count == 4)
+                let email = try #require(stored.first { $0.record.ticketId == sampled[0] }?.record)
+                #expect(email.status == .returned && email.format == .email)
+                let text = email.text ?? ""
+                for secret in ["anna.schmidt@example.de", "4111 1111 1111 1111", "DE89 3704 0044 0532 0130 00", "1234567"] {
+                    #expect(!text.contains(secret), "\(secret) left the provider: \(text)")
+                }
+                #expect(text.contains("[email]") && text.contains("Bestellnummer 4111 1111 1111 1112") && text.contains("49,90 EUR"), "\(text)")
+                #expect(!text.contains("\r"))
+                #expect((email.redactions?["email"] ?? 0) >= 1)
+                let missing = try #require(stored.first { $0.record.ticketId == sampled[3] }?.record)
+                #expect(missing.status == .missing && missing.reason?.contains("no transcript file") == true, "\(missing)")
+
+                // Exactly once: a restarted agent is not asked again (the request is taken) and sends nothing twice.
+                let seqs = stored.map(\.batchSeq)
+                await agent.stop()
+                try agent.start()
+                try agent.drop("more.csv", EvidenceTests.tickets([EvidenceTests.ticket(50, base: base)]))
+                try await eventually("the restarted agent syncs") { try await store.ticketCount() == 13 }
+                #expect(try await store.interactions(requestId: requestId).map(\.batchSeq) == seqs)
+                let logs = try (1...2).map { try String(contentsOf: agent.root.appendingPathComponent("agent-\($0).log"), encoding: .utf8) }.joined()
+                #expect(logs.components(separatedBy: "sample request taken").count == 2, "the request was taken other than once")
+
+                // An interaction nobody asked for is refused, and nothing of its batch is stored.
+                await agent.stop()
+                let credentials = try agent.credentials()
+                let client = try await LeanClient.connect(port: coordinator.port, caPEM: try coordinator.caPEM(), credentials: credentials)
+                let welcome = try await client.hello(agentId: credentials.identity.agentId)
+                let signer = BatchSigner(credentials: credentials)
+                let unasked = InteractionRecord(
+                    provider: "acme", site: "lisbon", requestId: requestId, ticketId: "EV-NOT-SAMPLED", status: .returned, format: .text,
+                    text: "made up", redactions: [:], updatedAt: Date()
+                )
+                let batch = try signer.sign(seq: welcome.lastSeq + 1, prev: welcome.lastHash, records: [.interaction(unasked)])
+                try await client.send(batch: batch.jws)
+                let reply = try await client.next()
+                #expect(reply.error?.code == "bad_record" && reply.error?.message.contains("no sample request") == true, "\(reply)")
+                await client.close()
+                #expect(try await store.interactions(requestId: requestId).count == 4)
+            }
+        }
+    }
+}
