@@ -26,7 +26,7 @@ from referencing import Registry, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"
-NAMES = ["ticket-record", "interval-record", "evaluation-record", "batch-payload", "jws", "agent-message", "coordinator-message"]
+NAMES = ["ticket-record", "interval-record", "evaluation-record", "interaction-record", "batch-payload", "jws", "agent-message", "coordinator-message"]
 
 GENESIS = "0" * 64
 HASH = "9f2c5e0b7a1d4c3e8f6a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4"
@@ -40,6 +40,15 @@ JWS = {
     "signature": "A" * 86,
 }
 
+INTERACTION = {
+    "kind": "interaction", "provider": "acme-bpo", "site": "manila-1", "requestId": "smp_0123456789abcdef0123", "ticketId": "ZD-104233",
+    "status": "returned", "format": "email", "text": "From: [email]\nMy card [card] was charged twice.", "redactions": {"card": 1, "email": 1},
+    "updatedAt": "2026-03-02T09:40:12.250Z",
+}
+MISSING_INTERACTION = {
+    "kind": "interaction", "provider": "acme-bpo", "site": "manila-1", "requestId": "smp_0123456789abcdef0123", "ticketId": "ZD-104234",
+    "status": "missing", "reason": "no transcript file ZD-104234.txt, .eml or .json in the transcript folder", "updatedAt": "2026-03-02T09:40:12.250Z",
+}
 TICKET = {
     "kind": "ticket", "provider": "acme-bpo", "site": "manila-1", "id": "ZD-104233", "channel": "chat", "priority": "high",
     "status": "open", "createdAt": "2026-03-02T08:15:00.000Z", "updatedAt": "2026-03-02T09:40:12.250Z", "reopenCount": 0,
@@ -127,6 +136,12 @@ SAMPLES = [
     ("interval-record", "snake_case key", changed(without(INTERVAL, "shortAbandons"), short_abandons=2), False),
     ("interval-record", "empty queue", changed(INTERVAL, queue=""), False),
     ("interval-record", "start as epoch seconds", changed(INTERVAL, start=1772440200), False),
+    ("interaction-record", "a returned interaction", INTERACTION, True),
+    ("interaction-record", "a missing interaction", MISSING_INTERACTION, True),
+    ("interaction-record", "returned without text", without(INTERACTION, "text"), False),
+    ("interaction-record", "missing without a reason", without(MISSING_INTERACTION, "reason"), False),
+    ("interaction-record", "missing with text", changed(MISSING_INTERACTION, text="x"), False),
+    ("interaction-record", "a request id that is not smp_", changed(INTERACTION, requestId="cmd_00112233445566778899"), False),
     ("evaluation-record", "evaluation with the required fields", EVALUATION, True),
     ("evaluation-record", "evaluation with every optional field", FULL_EVALUATION, True),
     ("evaluation-record", "an interval", INTERVAL, False),
