@@ -17,17 +17,19 @@ struct TicketsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One stored ticket exactly as its last batch said, with the agent and batch that wrote it and its SLA standing if a contract covers it."
         )
-        @OptionGroup var data: DataOptions
+        @OptionGroup var store: StoreOptions
         @Option(help: "Provider.") var provider: String
         @Argument(help: "Ticket id.") var id: String
         @Flag(help: "Print JSON: the record, agentId, batchSeq and sla (null without a contract).") var json = false
 
         func run() async throws {
-            let store = try self.data.openStore()
-            guard let stored = try await store.ticket(provider: self.provider, id: self.id) else {
+            let (provider, id) = (self.provider, self.id)
+            let (found, sla) = try await self.store.with { store in
+                (try await store.ticket(provider: provider, id: id), try await store.ticketSLA(provider: provider, id: id))
+            }
+            guard let stored = found else {
                 throw ValidationError("no ticket \(self.id) of provider \(self.provider) is stored")
             }
-            let sla = try await store.ticketSLA(provider: self.provider, id: self.id)
             if self.json {
                 struct Output: Encodable {
                     var record: TicketRecord
@@ -74,7 +76,7 @@ struct IntegrityCommand: AsyncParsableCommand {
                 another site's agent stays frozen until its own site's agent sends a newer update; re-export it there.
                 """
         )
-        @OptionGroup var data: DataOptions
+        @OptionGroup var store: StoreOptions
         @Option(help: "Allowed clock skew: rows dated later than now plus this are future-dated (e.g. 15m, 1h).") var skew: String = "15m"
         @Option(help: "Most rows listed.") var limit: Int = 1000
         @Flag(help: "Print JSON: an array of findings.") var json = false
@@ -85,10 +87,10 @@ struct IntegrityCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try self.data.openStore()
             let skew = CLIDuration.parse(self.skew) ?? .seconds(900)
             let latest = Date().addingTimeInterval(Double(skew.components.seconds))
-            let findings = try await store.integrityFindings(latest: latest, limit: self.limit)
+            let limit = self.limit
+            let findings = try await self.store.with { try await $0.integrityFindings(latest: latest, limit: limit) }
             if self.json {
                 print(try JSONOutput.string(findings))
             } else if findings.isEmpty {

@@ -93,7 +93,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a one-time enrollment token for one provider site.")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var store: StoreOptions
         @Option(help: "Provider the agent will belong to.") var provider: String
         @Option(help: "Site of the provider.") var site: String
         @Option(
@@ -114,11 +114,13 @@ struct TokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try self.data.openStore()
-            let identity = try CoordinatorIdentity.load(self.data.paths)
+            let identity = try CoordinatorIdentity.load(try self.store.settings().paths)
             let ttl = CLIDuration.parse(self.ttl) ?? .seconds(86400)
             let extra = self.alsoSites.reduce(into: [String]()) { if $1 != self.site && !$0.contains($1) { $0.append($1) } }
-            let issued = try await EnrollmentTokens.create(store: store, provider: self.provider, site: self.site, extraSites: extra, ttl: ttl)
+            let (provider, site) = (self.provider, self.site)
+            let issued = try await self.store.with { store in
+                try await EnrollmentTokens.create(store: store, provider: provider, site: site, extraSites: extra, ttl: ttl)
+            }
             if self.quiet {
                 print(issued.token)
                 return
@@ -143,13 +145,12 @@ struct AgentsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show every agent: provider, site, online, last heartbeat and batch, outbox, certificate expiry.")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var store: StoreOptions
         @Flag(help: "Print JSON.") var json = false
         @Option(help: "Seconds without a heartbeat after which an agent is offline.") var offlineAfter: Int = 90
 
         func run() async throws {
-            let store = try self.data.openStore()
-            let agents = try await store.agents()
+            let agents = try await self.store.with { try await $0.agents() }
             let now = Date()
             let views = agents.map { AgentView(row: $0, now: now, offlineAfter: .seconds(self.offlineAfter)) }
             if self.json {
@@ -174,32 +175,34 @@ struct AgentsCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke an agent: its live connection drops within a second and every later handshake fails.")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var store: StoreOptions
         @Argument(help: "Agent id (see `agents list`).") var id: String
 
         func run() async throws {
-            let store = try self.data.openStore()
-            guard try await store.revoke(agentId: self.id, now: Date()) else {
+            let id = self.id
+            guard try await self.store.with({ try await $0.revoke(agentId: id, now: Date()) }) else {
                 throw ValidationError("no agent with id \(self.id)")
             }
-            print("Revoked \(self.id). A running coordinator drops its connection within a second.")
+            print("Revoked \(self.id). Every running coordinator drops its connection within a second.")
         }
     }
 }
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Consolidated status per provider and site (works while the coordinator serves).")
-    @OptionGroup var data: DataOptions
+    @OptionGroup var store: StoreOptions
     @Flag(help: "Print JSON: an object with a `providers` array.") var json = false
     @Option(help: "Seconds without a heartbeat after which an agent is offline.") var offlineAfter: Int = 90
 
     func run() async throws {
-        let store = try self.data.openStore()
         let now = Date()
-        let report = try await store.addingEvaluationCounts(
-            to: store.addingIntervalCounts(to: store.status(now: now, offlineAfter: .seconds(self.offlineAfter)))
-        )
-        let security = try await store.securityEventCounts(since: now.addingTimeInterval(-86400))
+        let offlineAfter = Duration.seconds(self.offlineAfter)
+        let (report, security) = try await self.store.with { store in
+            let report = try await store.addingEvaluationCounts(
+                to: store.addingIntervalCounts(to: store.status(now: now, offlineAfter: offlineAfter))
+            )
+            return (report, try await store.securityEventCounts(since: now.addingTimeInterval(-86400)))
+        }
         if self.json {
             struct Output: Encodable {
                 var generatedAt: Date

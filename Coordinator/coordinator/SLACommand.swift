@@ -16,13 +16,13 @@ struct SLACommand: AsyncParsableCommand {
 
     struct Events: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The latest at-risk and breach moments (true instant; late-data flagged).")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var store: StoreOptions
         @Option(help: "How many events.") var limit: Int = 50
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try self.data.openStore()
-            let events = try await store.slaEvents(limit: max(1, min(self.limit, 10_000)))
+            let limit = max(1, min(self.limit, 10_000))
+            let events = try await self.store.with { try await $0.slaEvents(limit: limit) }
             if self.json {
                 print(try JSONOutput.string(events))
                 return
@@ -44,14 +44,14 @@ struct SLACommand: AsyncParsableCommand {
 
     struct Ticket: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One ticket's clocks: deadlines, state, and minutes held by provider, client and customer.")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var store: StoreOptions
         @Option(help: "Provider.") var provider: String
         @Argument(help: "Ticket id.") var id: String
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try self.data.openStore()
-            guard let state = try await store.ticketSLA(provider: self.provider, id: self.id) else {
+            let (provider, id) = (self.provider, self.id)
+            guard let state = try await self.store.with({ try await $0.ticketSLA(provider: provider, id: id) }) else {
                 throw ValidationError(
                     "no SLA evaluation for ticket \(self.id) of \(self.provider) (no such ticket, or no contract for the provider); `oversight-coordinator tickets show --provider \(self.provider) \(self.id)` shows the stored ticket"
                 )

@@ -14,20 +14,22 @@ import OversightSLA
 import OversightStore
 
 /// What a breach-dispute command opens: the store, the contracts and the console users (who may open or decide).
-struct DisputeContext {
-    let store: SQLiteStore
+struct DisputeContext: Sendable {
+    let store: any CoordinatorStore
     let contracts: [String: Contract]
     let users: UserStore
 
-    init(data: DataOptions, config: String?, contracts: String?) throws {
+    /// Runs `body` with the configured store (SQLite, or the configuration's PostgreSQL), contracts and console users.
+    static func with<Result: Sendable>(
+        data: DataOptions, config: String?, contracts: String?, _ body: @Sendable (DisputeContext) async throws -> Result
+    ) async throws -> Result {
         let settings = try CoordinatorSettings.load(file: config, dataOverride: data.data)
-        guard FileManager.default.fileExists(atPath: settings.paths.store) else {
-            throw ValidationError("no coordinator store at \(settings.paths.store); run `oversight-coordinator init` first")
-        }
-        self.store = try SQLiteStore(path: settings.paths.store)
         let folder = contracts ?? settings.contractsDirectory ?? (settings.paths.directory + "/contracts")
-        self.contracts = try SLAEngine.loadContracts(directory: folder)
-        self.users = try UserStore(path: settings.paths.directory + "/console.sqlite")
+        let loaded = try SLAEngine.loadContracts(directory: folder)
+        let users = try UserStore(path: settings.paths.directory + "/console.sqlite")
+        return try await ConfiguredStore.with(settings) { store in
+            try await body(DisputeContext(store: store, contracts: loaded, users: users))
+        }
     }
 
     var desk: BreachDisputeDesk { BreachDisputeDesk(store: self.store, contracts: self.contracts) }
@@ -52,7 +54,10 @@ struct DisputeOptions: ParsableArguments {
     @Option(help: "Folder of *.contract.yaml files (default: the configuration's `contracts`, else DATA/contracts).") var contracts: String?
     @Flag(help: "Print JSON.") var json = false
 
-    func context() throws -> DisputeContext { try DisputeContext(data: self.data, config: self.config, contracts: self.contracts) }
+    /// Runs `body` with the dispute context these options name.
+    func withContext<Result: Sendable>(_ body: @Sendable (DisputeContext) async throws -> Result) async throws -> Result {
+        try await DisputeContext.with(data: self.data, config: self.config, contracts: self.contracts, body)
+    }
 }
 
 /// A breach dispute as printed and as JSON.
@@ -131,11 +136,11 @@ extension SLACommand {
             @Option(help: "The provider's explanation.") var note: String
 
             func run() async throws {
-                let context = try self.options.context()
-                let user = try await context.user(self.user, roles: [.provider], provider: self.provider, action: "open a breach dispute")
-                let outcome = try await context.desk.open(
-                    provider: self.provider, ticketId: self.ticket, clock: self.clock, by: user.username, reason: self.reason, note: self.note
-                )
+                let (username, provider, ticket, clock, reason, note) = (self.user, self.provider, self.ticket, self.clock, self.reason, self.note)
+                let outcome = try await self.options.withContext { context in
+                    let user = try await context.user(username, roles: [.provider], provider: provider, action: "open a breach dispute")
+                    return try await context.desk.open(provider: provider, ticketId: ticket, clock: clock, by: user.username, reason: reason, note: note)
+                }
                 if self.options.json {
                     print(try JSONOutput.string(BreachDisputeOutput(outcome)))
                     return
@@ -158,15 +163,17 @@ extension SLACommand {
             }
 
             func run() async throws {
-                let context = try self.options.context()
-                let user = try await context.user(self.user, roles: [.supervisor, .admin], provider: self.provider, action: "decide a breach dispute")
                 let decision = DisputeTerms.Decision(rawValue: self.decision) ?? .rejected
-                let outcome = try await context.desk.decide(provider: self.provider, id: self.id, decision: decision, by: user.username, note: self.note)
+                let (username, provider, id, note) = (self.user, self.provider, self.id, self.note)
+                let (outcome, decidedBy) = try await self.options.withContext { context in
+                    let user = try await context.user(username, roles: [.supervisor, .admin], provider: provider, action: "decide a breach dispute")
+                    return (try await context.desk.decide(provider: provider, id: id, decision: decision, by: user.username, note: note), user.username)
+                }
                 if self.options.json {
                     print(try JSONOutput.string(BreachDisputeOutput(outcome)))
                     return
                 }
-                print("Breach dispute \(self.id) of \(self.provider): \(outcome.summary) by \(user.username)")
+                print("Breach dispute \(self.id) of \(self.provider): \(outcome.summary) by \(decidedBy)")
             }
         }
 
@@ -177,10 +184,12 @@ extension SLACommand {
             @Option(help: "Only this ticket.") var ticket: String?
 
             func run() async throws {
-                let context = try self.options.context()
                 let now = Date()
-                let outcomes = try await context.store.breachDisputes(provider: self.provider, ticketId: self.ticket).map {
-                    BreachDisputeOutcome(dispute: $0, contract: context.contracts[self.provider], now: now)
+                let (provider, ticket) = (self.provider, self.ticket)
+                let outcomes = try await self.options.withContext { context in
+                    try await context.store.breachDisputes(provider: provider, ticketId: ticket).map {
+                        BreachDisputeOutcome(dispute: $0, contract: context.contracts[provider], now: now)
+                    }
                 }
                 if self.options.json {
                     print(try JSONOutput.string(outcomes.map(BreachDisputeOutput.init)))
@@ -200,9 +209,11 @@ extension SLACommand {
         @Option(help: "Month, YYYY-MM, in the contract's time zone (disputes of breaches in that month).") var month: String
 
         func run() async throws {
-            let context = try self.options.context()
-            let evaluator = AggregateEvaluator(store: context.store, contracts: context.contracts)
-            let disputed = try await evaluator.disputedCreditStatement(provider: self.provider, month: self.month, disputes: context.store)
+            let (provider, month) = (self.provider, self.month)
+            let disputed = try await self.options.withContext { context in
+                try await AggregateEvaluator(store: context.store, contracts: context.contracts)
+                    .disputedCreditStatement(provider: provider, month: month, disputes: context.store)
+            }
             let output = DisputedStatementOutput(provider: self.provider, disputed)
             if self.options.json {
                 print(try JSONOutput.string(output))

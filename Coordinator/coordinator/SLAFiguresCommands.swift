@@ -17,17 +17,15 @@ extension SLACommand {
         static let configuration = CommandConfiguration(
             abstract: "Each contract target's figure in its current period (and the one just closed), as the running coordinator last evaluated it."
         )
-        @OptionGroup var data: DataOptions
+        @OptionGroup var store: StoreOptions
         @Option(help: "Only this provider.") var provider: String?
         @Flag(help: "Every recorded period, not only the current ones.") var history = false
         @Option(help: "With --history, how many rows.") var limit: Int = 200
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try self.data.openStore()
-            let rows = try await store.aggregateStandings(
-                provider: self.provider, containing: self.history ? nil : Date(), limit: max(1, min(self.limit, 100_000))
-            )
+            let (provider, containing, limit) = (self.provider, self.history ? nil : Date(), max(1, min(self.limit, 100_000)))
+            let rows = try await self.store.with { try await $0.aggregateStandings(provider: provider, containing: containing, limit: limit) }
             if self.json {
                 print(try JSONOutput.string(rows))
                 return
@@ -71,14 +69,11 @@ extension SLACommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let settings = try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data)
-            guard FileManager.default.fileExists(atPath: settings.paths.store) else {
-                throw ValidationError("no coordinator store at \(settings.paths.store); run `oversight-coordinator init` first")
+            let (provider, month) = (self.provider, self.month)
+            let disputed = try await DisputeContext.with(data: self.data, config: self.config, contracts: self.contracts) { context in
+                try await AggregateEvaluator(store: context.store, contracts: context.contracts)
+                    .disputedCreditStatement(provider: provider, month: month, disputes: context.store)
             }
-            let store = try SQLiteStore(path: settings.paths.store)
-            let folder = self.contracts ?? settings.contractsDirectory ?? (settings.paths.directory + "/contracts")
-            let evaluator = AggregateEvaluator(store: store, contracts: try SLAEngine.loadContracts(directory: folder))
-            let disputed = try await evaluator.disputedCreditStatement(provider: self.provider, month: self.month, disputes: store)
             var output = CreditStatementOutput(provider: self.provider, disputed.statement)
             let steps = DisputedStatementOutput(provider: self.provider, disputed)
             output.measuredOwedAmount = disputed.measured.owedAmount

@@ -30,6 +30,21 @@ enum ConfiguredStore {
     }
 }
 
+/// `--data` and `--config` of a command that reads or writes the store: SQLite in the data directory, or the
+/// PostgreSQL the configuration names (docs/scale-out.md), so every coordinator of a scale-out deployment can run it.
+struct StoreOptions: ParsableArguments {
+    @OptionGroup var data: DataOptions
+    @Option(name: .long, help: "Coordinator configuration file (YAML): its data directory and store (SQLite, or the PostgreSQL it names).")
+    var config: String?
+
+    func settings() throws -> CoordinatorSettings { try CoordinatorSettings.load(file: self.config, dataOverride: self.data.data) }
+
+    /// Runs `body` on the configured store.
+    func with<Result: Sendable>(_ body: @Sendable (any CoordinatorStore) async throws -> Result) async throws -> Result {
+        try await ConfiguredStore.with(try self.settings(), body)
+    }
+}
+
 extension SamplesCommand {
     struct Request: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
