@@ -239,6 +239,7 @@ extension PostgresStore {
         PostgresStore.annotationsMigration,
         PostgresStore.figureIndexesMigration,
         PostgresStore.breachDisputesMigration,
+        PostgresStore.leaseMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one
