@@ -8,6 +8,8 @@
 
 import Foundation
 import OversightAlerts
+import OversightModel
+import OversightSLA
 import OversightStore
 
 extension AlertRouter {
@@ -20,15 +22,26 @@ extension AlertRouter {
             .map(\.lastRaisedAt).max()
         let since = newest?.addingTimeInterval(-margin.seconds) ?? .distantPast
         var raised = 0
+        var tickets: Set<TicketKey> = []
         for event in try await store.slaEvents(limit: limit).reversed() where event.detectedAt >= since {
             let kind: AlertKind = event.kind == "breach" ? .ticketBreached : .ticketAtRisk
             let subject = AlertSubject(provider: event.provider, site: event.site, ticket: event.ticketId, clock: event.clock)
             let key = NewAlert(kind: kind, subject: subject, summary: "", consolePath: "").key
             if try await self.center.history(key: key, limit: 1).isEmpty {
                 await self.slaEvent(event)
+                tickets.insert(TicketKey(provider: event.provider, ticket: event.ticketId))
                 raised += 1
             }
         }
+        // A ticket settled since its event (e.g. while another coordinator held the lease) ends the alert again, as it
+        // did there; with the delivery journal, what that coordinator already sent is not sent twice.
+        var settled: [TicketRecord] = []
+        for key in tickets.sorted() {
+            if let stored = try await store.ticket(provider: key.provider, id: key.ticket), !stored.record.status.isOpen {
+                settled.append(stored.record)
+            }
+        }
+        if !settled.isEmpty { await self.ticketsSettled(settled) }
         return raised
     }
 }
