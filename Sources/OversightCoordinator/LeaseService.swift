@@ -136,6 +136,7 @@ package struct LeaseService: Service {
             if let row = await Self.tryAcquire(store: self.store, leadership: self.leadership, configuration: self.configuration, logger: self.logger) {
                 return row
             }
+            CoordinatorInstruments.lease(self.configuration.name, leading: false, epoch: nil)
             do { try await Task.sleep(for: self.configuration.renewInterval) } catch { return nil }
         }
         return nil
@@ -156,6 +157,8 @@ package struct LeaseService: Service {
                 else { return }
                 self.leadership.held(renewed, started: started, ttl: self.configuration.ttl)
                 validUntil = started + self.configuration.ttl
+                // Recorded on every renewal too: the first grant may precede the metrics backend's bootstrap.
+                CoordinatorInstruments.lease(row.name, leading: true, epoch: row.epoch)
             } catch {
                 self.logger.info("cannot renew the leader lease", metadata: [LogKey.error: "\(error)"])
                 if ContinuousClock.now >= validUntil { return }
