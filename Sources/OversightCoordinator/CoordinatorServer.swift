@@ -112,6 +112,7 @@ package struct CoordinatorServer: Sendable {
             // What the queue holds predates the takeover; the rebuild reads the store.
             _ = changes.drain()
             do {
+                try await router.startFollowingSLAEvents(store: store)
                 // Alerts of recorded events first, so that what the rebuild finds (an at-risk ticket now breached) ends
                 // them in order.
                 let recovered = try await router.recoverSLAAlerts(store: store)
@@ -129,6 +130,7 @@ package struct CoordinatorServer: Sendable {
         let initial = await LeaseService.tryAcquire(store: store, leadership: leadership, configuration: self.lease, logger: logger)
         if let initial {
             LeaseService.announce(initial, holder: leadership.holder, logger: logger)
+            try await router.startFollowingSLAEvents(store: store)
             let recovered = try await router.recoverSLAAlerts(store: store)
             try await engine.rebuild()
             if recovered > 0 { logger.notice("raised the alerts of SLA events recorded just before the last stop", metadata: ["oversight.alerts.recovered": "\(recovered)"]) }
@@ -145,7 +147,10 @@ package struct CoordinatorServer: Sendable {
             securityObserver: { kind, agent, address, detail in await router.securityEvent(kind: kind, agent: agent, address: address, detail: detail) },
             onBound: onBound
         )
-        let sla = SLAService(engine: engine, changes: changes, storePoll: shared ? self.slaStorePoll : nil, logger: logger)
+        let sla = SLAService(
+            engine: engine, changes: changes, storePoll: shared ? self.slaStorePoll : nil, isLeading: { leadership.isLeader }, logger: logger
+        )
+        let slaStorePoll = self.slaStorePoll
         let silence = AgentSilenceWatch(router: router, store: store, silentAfter: alerts.silentAfter)
         let aggregates = AggregateWatch(
             evaluator: AggregateEvaluator(store: store, contracts: contracts, disputes: store), router: router, interval: self.aggregateInterval,
@@ -158,6 +163,21 @@ package struct CoordinatorServer: Sendable {
                     for service in [sla, silence, aggregates] as [any Service] {
                         group.addTask {
                             do { try await service.run() } catch { logger.error("leader service failed", metadata: [LogKey.error: "\(error)"]) }
+                        }
+                    }
+                    if shared {
+                        // Alerts of breaches another coordinator recorded (a deposed holder before it noticed).
+                        group.addTask {
+                            while !Task.isCancelled {
+                                do {
+                                    try await Task.sleep(for: slaStorePoll)
+                                    try await router.followSLAEvents(store: store)
+                                } catch is CancellationError {
+                                    return
+                                } catch {
+                                    logger.info("cannot follow the SLA events", metadata: [LogKey.error: "\(error)"])
+                                }
+                            }
                         }
                     }
                 }

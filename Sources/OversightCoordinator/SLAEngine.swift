@@ -209,6 +209,7 @@ package struct SLAService: Service {
     let changes: TicketChangeQueue?
     let tick: Duration
     let storePoll: Duration?
+    let isLeading: @Sendable () -> Bool
     let logger: Logger
 
     /// Creates the service.
@@ -218,9 +219,13 @@ package struct SLAService: Service {
     ///   - tick: the longest wait between deadline checks.
     ///   - storePoll: how often to evaluate tickets that reached the store through other coordinators
     ///     (``SLAEngine/observeAwaiting(now:)``); `nil` when this coordinator is the store's only writer.
+    ///   - isLeading: whether this coordinator still holds the leader lease; checked before every step, so a holder
+    ///     that lost it (paused past its lease, say) records nothing before it notices.
     package init(
-        engine: SLAEngine, changes: TicketChangeQueue? = nil, tick: Duration = .milliseconds(200), storePoll: Duration? = nil, logger: Logger
+        engine: SLAEngine, changes: TicketChangeQueue? = nil, tick: Duration = .milliseconds(200), storePoll: Duration? = nil,
+        isLeading: @escaping @Sendable () -> Bool = { true }, logger: Logger
     ) {
+        self.isLeading = isLeading
         self.engine = engine
         self.changes = changes
         self.tick = tick
@@ -237,7 +242,7 @@ package struct SLAService: Service {
                             while !Task.isCancelled {
                                 let seen = changes.generation
                                 let tickets = changes.drain()
-                                if !tickets.isEmpty { await self.engine.observe(tickets) }
+                                if !tickets.isEmpty && self.isLeading() { await self.engine.observe(tickets) }
                                 await changes.waitForTickets(after: seen)
                             }
                         }
@@ -245,7 +250,7 @@ package struct SLAService: Service {
                     if let poll = self.storePoll {
                         group.addTask {
                             while !Task.isCancelled {
-                                await self.engine.observeAwaiting()
+                                if self.isLeading() { await self.engine.observeAwaiting() }
                                 try await Task.sleep(for: poll)
                             }
                         }
@@ -254,7 +259,7 @@ package struct SLAService: Service {
                         while !Task.isCancelled {
                             let delay = await self.engine.delay() ?? self.tick
                             try await Task.sleep(for: min(delay, self.tick))
-                            await self.engine.fireDue()
+                            if self.isLeading() { await self.engine.fireDue() }
                         }
                     }
                 }

@@ -101,27 +101,59 @@ extension EndToEnd.ScaleOutTests {
         return ticket
     }
 
+    /// The deployment of the lease tests: the contract, a webhook receiver, PostgreSQL, two coordinators sending to it,
+    /// haproxy.
+    func startLeaseDeployment(_ harness: Harness) async throws -> (ScaleOutDeployment, WebhookReceiver) {
+        let secret = harness.directory.child("webhook-secret")
+        try Data("lease-test-webhook-secret-0123456789".utf8).write(to: secret)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret.path)
+        let contracts = try harness.directory.makeFolder("contracts")
+        try Data(Self.leaseContract.utf8).write(to: contracts.appendingPathComponent("acme.contract.yaml"))
+        let receiver = try await WebhookReceiver.start(harness, secretFile: secret)
+        let deployment = try await ScaleOutDeployment.start(
+            harness,
+            extraYAML: """
+                contracts: \(contracts.path)
+                alerts:
+                  webhooks:
+                    - name: hook
+                      url: http://127.0.0.1:\(receiver.port)/hooks/oversight
+                      secret_file: \(secret.path)
+
+                """
+        )
+        return (deployment, receiver)
+    }
+
+    /// `count` real agents enrolled through haproxy, then started, connected (some to each coordinator).
+    func startAgents(_ harness: Harness, _ deployment: ScaleOutDeployment, count: Int) async throws -> [AgentProcess] {
+        let (a, b) = (deployment.first, deployment.second)
+        let fingerprint = try await a.fingerprint()
+        var made: [AgentProcess] = []
+        for index in 0..<count {
+            let agent = try harness.makeAgent(name: "l\(index)")
+            let token = try await enrollmentToken(a.consolePort, deployment.firstToken, provider: "acme", site: "paris")
+            let enrolled = try await agent.enroll(coordinator: deployment.haproxy.address, token: token, fingerprint: fingerprint)
+            try #require(enrolled.exitCode == 0, "enroll of l\(index): \(enrolled)")
+            made.append(agent)
+        }
+        let agents = made
+        // Enrolled all, then started all, so roundrobin puts some on each coordinator.
+        for agent in agents { try agent.start() }
+        let ids = try agents.map { try $0.agentId() }
+        try await eventually("every agent connected, some to each coordinator", timeout: .seconds(90)) {
+            for agent in agents { try agent.ensureRunning() }
+            let onA = ids.filter { self.lines(a.process?.log() ?? "", "agent connected", $0) > 0 }
+            let onB = ids.filter { self.lines(b.process?.log() ?? "", "agent connected", $0) > 0 }
+            return Set(onA + onB).count == ids.count && !onA.isEmpty && !onB.isEmpty
+        }
+        return agents
+    }
+
     @Test(.timeLimit(.minutes(6)))
     func alertLeaderKilledAsABreachIsDueAndEveryAlertArrivesExactlyOnce() async throws {
         try await withHarness("scale-out-lease") { harness in
-            let secret = harness.directory.child("webhook-secret")
-            try Data("lease-test-webhook-secret-0123456789".utf8).write(to: secret)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secret.path)
-            let contracts = try harness.directory.makeFolder("contracts")
-            try Data(Self.leaseContract.utf8).write(to: contracts.appendingPathComponent("acme.contract.yaml"))
-            let receiver = try await WebhookReceiver.start(harness, secretFile: secret)
-            let deployment = try await ScaleOutDeployment.start(
-                harness,
-                extraYAML: """
-                    contracts: \(contracts.path)
-                    alerts:
-                      webhooks:
-                        - name: hook
-                          url: http://127.0.0.1:\(receiver.port)/hooks/oversight
-                          secret_file: \(secret.path)
-
-                    """
-            )
+            let (deployment, receiver) = try await self.startLeaseDeployment(harness)
             let (a, b) = (deployment.first, deployment.second)
             func log(_ coordinator: CoordinatorProcess) -> String { coordinator.process?.log() ?? "" }
             let took = "took the leader lease"
@@ -143,25 +175,8 @@ extension EndToEnd.ScaleOutTests {
                 #expect(ready.stdout == "200", "readiness of a \(coordinator === a ? "leader" : "stand-by"): \(ready)")
             }
 
-            // Four real agents through haproxy: enrolled all, then started all, so roundrobin puts some on each.
-            let fingerprint = try await a.fingerprint()
-            var made: [AgentProcess] = []
-            for index in 0..<4 {
-                let agent = try harness.makeAgent(name: "l\(index)")
-                let token = try await enrollmentToken(a.consolePort, deployment.firstToken, provider: "acme", site: "paris")
-                let enrolled = try await agent.enroll(coordinator: deployment.haproxy.address, token: token, fingerprint: fingerprint)
-                try #require(enrolled.exitCode == 0, "enroll of l\(index): \(enrolled)")
-                made.append(agent)
-            }
-            let agents = made
-            for agent in agents { try agent.start() }
+            let agents = try await self.startAgents(harness, deployment, count: 4)
             let ids = try agents.map { try $0.agentId() }
-            try await eventually("every agent connected, some to each coordinator", timeout: .seconds(90)) {
-                for agent in agents { try agent.ensureRunning() }
-                let onA = ids.filter { self.lines(log(a), "agent connected", $0) > 0 }
-                let onB = ids.filter { self.lines(log(b), "agent connected", $0) > 0 }
-                return Set(onA + onB).count == ids.count && !onA.isEmpty && !onB.isEmpty
-            }
             let onA = ids.filter { self.lines(log(a), "agent connected", $0) > 0 }
 
             // Breaches found at once (tickets two hours old), through both coordinators: the leader sends them all.
@@ -248,6 +263,56 @@ extension EndToEnd.ScaleOutTests {
             for ticket in (0..<agents.count).map({ "EARLY-\($0)" }) + ["DUE-1", "AFTER-1"] {
                 #expect(alerts.body.contains("ticket=\(ticket)|"), "the survivor's alerts miss \(ticket): \(alerts.body.prefix(3000))")
             }
+            for agent in agents { await agent.stop() }
+        }
+    }
+
+    /// A holder that stops (SIGSTOP: a long pause, a partition) past its lease is deposed while alive: the other
+    /// coordinator takes over and sends the breach; when the old holder resumes it notices the lost lease, records and
+    /// sends nothing, and every alert still arrives exactly once.
+    @Test(.timeLimit(.minutes(5)))
+    func pausedLeaderIsDeposedAndSendsNothingWhenItResumes() async throws {
+        try await withHarness("scale-out-lease-pause") { harness in
+            let (deployment, receiver) = try await self.startLeaseDeployment(harness)
+            let (a, b) = (deployment.first, deployment.second)
+            func log(_ coordinator: CoordinatorProcess) -> String { coordinator.process?.log() ?? "" }
+            try await eventually("A holds the lease", timeout: .seconds(30)) { log(a).contains("took the leader lease") }
+            let agents = try await self.startAgents(harness, deployment, count: 2)
+
+            let due = Date().addingTimeInterval(20)
+            try agents[0].drop("due.csv", ExportFile.csv([Self.ticket("PAUSE-1", created: due.addingTimeInterval(-60))]))
+            try await eventually("PAUSE-1's at-risk alert delivered by A", timeout: .seconds(17)) {
+                try receiver.count("firing", "ticket_at_risk", ticket: "PAUSE-1", clock: "first_reply") == 1
+            }
+            let untilPause = due.addingTimeInterval(-1).timeIntervalSinceNow
+            try #require(untilPause > 0, "PAUSE-1 was not at risk in time to pause A before its deadline")
+            try await Task.sleep(for: .milliseconds(Int(untilPause * 1000)))
+            let paused = try #require(a.process)
+            paused.signal(SIGSTOP)
+            try await eventually("B took the lease", timeout: .seconds(15), interval: .milliseconds(50)) { log(b).contains("took the leader lease") }
+            try await eventually("PAUSE-1's breach delivered by B", timeout: .seconds(30)) {
+                try receiver.count("firing", "ticket_breached", ticket: "PAUSE-1", clock: "first_reply") >= 1
+                    && receiver.count("resolved", "ticket_at_risk", ticket: "PAUSE-1", clock: "first_reply") >= 1
+            }
+            // A resumes, with PAUSE-1's deadline long due in its scheduler: it finds its lease gone and stands by.
+            paused.signal(SIGCONT)
+            try await eventually("A noticed it lost the lease", timeout: .seconds(15)) { log(a).contains("lost the leader lease") }
+            try agents[1].drop("after.csv", ExportFile.csv([Self.ticket("PAUSE-2", created: Date().addingTimeInterval(-7200))]))
+            try await eventually("PAUSE-2's breaches delivered", timeout: .seconds(90)) {
+                try ["first_reply", "resolution"].allSatisfy { try receiver.count("firing", "ticket_breached", ticket: "PAUSE-2", clock: $0) >= 1 }
+            }
+            try await Task.sleep(for: .seconds(3))
+            let expected: [(String, String, String, String)] = [
+                ("firing", "ticket_at_risk", "PAUSE-1", "first_reply"), ("firing", "ticket_breached", "PAUSE-1", "first_reply"),
+                ("resolved", "ticket_at_risk", "PAUSE-1", "first_reply"),
+                ("firing", "ticket_breached", "PAUSE-2", "first_reply"), ("firing", "ticket_breached", "PAUSE-2", "resolution"),
+            ]
+            for (event, kind, ticket, clock) in expected {
+                #expect(try receiver.count(event, kind, ticket: ticket, clock: clock) == 1, "\(event) \(kind) \(ticket) \(clock)")
+            }
+            let all = try receiver.deliveries().filter { $0["kind"] as? String != "security_event" }
+            #expect(all.count == expected.count, "deliveries: \(all)")
+            #expect(!log(b).contains("lost the leader lease"), "B lost the lease to the resumed A")
             for agent in agents { await agent.stop() }
         }
     }
