@@ -220,8 +220,8 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                     )
                     let ids = due.map(\.id)
                     if outcome == .delivered {
+                        for delivery in due { await self.confirm(delivery, idempotencyKey: delivery.idempotencyKey, logger: logger) }
                         try await store.completeDeliveries(ids: ids)
-                        for delivery in due { try await self.fence?.delivered(delivery, idempotencyKey: delivery.idempotencyKey) }
                         report.delivered += ids.count
                         logger.debug("alerts delivered", metadata: [LogKeys.count: "\(ids.count)"])
                     } else {
@@ -247,8 +247,8 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                         let outcome = await self.post(url: settings.url, body: body, headers: headers, timeout: receiver.requestTimeout, client: client)
                         let metadata: Logger.Metadata = [LogKeys.alertKey: "\(delivery.alert.key)", LogKeys.event: "\(delivery.event.rawValue)"]
                         if outcome == .delivered {
+                            await self.confirm(delivery, idempotencyKey: payload.idempotencyKey, logger: logger)
                             try await store.completeDeliveries(ids: [delivery.id])
-                            try await self.fence?.delivered(delivery, idempotencyKey: payload.idempotencyKey)
                             report.delivered += 1
                             logger.debug("alert delivered", metadata: metadata)
                         } else {
@@ -322,6 +322,19 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
         try await self.center.store.completeDeliveries(ids: skipped)
         report.skipped += skipped.count
         return admitted
+    }
+
+    /// Tells the fence a delivery was accepted — before it leaves the local queue, so a crash in between finds it
+    /// confirmed and drops it unsent. A failure to record it is logged, not retried: sending again would be the
+    /// duplicate the journal exists to avoid (a later lease holder may still send it once more, same key).
+    func confirm(_ delivery: PendingDelivery, idempotencyKey: String, logger: Logger) async {
+        do {
+            try await self.fence?.delivered(delivery, idempotencyKey: idempotencyKey)
+        } catch {
+            logger.info(
+                "cannot record an alert delivery as confirmed", metadata: [LogKeys.alertKey: "\(delivery.alert.key)", LogKeys.error: "\(error)"]
+            )
+        }
     }
 
     static func alertmanagerEndpoint(_ base: String) -> String {
