@@ -23,6 +23,10 @@ package struct DeliveryPass: Hashable, Sendable {
     package var resent = 0
     /// `repeat` deliveries queued for a webhook.
     package var repeatsQueued = 0
+    /// Deliveries left queued because this coordinator does not hold the lease (``DeliveryFence``).
+    package var held = 0
+    /// Deliveries dropped from this queue because another coordinator delivered them.
+    package var skipped = 0
     /// When the receiver needs another pass, if it has anything scheduled.
     package var nextWake: Date?
 }
@@ -30,7 +34,7 @@ package struct DeliveryPass: Hashable, Sendable {
 extension DeliveryPass {
     /// Adds this pass to `oversight_alert_deliveries_total{receiver, result}` (`delivered`, `failed`, `resent`).
     func count(receiver: String) {
-        for (result, n) in [("delivered", self.delivered), ("failed", self.failed), ("resent", self.resent)] where n > 0 {
+        for (result, n) in [("delivered", self.delivered), ("failed", self.failed), ("resent", self.resent), ("skipped", self.skipped)] where n > 0 {
             Counter(label: "oversight_alert_deliveries_total", dimensions: [("receiver", receiver), ("result", result)]).increment(by: n)
         }
     }
@@ -52,6 +56,8 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
         package var errorPause: Duration = .seconds(1)
         /// Deliveries read per query, and alerts per Alertmanager request. Default 64.
         package var batchSize = 64
+        /// How long deliveries the fence holds (not the lease holder) wait before they are asked about again. Default 1 s.
+        package var heldPause: Duration = .seconds(1)
 
         /// Default settings.
         package init() {}
@@ -91,6 +97,8 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
     let clock: C
     let logger: Logger
     let httpClient: HTTPClient?
+    /// Asked before each send when several coordinators share the store; `nil` sends everything.
+    let fence: (any DeliveryFence)?
     private let loops = Mutex<[String: LoopState]>([:])
 
     /// Creates the service.
@@ -101,8 +109,13 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
     ///     `run()` ends.
     ///   - clock: the clock the loops sleep on.
     ///   - logger: for delivery outcomes (receiver names and alert keys only; no URLs with secrets, no payloads).
-    package init(center: AlertCenter, configuration: Configuration = Configuration(), httpClient: HTTPClient? = nil, clock: C, logger: Logger) {
+    ///   - fence: asked before each send and told after each 2xx (the leader lease); `nil` sends everything.
+    package init(
+        center: AlertCenter, configuration: Configuration = Configuration(), httpClient: HTTPClient? = nil, fence: (any DeliveryFence)? = nil,
+        clock: C, logger: Logger
+    ) {
         self.center = center
+        self.fence = fence
         self.configuration = configuration
         self.httpClient = httpClient
         self.clock = clock
@@ -196,6 +209,8 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                 if due.isEmpty { break }
                 switch receiver.target {
                 case .alertmanager(let settings):
+                    let due = try await self.admit(due, report: &report)
+                    if due.isEmpty { break }
                     let alerts = due.map {
                         AlertmanagerAlert($0.alert, consoleBaseURL: self.center.configuration.consoleBaseURL, acknowledged: settings.acknowledged)
                     }
@@ -205,6 +220,7 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                     )
                     let ids = due.map(\.id)
                     if outcome == .delivered {
+                        for delivery in due { await self.confirm(delivery, idempotencyKey: delivery.idempotencyKey, logger: logger) }
                         try await store.completeDeliveries(ids: ids)
                         report.delivered += ids.count
                         logger.debug("alerts delivered", metadata: [LogKeys.count: "\(ids.count)"])
@@ -218,7 +234,7 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                         }
                     }
                 case .webhook(let settings):
-                    for delivery in due {
+                    for delivery in try await self.admit(due, report: &report) {
                         let payload = WebhookPayload(delivery: delivery, consoleBaseURL: self.center.configuration.consoleBaseURL, sentAt: now)
                         let body = try payload.body()
                         let headers = [
@@ -226,10 +242,12 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                             (WebhookSignature.timestampHeader, String(Int64(now.timeIntervalSince1970.rounded(.down)))),
                             (WebhookSignature.deliveryHeader, String(delivery.id)),
                             (WebhookSignature.eventHeader, delivery.event.rawValue),
+                            (WebhookSignature.idempotencyHeader, payload.idempotencyKey),
                         ]
                         let outcome = await self.post(url: settings.url, body: body, headers: headers, timeout: receiver.requestTimeout, client: client)
                         let metadata: Logger.Metadata = [LogKeys.alertKey: "\(delivery.alert.key)", LogKeys.event: "\(delivery.event.rawValue)"]
                         if outcome == .delivered {
+                            await self.confirm(delivery, idempotencyKey: payload.idempotencyKey, logger: logger)
                             try await store.completeDeliveries(ids: [delivery.id])
                             report.delivered += 1
                             logger.debug("alert delivered", metadata: metadata)
@@ -244,13 +262,21 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                         }
                     }
                 }
-                if due.count < self.configuration.batchSize { break }
+                // Held deliveries stay first in line: reading on would return them again.
+                if due.count < self.configuration.batchSize || report.held > 0 { break }
+            }
+            if report.held > 0 {
+                // Look at what this coordinator may not send again after a pause, not at once.
+                let pause = now.addingTimeInterval(self.configuration.heldPause.seconds)
+                state.holdUntil = max(state.holdUntil ?? pause, pause)
             }
         }
 
         if case .alertmanager(let settings) = receiver.target, state.holdUntil == nil, now >= (state.nextResendAt ?? now) {
             state.nextResendAt = now.addingTimeInterval(settings.resendInterval.seconds)
-            let active = try await store.openAlerts().filter { AlertmanagerAlert.isActive($0, acknowledged: settings.acknowledged) }
+            let active = try await store.openAlerts().filter {
+                AlertmanagerAlert.isActive($0, acknowledged: settings.acknowledged) && self.fence?.mayResend($0) ?? true
+            }
             var start = 0
             while start < active.count {
                 let chunk = active[start..<min(start + self.configuration.batchSize, active.count)].map {
@@ -278,6 +304,37 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
         }
         report.nextWake = wakes.min()
         return report
+    }
+
+    /// The deliveries of `due` the fence lets this coordinator send now; those another coordinator delivered leave the
+    /// queue, those it holds stay.
+    func admit(_ due: [PendingDelivery], report: inout DeliveryPass) async throws -> [PendingDelivery] {
+        guard let fence = self.fence else { return due }
+        var admitted: [PendingDelivery] = []
+        var skipped: [Int64] = []
+        for delivery in due {
+            switch try await fence.admit(delivery, idempotencyKey: delivery.idempotencyKey) {
+            case .send: admitted.append(delivery)
+            case .hold: report.held += 1
+            case .skip: skipped.append(delivery.id)
+            }
+        }
+        try await self.center.store.completeDeliveries(ids: skipped)
+        report.skipped += skipped.count
+        return admitted
+    }
+
+    /// Tells the fence a delivery was accepted — before it leaves the local queue, so a crash in between finds it
+    /// confirmed and drops it unsent. A failure to record it is logged, not retried: sending again would be the
+    /// duplicate the journal exists to avoid (a later lease holder may still send it once more, same key).
+    func confirm(_ delivery: PendingDelivery, idempotencyKey: String, logger: Logger) async {
+        do {
+            try await self.fence?.delivered(delivery, idempotencyKey: idempotencyKey)
+        } catch {
+            logger.info(
+                "cannot record an alert delivery as confirmed", metadata: [LogKeys.alertKey: "\(delivery.alert.key)", LogKeys.error: "\(error)"]
+            )
+        }
     }
 
     static func alertmanagerEndpoint(_ base: String) -> String {

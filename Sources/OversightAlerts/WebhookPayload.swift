@@ -40,6 +40,9 @@ package struct WebhookPayload: Codable, Hashable, Sendable {
     package var event: String
     /// The outbox id: the same on every retry of this delivery, so the receiver can drop duplicates.
     package var deliveryId: Int64
+    /// Names this delivery the same on every retry and on every coordinator (``PendingDelivery/idempotencyKey``):
+    /// drop duplicates by it; `deliveryId` is only unique within one coordinator's outbox.
+    package var idempotencyKey: String
     /// The receiver's configured name.
     package var receiver: String
     /// When this attempt was sent; equals `X-Oversight-Timestamp` and is covered by the signature.
@@ -53,6 +56,7 @@ package struct WebhookPayload: Codable, Hashable, Sendable {
         self.version = 1
         self.event = delivery.event.rawValue
         self.deliveryId = delivery.id
+        self.idempotencyKey = delivery.idempotencyKey
         self.receiver = delivery.receiver
         self.sentAt = RFC3339.string(sentAt)
         self.alert = AlertBody(
@@ -82,6 +86,8 @@ package enum WebhookSignature {
     package static let deliveryHeader = "X-Oversight-Delivery"
     /// The event header's name.
     package static let eventHeader = "X-Oversight-Event"
+    /// The idempotency key header's name (the body's `idempotencyKey`).
+    package static let idempotencyHeader = "X-Oversight-Idempotency-Key"
 
     /// `sha256=<hex>` for `body` under `secret`.
     package static func sign(_ body: some DataProtocol, secret: String) -> String {

@@ -32,6 +32,10 @@ package actor AlertRouter {
     private let logger: Logger
     /// Keys of open alerts this router manages, so settling a ticket costs nothing when it had no alert.
     private var open: Set<String> = []
+    /// Keys of ticket alerts this router raised (or is raising) since it started: the SLA event follower leaves them.
+    private var slaKeys: Set<String> = []
+    /// The id of the newest SLA event ``followSLAEvents(store:page:)`` has seen.
+    var followCursor: Int64 = 0
 
     /// Opens the alert store and remembers which alerts are open.
     package init(configuration: AlertsConfiguration, logger: Logger) async throws {
@@ -69,6 +73,7 @@ package actor AlertRouter {
     /// An SLA moment: at-risk raises `ticket_at_risk`; a breach raises `ticket_breached` and resolves the at-risk alert.
     package func slaEvent(_ event: SLAEventRow) async {
         let subject = Self.ticketSubject(provider: event.provider, site: event.site, ticket: event.ticketId, clock: event.clock)
+        self.slaKeys.insert(NewAlert(kind: event.kind == "breach" ? .ticketBreached : .ticketAtRisk, subject: subject, summary: "", consolePath: "").key)
         let clock = event.clock.replacingOccurrences(of: "_", with: " ")
         let path = "/tickets/\(event.provider)/\(event.ticketId)"
         if event.kind == "breach" {
@@ -91,6 +96,9 @@ package actor AlertRouter {
             )
         }
     }
+
+    /// Marks a ticket alert's key as handled here; `false` if it already was.
+    func claimSLAKey(_ key: String) -> Bool { self.slaKeys.insert(key).inserted }
 
     /// Tickets that are solved or closed: their ticket alerts end.
     package func ticketsSettled(_ tickets: [TicketRecord]) async {

@@ -41,6 +41,18 @@ package enum CoordinatorInstruments {
         Gauge(label: "oversight_sla_deadlines_scheduled").record(count)
     }
 
+    /// Whether this coordinator holds the leader lease `lease` (1) or stands by (0), and the epoch it holds it under
+    /// (`oversight_lease_leader`, `oversight_lease_epoch`); every takeover counts in `oversight_lease_takeovers_total`.
+    package static func lease(_ lease: String, leading: Bool, epoch: Int64?) {
+        Gauge(label: "oversight_lease_leader", dimensions: [("lease", lease)]).record(leading ? 1 : 0)
+        if let epoch { Gauge(label: "oversight_lease_epoch", dimensions: [("lease", lease)]).record(epoch) }
+    }
+
+    /// This coordinator took the lease `lease`.
+    package static func leaseTaken(_ lease: String) {
+        Counter(label: "oversight_lease_takeovers_total", dimensions: [("lease", lease)]).increment()
+    }
+
     /// How late a deadline's event left after its instant, in seconds.
     package static let deadlineLatenessLabel = "oversight_sla_deadline_lateness_seconds"
     package static func deadlineFired(lateness seconds: Double) {

@@ -27,6 +27,10 @@ package struct CoordinatorServer: Sendable {
     package var alerts: AlertsConfiguration?
     /// How often aggregate targets are evaluated (standings recorded, aggregate alerts raised).
     package var aggregateInterval: Duration = .seconds(30)
+    /// The leader lease's timing: one coordinator of those sharing a store schedules deadlines and delivers alerts.
+    package var lease = LeaseConfiguration()
+    /// How often the lease holder evaluates tickets other coordinators stored (PostgreSQL only).
+    package var slaStorePoll: Duration = .seconds(1)
     /// Live events for the console (tickets changed, SLA moments, alerts); hand it to the console's event stream.
     package let events = LiveEventBroadcaster()
 
@@ -98,28 +102,93 @@ package struct CoordinatorServer: Sendable {
             },
             settled: { tickets in await router.ticketsSettled(tickets) }
         )
-        try await engine.rebuild()
-        let recovered = try await router.recoverSLAAlerts(store: store)
-        if recovered > 0 { logger.notice("raised the alerts of SLA events recorded just before the last stop", metadata: ["oversight.alerts.recovered": "\(recovered)"]) }
+        // One coordinator of those sharing the store holds the lease and runs the deadline scheduler and the alerts
+        // every coordinator could raise. On SQLite the data directory's lock already makes this process the only one,
+        // so its holder id is fixed and a restart keeps the lease.
+        let shared = self.postgres != nil
+        let leadership = Leadership(lease: self.lease.name, holder: shared ? Leadership.makeHolderId() : "sqlite-data-directory")
         let changes = TicketChangeQueue()
+        let takeOver: @Sendable (LeaseRow) async -> Void = { _ in
+            // What the queue holds predates the takeover; the rebuild reads the store.
+            _ = changes.drain()
+            do {
+                try await router.startFollowingSLAEvents(store: store)
+                // Alerts of recorded events first, so that what the rebuild finds (an at-risk ticket now breached) ends
+                // them in order.
+                let recovered = try await router.recoverSLAAlerts(store: store)
+                try await engine.rebuild()
+                if recovered > 0 {
+                    logger.notice(
+                        "raised the alerts of SLA events recorded before this coordinator took the lease",
+                        metadata: ["oversight.alerts.recovered": "\(recovered)"]
+                    )
+                }
+            } catch {
+                logger.error("cannot rebuild the SLA engine after taking the lease", metadata: [LogKey.error: "\(error)"])
+            }
+        }
+        let initial = await LeaseService.tryAcquire(store: store, leadership: leadership, configuration: self.lease, logger: logger)
+        if let initial {
+            LeaseService.announce(initial, holder: leadership.holder, logger: logger)
+            try await router.startFollowingSLAEvents(store: store)
+            let recovered = try await router.recoverSLAAlerts(store: store)
+            try await engine.rebuild()
+            if recovered > 0 { logger.notice("raised the alerts of SLA events recorded just before the last stop", metadata: ["oversight.alerts.recovered": "\(recovered)"]) }
+        }
         let measuring = !contracts.isEmpty
         let listener = AgentListener(
             configuration: self.listener, identity: identity, store: store, logger: logger, paths: self.paths,
             ticketObserver: { tickets in
                 events.ticketsChanged(tickets)
                 // Without contracts there is nothing to measure (and no ticket alert to end): keep the queue out of ingest.
-                if measuring { await changes.enqueue(tickets) }
+                // A stand-by leaves them to the lease holder, which reads them from the store.
+                if measuring && leadership.isLeader { await changes.enqueue(tickets) }
             },
             securityObserver: { kind, agent, address, detail in await router.securityEvent(kind: kind, agent: agent, address: address, detail: detail) },
             onBound: onBound
         )
+        let sla = SLAService(
+            engine: engine, changes: changes, storePoll: shared ? self.slaStorePoll : nil, isLeading: { leadership.isLeader }, logger: logger
+        )
+        let slaStorePoll = self.slaStorePoll
+        let silence = AgentSilenceWatch(router: router, store: store, silentAfter: alerts.silentAfter)
+        let aggregates = AggregateWatch(
+            evaluator: AggregateEvaluator(store: store, contracts: contracts, disputes: store), router: router, interval: self.aggregateInterval,
+            logger: logger
+        )
+        let lease = LeaseService(
+            store: store, leadership: leadership, configuration: self.lease, initial: initial, takeOver: takeOver,
+            work: {
+                await withDiscardingTaskGroup { group in
+                    for service in [sla, silence, aggregates] as [any Service] {
+                        group.addTask {
+                            do { try await service.run() } catch { logger.error("leader service failed", metadata: [LogKey.error: "\(error)"]) }
+                        }
+                    }
+                    if shared {
+                        // Alerts of breaches another coordinator recorded (a deposed holder before it noticed).
+                        group.addTask {
+                            while !Task.isCancelled {
+                                do {
+                                    try await Task.sleep(for: slaStorePoll)
+                                    try await router.followSLAEvents(store: store)
+                                } catch is CancellationError {
+                                    return
+                                } catch {
+                                    logger.info("cannot follow the SLA events", metadata: [LogKey.error: "\(error)"])
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+            logger: logger
+        )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: SLAService(engine: engine, changes: changes, logger: logger)),
-            .init(service: AlertDeliveryService(center: router.center, clock: ContinuousClock(), logger: logger)),
-            .init(service: AgentSilenceWatch(router: router, store: store, silentAfter: alerts.silentAfter)),
+            .init(service: lease),
             .init(
-                service: AggregateWatch(
-                    evaluator: AggregateEvaluator(store: store, contracts: contracts, disputes: store), router: router, interval: self.aggregateInterval,
+                service: AlertDeliveryService(
+                    center: router.center, fence: LeaseDeliveryFence(store: store, leadership: leadership, logger: logger), clock: ContinuousClock(),
                     logger: logger
                 )
             ),

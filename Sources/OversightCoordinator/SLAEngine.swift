@@ -181,6 +181,22 @@ package actor SLAEngine {
         return due.count
     }
 
+    /// Evaluates the tickets whose stored version the engine has not evaluated yet: those other coordinators ingested
+    /// (the lease holder's engine measures every coordinator's tickets) and any its own queue has not handed over yet.
+    /// - Returns: how many tickets were evaluated.
+    @discardableResult
+    package func observeAwaiting(now: Date = Date()) async -> Int {
+        guard !self.contracts.isEmpty else { return 0 }
+        do {
+            let tickets = try await self.store.ticketsAwaitingEvaluation(providers: Array(self.contracts.keys))
+            if !tickets.isEmpty { await self.observe(tickets, now: now) }
+            return tickets.count
+        } catch {
+            self.logger.info("cannot read the tickets awaiting evaluation", metadata: [LogKey.error: "\(error)"])
+            return 0
+        }
+    }
+
     /// How long until the next deadline, if any.
     package func delay(now: Date = Date()) -> Duration? { self.scheduler.delay(now: now) }
 }
@@ -192,6 +208,8 @@ package struct SLAService: Service {
     let engine: SLAEngine
     let changes: TicketChangeQueue?
     let tick: Duration
+    let storePoll: Duration?
+    let isLeading: @Sendable () -> Bool
     let logger: Logger
 
     /// Creates the service.
@@ -199,10 +217,19 @@ package struct SLAService: Service {
     ///   - engine: the engine.
     ///   - changes: where sessions put changed tickets; `nil` when tickets reach the engine some other way.
     ///   - tick: the longest wait between deadline checks.
-    package init(engine: SLAEngine, changes: TicketChangeQueue? = nil, tick: Duration = .milliseconds(200), logger: Logger) {
+    ///   - storePoll: how often to evaluate tickets that reached the store through other coordinators
+    ///     (``SLAEngine/observeAwaiting(now:)``); `nil` when this coordinator is the store's only writer.
+    ///   - isLeading: whether this coordinator still holds the leader lease; checked before every step, so a holder
+    ///     that lost it (paused past its lease, say) records nothing before it notices.
+    package init(
+        engine: SLAEngine, changes: TicketChangeQueue? = nil, tick: Duration = .milliseconds(200), storePoll: Duration? = nil,
+        isLeading: @escaping @Sendable () -> Bool = { true }, logger: Logger
+    ) {
+        self.isLeading = isLeading
         self.engine = engine
         self.changes = changes
         self.tick = tick
+        self.storePoll = storePoll
         self.logger = logger
     }
 
@@ -215,8 +242,16 @@ package struct SLAService: Service {
                             while !Task.isCancelled {
                                 let seen = changes.generation
                                 let tickets = changes.drain()
-                                if !tickets.isEmpty { await self.engine.observe(tickets) }
+                                if !tickets.isEmpty && self.isLeading() { await self.engine.observe(tickets) }
                                 await changes.waitForTickets(after: seen)
+                            }
+                        }
+                    }
+                    if let poll = self.storePoll {
+                        group.addTask {
+                            while !Task.isCancelled {
+                                if self.isLeading() { await self.engine.observeAwaiting() }
+                                try await Task.sleep(for: poll)
                             }
                         }
                     }
@@ -224,7 +259,7 @@ package struct SLAService: Service {
                         while !Task.isCancelled {
                             let delay = await self.engine.delay() ?? self.tick
                             try await Task.sleep(for: min(delay, self.tick))
-                            await self.engine.fireDue()
+                            if self.isLeading() { await self.engine.fireDue() }
                         }
                     }
                 }

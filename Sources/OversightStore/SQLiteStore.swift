@@ -177,6 +177,7 @@ package final class SQLiteStore: CoordinatorStore {
             try db.execute(sql: "ALTER TABLE agent ADD COLUMN extra_sites TEXT NOT NULL DEFAULT ''")
         }
         migrator.registerMigration("v10-breach-disputes", migrate: Self.migrateBreachDisputes)
+        migrator.registerMigration("v11-leader-lease", migrate: Self.migrateLease)
         migrator.registerMigration("v13-agent-trust", migrate: Self.migrateAgentTrust)
         migrator.registerMigration("v14-sample-requests", migrate: Self.migrateSampleRequests)
         return migrator

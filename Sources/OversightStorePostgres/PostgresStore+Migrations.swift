@@ -239,6 +239,7 @@ extension PostgresStore {
         PostgresStore.annotationsMigration,
         PostgresStore.figureIndexesMigration,
         PostgresStore.breachDisputesMigration,
+        PostgresStore.leaseMigration,
         PostgresStore.agentTrustMigration,
         PostgresStore.sampleRequestsMigration,
     ]

@@ -29,11 +29,11 @@ struct ScaleOutDeployment {
     }
 
     /// Starts the database, the first coordinator (`init` + serve), the second (a copy of the first's keys, no
-    /// `init`), and haproxy over both.
-    static func start(_ harness: Harness) async throws -> ScaleOutDeployment {
+    /// `init`), and haproxy over both; both coordinators' configuration is the `store:` section plus `extraYAML`.
+    static func start(_ harness: Harness, extraYAML: String = "") async throws -> ScaleOutDeployment {
         let cluster = try PostgresCluster.shared()
         let database = try cluster.createDatabase()
-        let yaml = Self.storeYAML(cluster, database)
+        let yaml = Self.storeYAML(cluster, database) + extraYAML
         let first = try await harness.startCoordinator(name: "coordinator-a", configYAML: yaml, consolePort: try freeLoopbackPort())
         let second = try await harness.startCoordinator(
             name: "coordinator-b", sharingKeysOf: first, configYAML: yaml, consolePort: try freeLoopbackPort()
