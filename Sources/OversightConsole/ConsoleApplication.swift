@@ -126,7 +126,7 @@ package struct ConsoleHandlers: Sendable {
     /// One provider's status, or 404 when it is unknown or out of scope.
     func provider(_ name: String, for user: ConsoleUser) async throws -> StatusReport.Provider {
         guard user.canSee(provider: name), let provider = try await self.status(for: user).providers.first(where: { $0.provider == name })
-        else { throw ConsoleError.notFound("no such provider") }
+        else { throw ConsoleError.notFound("error.no_such_provider") }
         return provider
     }
 
@@ -143,7 +143,7 @@ package struct ConsoleHandlers: Sendable {
     /// A ticket with its SLA standing and batch, or 404 when it is unknown or out of scope.
     func ticket(provider: String, id: String, for user: ConsoleUser) async throws -> TicketView {
         guard user.canSee(provider: provider), let stored = try await self.store.ticket(provider: provider, id: id) else {
-            throw ConsoleError.notFound("no such ticket")
+            throw ConsoleError.notFound("error.no_such_ticket")
         }
         let sla = try await self.store.ticketSLA(provider: provider, id: id)
         let batch = try await self.store.batch(agentId: stored.agentId, seq: stored.batchSeq)
