@@ -199,6 +199,7 @@ let package = Package(
                 "OversightConfig",
                 "OversightConsole",
                 "OversightCoordinator",
+                "OversightLocalization",
                 "OversightLogging",
                 "OversightModel",
                 "OversightSLA",
@@ -318,6 +319,7 @@ let package = Package(
             name: "OversightAlertsTests",
             dependencies: [
                 "OversightAlerts",
+                "OversightLocalization",
                 "OversightTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

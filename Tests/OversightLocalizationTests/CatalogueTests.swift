@@ -62,7 +62,7 @@ import Testing
         let namespaces = Set(Self.english.entries.keys.compactMap { $0.split(separator: ".").first.map(String.init) })
         let pattern = try Regex(#""([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)""#)
         var used: [String: String] = [:]
-        for folder in ["Sources/OversightConsole", "Sources/OversightAlerts", "Sources/OversightLocalization"] {
+        for folder in ["Sources/OversightConsole", "Sources/OversightAlerts", "Sources/OversightCoordinator", "Sources/OversightLocalization"] {
             let directory = root.appendingPathComponent(folder)
             let files = try FileManager.default.subpathsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".swift") }
             for file in files {
