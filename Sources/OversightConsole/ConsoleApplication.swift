@@ -11,6 +11,7 @@ import HummingbirdTLS
 import Logging
 import NIOSSL
 import OversightAlerts
+import OversightLocalization
 import OversightStore
 
 /// Builds the head-office console and JSON API.
@@ -75,6 +76,8 @@ package func buildRouter(
     logger: Logger,
     events: ConsoleEventFeed? = nil
 ) -> Router<ConsoleRequestContext> {
+    // Read the message catalogues now: a broken translation file stops the start, not a page later.
+    _ = MessageCatalogue.bundled
     let router = Router(context: ConsoleRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())  // oversight_http_requests_total, …: ConsoleHandlers+Metrics.swift
     router.add(middleware: SecurityHeadersMiddleware())
