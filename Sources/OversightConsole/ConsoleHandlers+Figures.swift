@@ -141,7 +141,7 @@ extension ConsoleHandlers {
         }
         page.add(contracts)
 
-        let periodLinks = ["day", "week", "month"].map { item in
+        let periodLinks = ["day", "week", "month"].map { item -> String in
             let label = HTML.escape(l.t("provider.by_\(item)"))
             return item == period ? "<strong>\(label)</strong>"
                 : "<a href=\"/providers/\(HTML.path(name))?\(site.map { "site=\(ConsolePage.encode($0))&amp;" } ?? "")period=\(item)\">\(label)</a>"

@@ -100,7 +100,7 @@ import Testing
             let overview = String(buffer: try await self.get(client, "/", cookies: browser.cookies, language: "de").body)
             #expect(overview.contains("<h1>Übersicht</h1>") && overview.contains("Dienstleister") && overview.contains("ROT"))
             let provider = String(buffer: try await self.get(client, "/providers/acme", cookies: browser.cookies, language: "ru").body)
-            #expect(provider.contains("Площадки") && provider.contains("Тикеты под угрозой") && provider.contains("Показатели по дням"))
+            #expect(provider.contains("Площадки") && provider.contains("Тикеты под угрозой") && provider.contains("Показатели по дням") && provider.contains(">по неделям</a>"))
             let ticket = String(buffer: try await self.get(client, "/tickets/acme/T1", cookies: browser.cookies, language: "de").body)
             #expect(ticket.contains("<h1>Ticket T1</h1>") && ticket.contains("Signierter Stapel") && ticket.contains("Statusverlauf"))
             let csv = String(buffer: try await self.get(client, "/?format=csv", cookies: browser.cookies, language: "de").body)
