@@ -211,6 +211,15 @@ package final class UserStore: Sendable {
         }
     }
 
+    /// Sets (or clears) the console language of the user called `username`. `false` if there is no such user.
+    @discardableResult
+    package func setLanguage(username: String, language: String?) async throws -> Bool {
+        try await self.writer.write { db in
+            try db.execute(sql: "UPDATE user SET language = ? WHERE username = ?", arguments: [language, username])
+            return db.changesCount > 0
+        }
+    }
+
     // MARK: API tokens
 
     /// Creates an API token for `username`; the token is returned once and stored only as its SHA-256.

@@ -108,6 +108,19 @@ import Testing
         }
     }
 
+    @Test func theUserStoreKeepsTheLanguage() async throws {
+        let users = try UserStore()
+        let user = try await users.add(username: "olga", password: "a-long-password-1", role: .viewer)
+        #expect(user.language == nil)
+        #expect(try await users.setLanguage(username: "olga", language: "ru"))
+        #expect(try await users.verify(username: "olga", password: "a-long-password-1")?.language == "ru")
+        let session = try await users.createSession(for: user, lifetime: .seconds(60))
+        #expect(try await users.session(id: session.id)?.user.language == "ru")
+        #expect(try await users.setLanguage(userId: user.id, language: nil))
+        #expect(try await users.user(username: "olga")?.language == nil)
+        #expect(try await users.setLanguage(username: "nobody", language: "de") == false)
+    }
+
     /// Words the console looks up by value (`l.term("ticket.status", …)`): every value the code can produce has an entry.
     @Test func everyTermTheCodeLooksUpExists() {
         let l = Localizer.english
