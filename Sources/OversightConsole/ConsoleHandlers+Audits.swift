@@ -238,7 +238,7 @@ extension ConsoleHandlers {
                 .text(al.time(audit.evaluatedAt)), .link(audit.provider, "/providers/\(HTML.path(audit.provider))"), .text(audit.site),
                 .link(audit.id, path), .text(audit.interactionRef), .text(audit.agent ?? "—"),
                 .text(l.number(audit.score, digits: 1), class: "num"), Self.recomputedCell(audit, l),
-                .text(flagged, class: audit.flagged ? "num flagged" : "num"), .number(audit.lowImpactErrors),
+                .text(flagged, class: audit.flagged ? "num flagged" : "num"), .number(audit.lowImpactErrors, l),
                 .text("\(audit.scorecard) v\(audit.scorecardVersion)"), .text(audit.evaluator), .text("\(audit.batch.agentId) #\(audit.batch.seq)"),
                 .text(audit.dispute.map { l.term("dispute.state", $0.rawValue).uppercased() } ?? "—", class: audit.dispute.map { "dispute \($0.rawValue)" }),
             ])
@@ -270,7 +270,7 @@ extension ConsoleHandlers {
             )
             counts.rows = result.providers.map {
                 [
-                    .link($0.provider, "/audits?provider=\(ConsolePage.encode($0.provider))"), .number($0.evaluations), .number($0.recomputed),
+                    .link($0.provider, "/audits?provider=\(ConsolePage.encode($0.provider))"), .number($0.evaluations, l), .number($0.recomputed, l),
                     .text(l.integer($0.differs), class: $0.differs > 0 ? "num flagged" : "num"),
                 ]
             }

@@ -51,8 +51,8 @@ extension ConsoleHandlers {
             table.rows.append([
                 .link(row.provider, "/providers/\(HTML.path(row.provider))"),
                 .link(row.site, "/providers/\(HTML.path(row.provider))?site=\(ConsolePage.encode(row.site))"),
-                Self.ragCell(row.status, l), Self.figureCell(row.attainmentToday, l), Self.figureCell(row.attainmentMonth, l), .number(row.atRisk),
-                .number(row.breached), .number(row.tickets), .number(row.backlog), .text(Self.ageText(row.oldestAgeSeconds, l), class: "num"),
+                Self.ragCell(row.status, l), Self.figureCell(row.attainmentToday, l), Self.figureCell(row.attainmentMonth, l), .number(row.atRisk, l),
+                .number(row.breached, l), .number(row.tickets, l), .number(row.backlog, l), .text(Self.ageText(row.oldestAgeSeconds, l), class: "num"),
                 .text(Self.ageText(row.p90AgeSeconds, l), class: "num"), Self.figureCell(row.serviceLevel, l), Self.figureCell(row.csat, l),
                 Self.figureCell(row.qa, unit: "score", l), .text("\(row.agentsOnline)/\(row.agentsTotal)", class: "num"),
                 .text(l.age(row.newestRecordAt, now: self.now)),
@@ -109,8 +109,8 @@ extension ConsoleHandlers {
         for row in overview where site == nil || row.site == site {
             sites.rows.append([
                 .link(row.site, "/providers/\(HTML.path(name))?site=\(ConsolePage.encode(row.site))"), Self.ragCell(row.status, l),
-                Self.figureCell(row.attainmentToday, l), Self.figureCell(row.attainmentMonth, l), .number(row.atRisk), .number(row.breached),
-                .number(row.backlog), .text(Self.ageText(row.oldestAgeSeconds, l), class: "num"), .text(Self.ageText(row.medianAgeSeconds, l), class: "num"),
+                Self.figureCell(row.attainmentToday, l), Self.figureCell(row.attainmentMonth, l), .number(row.atRisk, l), .number(row.breached, l),
+                .number(row.backlog, l), .text(Self.ageText(row.oldestAgeSeconds, l), class: "num"), .text(Self.ageText(row.medianAgeSeconds, l), class: "num"),
                 .text(Self.ageText(row.p90AgeSeconds, l), class: "num"), Self.figureCell(row.csat, l), .text("\(row.agentsOnline)/\(row.agentsTotal)", class: "num"),
                 .text(l.age(row.newestRecordAt, now: now)),
             ])
@@ -165,7 +165,7 @@ extension ConsoleHandlers {
             for point in series.points where point.figure.value != nil {
                 figureTable.rows.append([
                     .text(seriesName), .text(point.period), .text(FigureFormat.text(point.figure.value, unit: series.unit, localizer: l), class: "num"),
-                    .number(point.figure.sample),
+                    .number(point.figure.sample, l),
                     .text(series.target.map { FigureFormat.target($0, atMost: series.atMost, unit: series.unit, localizer: l) } ?? "—"),
                     .text(l.term("standing", point.figure.standing)),
                 ])

@@ -69,8 +69,8 @@ package struct ConsoleTable: Sendable {
 
         /// Plain text.
         package static func text(_ text: String, class className: String? = nil) -> Cell { Cell(text: text, html: nil, className: className) }
-        /// A number, right-aligned.
-        package static func number(_ value: Int) -> Cell { Cell(text: String(value), html: nil, className: "num") }
+        /// A number, right-aligned, grouped as the language groups digits (`12,345`, `12.345`, `12 345`).
+        package static func number(_ value: Int, _ l: Localizer = .english) -> Cell { Cell(text: l.integer(value), html: nil, className: "num") }
         /// A link.
         package static func link(_ text: String, _ href: String) -> Cell {
             Cell(text: text, html: "<a href=\"\(HTML.escape(href))\">\(HTML.escape(text))</a>", className: nil)

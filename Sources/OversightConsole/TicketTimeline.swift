@@ -106,7 +106,6 @@ package enum TicketTimeline {
         return markers
     }
 
-    static let statusLetter: [TicketStatus: String] = [.new: "N", .open: "O", .pending: "P", .onHold: "H", .solved: "S", .closed: "C"]
 
     /// The SVG.
     /// - Parameters:
@@ -219,7 +218,7 @@ package enum TicketTimeline {
             let label = segment.paused ? l.t("timeline.paused_short", ["status": name]) : name
             let what = segment.paused ? l.t("timeline.clock_paused", ["status": name]) : name
             let title = l.t("timeline.from_to", ["what": what, "from": l.time(segment.start), "to": segment.end == nil && open ? l.t("common.now") : l.time(to)])
-            return (segment.start, to, "seg status-\(segment.status.rawValue)", [label, name, self.statusLetter[segment.status] ?? ""], title, segment.paused)
+            return (segment.start, to, "seg status-\(segment.status.rawValue)", [label, name, l.t("timeline.letter.\(segment.status.rawValue.replacingOccurrences(of: "-", with: "_"))")], title, segment.paused)
         })
         let holderShort = [
             "provider": l.t("timeline.short.provider"), "client": l.t("timeline.short.client"), "customer": l.t("timeline.short.customer"),
@@ -282,7 +281,7 @@ package enum TicketTimeline {
 
         // Legend: letters of narrow segments, the hatch, the message symbols.
         var legend = segments.map(\.status).reduce(into: [TicketStatus]()) { if !$0.contains($1) { $0.append($1) } }
-            .map { "\(self.statusLetter[$0] ?? "") \(status($0))" }.joined(separator: " · ")
+            .map { "\(l.t("timeline.letter.\($0.rawValue.replacingOccurrences(of: "-", with: "_"))")) \(status($0))" }.joined(separator: " · ")
         if usedHolderShort { legend += " · " + l.t("timeline.legend_holders") }
         var second = l.t("timeline.legend_hatched")
         if hasMessages { second += " · ▼ \(l.t("ticket.agent_reply")) · ● \(l.t("ticket.customer_message"))" }

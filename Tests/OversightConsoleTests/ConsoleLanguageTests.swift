@@ -149,6 +149,7 @@ import Testing
         check("audits.recomputation", ["recomputed", "unknown_scorecard", "unknown_version", "no_items", "unscorable"])
         check("audits.not_recomputed", ["unknown_scorecard", "unknown_version", "no_items", "items_do_not_fit"])
         check("timeline.marker", ["created", "first_reply", "solved", "closed", "first_reply_due", "resolution_due", "at_risk", "breached"])
+        check("timeline.letter", TicketStatus.allCases.map(\.rawValue))
         check("provider.by", ["day", "week", "month"], joiner: "_")
         check("provider.figures_by", ["day", "week", "month"], joiner: "_")
         check("provider.chart_title", ["day", "week", "month"], joiner: "_")
