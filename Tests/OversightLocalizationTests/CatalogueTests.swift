@@ -82,6 +82,26 @@ import Testing
         }
     }
 
+    @Test func malformedFilesAreRefused() throws {
+        #expect(throws: MessageCatalogue.LoadError.self) {
+            try MessageCatalogue(language: .german, json: Data(#"{"a.b": {"one": "x", "several": "y"}}"#.utf8))
+        }
+        #expect(throws: MessageCatalogue.LoadError.self) { try MessageCatalogue(language: .german, json: Data(#"{"a.b": 3}"#.utf8)) }
+        #expect(throws: MessageCatalogue.LoadError.self) { try MessageCatalogue(language: .german, json: Data(#"["a.b"]"#.utf8)) }
+        let good = try MessageCatalogue(language: .russian, json: Data(#"{"n": {"one": "{count} файл", "few": "{count} файла", "many": "{count} файлов"}}"#.utf8))
+        #expect(good.entries["n"] == .plural([.one: "{count} файл", .few: "{count} файла", .many: "{count} файлов"]))
+    }
+
+    @Test func aMissingTranslationFallsBackToEnglishThenToTheKey() throws {
+        let english = try MessageCatalogue(language: .english, json: Data(#"{"x.only_en": "Only {what}", "x.n": {"one": "{count} file", "other": "{count} files"}}"#.utf8))
+        let german = try MessageCatalogue(language: .german, json: Data("{}".utf8))
+        let l = Localizer(.german, catalogue: german, fallback: english)
+        #expect(l.t("x.only_en", ["what": "English"]) == "Only English")
+        #expect(l.t("x.n", count: 1234) == "1.234 files", "English plural rule, German digits")
+        #expect(l.t("x.missing") == "x.missing")
+        #expect(l.term("ticket.status", "on-hold") == "on-hold", "an unknown term shows the stored word")
+    }
+
     @Test func placeholdersAreFound() {
         #expect(MessageCatalogue.placeholders(in: "Ticket {id} at {time}; {} {not a name}") == ["id", "time"])
     }
