@@ -347,7 +347,7 @@ let package = Package(
         .testTarget(
             name: "OversightCoordinatorTests",
             dependencies: [
-                "OversightAlerts", "OversightCoordinator", "OversightEvidence", "OversightModel", "OversightSLA", "OversightStore",
+                "OversightAlerts", "OversightCoordinator", "OversightEvidence", "OversightLocalization", "OversightModel", "OversightSLA", "OversightStore",
                 "OversightStorePostgres", "OversightTesting", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

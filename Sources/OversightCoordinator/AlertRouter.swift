@@ -160,15 +160,24 @@ package actor AlertRouter {
         let path = "/providers/\(row.provider)"
         let atRisk = NewAlert(kind: .aggregateAtRisk, subject: subject, summary: "", consolePath: path)
         let missed = NewAlert(kind: .aggregateMissed, subject: subject, summary: "", consolePath: path)
-        let texts = ["provider": row.provider, "target": row.targetId, "period": row.periodLabel, "detail": row.summary]
+        // The figures in numbers, so that each reader gets them in their locale (the SLA engine's own sentence, `row.summary`,
+        // is English: it stays in the store and the API).
+        let texts = ["provider": row.provider, "target": row.targetId, "period": row.periodLabel, "comparison": row.comparison == "<=" ? "≤" : "≥"]
         let terms = ["figure": "figure.name.\(row.figure)", "variant": "figure.detail.\(row.variant ?? "")"]
+        var figures = ["goal": AlertMessage.Figure(row.target, unit: row.unit)]
+        if let value = row.value { figures["value"] = AlertMessage.Figure(value, unit: row.unit) }
+        if let projected = row.projected ?? row.value { figures["projected"] = AlertMessage.Figure(projected, unit: row.unit) }
         let suffix = row.variant == nil ? "" : "_variant"
+        let riskShown = figures["projected"] == nil ? "_no_value" : ""
+        let missedShown = figures["value"] == nil ? "_no_value" : ""
         switch row.state {
         case "at risk":
             if !self.open.contains(atRisk.key) {
                 await self.raise(
                     NewAlert(
-                        kind: .aggregateAtRisk, subject: subject, message: AlertMessage("alert.aggregate_at_risk\(suffix)", texts: texts, terms: terms),
+                        kind: .aggregateAtRisk, subject: subject, message: AlertMessage(
+                            "alert.aggregate_at_risk\(suffix)\(riskShown)", texts: texts, terms: terms, figures: figures
+                        ),
                         consolePath: path, startsAt: now
                     )
                 )
@@ -177,7 +186,9 @@ package actor AlertRouter {
             if !self.open.contains(missed.key) {
                 await self.raise(
                     NewAlert(
-                        kind: .aggregateMissed, subject: subject, message: AlertMessage("alert.aggregate_missed\(suffix)", texts: texts, terms: terms),
+                        kind: .aggregateMissed, subject: subject, message: AlertMessage(
+                            "alert.aggregate_missed\(suffix)\(missedShown)", texts: texts, terms: terms, figures: figures
+                        ),
                         consolePath: path, startsAt: now
                     )
                 )

@@ -140,7 +140,11 @@ import Testing
         check("standing", ["met", "missed", "no_target", "no_data"])
         check("period", ["day", "week", "month"])
         check("figure.name", FigureFormat.figures)
-        check("figure.detail", ["first_reply", "resolution", "top2_box"])
+        check(
+            "figure.detail",
+            AggregateTarget.ServiceLevelVariant.allCases.map(\.rawValue) + AggregateTarget.FCRMethod.allCases.map(\.rawValue)
+                + AggregateTarget.CSATVariant.allCases.map(\.rawValue) + AggregateTarget.TicketTargetKind.allCases.map(\.rawValue)
+        )
         check("alerts.kind", AlertKind.all.map(\.rawValue))
         check("alerts.severity", AlertSeverity.allCases.map(\.rawValue))
         check("alerts.state", AlertState.allCases.map(\.rawValue))
