@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "OversightModel"),
         // Log handlers and the logging bootstrap of both executables (text or one JSON object per line).
         .target(name: "OversightLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // The console's and alerts' languages: one translator-editable JSON catalogue per language, locale formatting.
+        .target(name: "OversightLocalization", resources: [.copy("Catalogue")]),
         .target(
             name: "OversightConfig",
             dependencies: [
@@ -117,6 +119,7 @@ let package = Package(
         .target(
             name: "OversightAlerts",
             dependencies: [
+                "OversightLocalization",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -155,6 +158,7 @@ let package = Package(
             name: "OversightConsole",
             dependencies: [
                 "OversightAlerts",
+                "OversightLocalization",
                 "OversightModel",
                 // Pure: the scorecards that provider evaluations are recomputed with.
                 "OversightSLA",
@@ -197,6 +201,7 @@ let package = Package(
                 "OversightConfig",
                 "OversightConsole",
                 "OversightCoordinator",
+                "OversightLocalization",
                 "OversightLogging",
                 "OversightModel",
                 "OversightSLA",
@@ -279,6 +284,7 @@ let package = Package(
         // Simulated provider sites for the demo: ticket exports, telephony intervals (Erlang C), QA evaluations.
         .target(name: "OversightSimulator", dependencies: ["OversightModel"]),
         .testTarget(name: "OversightModelTests", dependencies: ["OversightModel"]),
+        .testTarget(name: "OversightLocalizationTests", dependencies: ["OversightLocalization"]),
         .testTarget(name: "OversightLoggingTests", dependencies: ["OversightLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "OversightConfigTests", dependencies: ["OversightConfig", "OversightModel"]),
         .testTarget(
@@ -315,6 +321,7 @@ let package = Package(
             name: "OversightAlertsTests",
             dependencies: [
                 "OversightAlerts",
+                "OversightLocalization",
                 "OversightTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -342,7 +349,7 @@ let package = Package(
         .testTarget(
             name: "OversightCoordinatorTests",
             dependencies: [
-                "OversightAlerts", "OversightCoordinator", "OversightEvidence", "OversightModel", "OversightSLA", "OversightStore",
+                "OversightAlerts", "OversightCoordinator", "OversightEvidence", "OversightLocalization", "OversightModel", "OversightSLA", "OversightStore",
                 "OversightStorePostgres", "OversightTesting", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -351,7 +358,7 @@ let package = Package(
         .testTarget(
             name: "OversightConsoleTests",
             dependencies: [
-                "OversightAlerts", "OversightConsole", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
+                "OversightAlerts", "OversightConsole", "OversightLocalization", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

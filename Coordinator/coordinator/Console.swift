@@ -11,6 +11,7 @@ import Logging
 import OversightAlerts
 import OversightConsole
 import OversightCoordinator
+import OversightLocalization
 import OversightSLA
 import OversightStore
 import ServiceLifecycle
@@ -87,8 +88,8 @@ enum ConsoleWiring {
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Console users: add, list, disable, set-password, token.",
-        subcommands: [Add.self, List.self, Disable.self, SetPassword.self, Token.self]
+        commandName: "users", abstract: "Console users: add, list, disable, set-password, set-language, token.",
+        subcommands: [Add.self, List.self, Disable.self, SetPassword.self, SetLanguage.self, Token.self]
     )
 
     static func store(_ data: DataOptions) throws -> UserStore { try UserStore(path: data.paths.directory + "/console.sqlite") }
@@ -119,9 +120,12 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
         func run() async throws {
             let users = try await UsersCommand.store(self.data).list()
-            var table = TextTable(columns: ["USER", "ROLE", "PROVIDERS", "STATE"])
+            var table = TextTable(columns: ["USER", "ROLE", "PROVIDERS", "STATE", "LANGUAGE"])
             for user in users {
-                table.add([user.username, user.role.rawValue, user.providers.isEmpty ? "all" : user.providers.joined(separator: ","), user.disabled ? "disabled" : "active"])
+                table.add([
+                    user.username, user.role.rawValue, user.providers.isEmpty ? "all" : user.providers.joined(separator: ","),
+                    user.disabled ? "disabled" : "active", user.language ?? "browser",
+                ])
             }
             print(users.isEmpty ? "No users yet: the console creates `admin` on its first start." : table.render())
         }
@@ -149,6 +153,29 @@ struct UsersCommand: AsyncParsableCommand {
                 throw ValidationError("no user \(self.username)")
             }
             print("Password of \(self.username) changed; their sessions ended.")
+        }
+    }
+
+    struct SetLanguage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-language", abstract: "Set a user's console language (en, de, ru), or `browser` to follow Accept-Language."
+        )
+        @OptionGroup var data: DataOptions
+        @Argument(help: "User name.") var username: String
+        @Argument(help: "en, de, ru or browser.") var language: String
+
+        func validate() throws {
+            guard self.language == "browser" || Language(code: self.language)?.code == self.language.lowercased() else {
+                throw ValidationError("language must be one of \(Language.all.map(\.code).joined(separator: ", ")) or browser")
+            }
+        }
+
+        func run() async throws {
+            let code = self.language == "browser" ? nil : Language(code: self.language)?.code
+            guard try await UsersCommand.store(self.data).setLanguage(username: self.username, language: code) else {
+                throw ValidationError("no user \(self.username)")
+            }
+            print("Console language of \(self.username): \(code ?? "the browser's").")
         }
     }
 

@@ -8,6 +8,7 @@ import ArgumentParser
 import Foundation
 import OversightConfig
 import OversightCoordinator
+import OversightLocalization
 import OversightAlerts
 import OversightStore
 import OversightStorePostgres
@@ -60,8 +61,12 @@ extension CoordinatorSettings {
         result.consoleURL = alerts.consoleURL
         result.silentAfter = alerts.silentAfter
         result.receivers =
-            alerts.alertmanagers.map { .alertmanager(name: $0.name, url: $0.url, resendInterval: $0.resendInterval) }
-            + alerts.webhooks.map { .webhook(name: $0.name, url: $0.url, secret: $0.secret, repeatInterval: $0.repeatInterval) }
+            alerts.alertmanagers.map {
+                .alertmanager(name: $0.name, url: $0.url, resendInterval: $0.resendInterval, language: Language(code: $0.language) ?? .english)
+            }
+            + alerts.webhooks.map {
+                .webhook(name: $0.name, url: $0.url, secret: $0.secret, repeatInterval: $0.repeatInterval, language: Language(code: $0.language) ?? .english)
+            }
         return result
     }
 }

@@ -34,6 +34,8 @@ package struct NewAlert: Hashable, Sendable {
     package var severity: AlertSeverity
     /// One line for a person, e.g. "Ticket T-1042 (acme-support/lisbon) breached its resolution target by 12 min".
     package var summary: String
+    /// The summary as a catalogue entry, for readers in other languages; `nil` for a plain English summary.
+    package var message: AlertMessage?
     /// Longer text, if any.
     package var details: String?
     /// Path of the console page that shows the matter, appended to the console base URL, e.g. `/tickets/acme-support/T-1042`.
@@ -82,6 +84,8 @@ package struct Alert: Hashable, Sendable, Codable {
     package var subject: AlertSubject
     /// One line for a person (the latest raise's).
     package var summary: String
+    /// The summary as a catalogue entry (``summary(in:)``); `nil` for alerts raised with a plain English summary.
+    package var message: AlertMessage? = nil
     /// Longer text (the latest raise's).
     package var details: String?
     /// The console page's path.

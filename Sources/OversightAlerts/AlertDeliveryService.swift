@@ -212,7 +212,10 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                     let due = try await self.admit(due, report: &report)
                     if due.isEmpty { break }
                     let alerts = due.map {
-                        AlertmanagerAlert($0.alert, consoleBaseURL: self.center.configuration.consoleBaseURL, acknowledged: settings.acknowledged)
+                        AlertmanagerAlert(
+                            $0.alert, consoleBaseURL: self.center.configuration.consoleBaseURL, acknowledged: settings.acknowledged,
+                            language: receiver.language
+                        )
                     }
                     let outcome = await self.post(
                         url: Self.alertmanagerEndpoint(settings.url), body: try AlertmanagerAlert.body(alerts), headers: [],
@@ -235,7 +238,9 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
                     }
                 case .webhook(let settings):
                     for delivery in try await self.admit(due, report: &report) {
-                        let payload = WebhookPayload(delivery: delivery, consoleBaseURL: self.center.configuration.consoleBaseURL, sentAt: now)
+                        let payload = WebhookPayload(
+                            delivery: delivery, consoleBaseURL: self.center.configuration.consoleBaseURL, sentAt: now, language: receiver.language
+                        )
                         let body = try payload.body()
                         let headers = [
                             (WebhookSignature.header, WebhookSignature.sign(body, secret: settings.secret)),
@@ -280,7 +285,9 @@ package final class AlertDeliveryService<C: Clock>: Service, Sendable where C.Du
             var start = 0
             while start < active.count {
                 let chunk = active[start..<min(start + self.configuration.batchSize, active.count)].map {
-                    AlertmanagerAlert($0, consoleBaseURL: self.center.configuration.consoleBaseURL, acknowledged: settings.acknowledged)
+                    AlertmanagerAlert(
+                        $0, consoleBaseURL: self.center.configuration.consoleBaseURL, acknowledged: settings.acknowledged, language: receiver.language
+                    )
                 }
                 let outcome = await self.post(
                     url: Self.alertmanagerEndpoint(settings.url), body: try AlertmanagerAlert.body(chunk), headers: [],

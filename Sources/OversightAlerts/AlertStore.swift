@@ -132,6 +132,10 @@ package final class AlertStore: Sendable {
                     """
             )
         }
+        // The summary's catalogue key and arguments (JSON), so that each reader gets it in their language.
+        migrator.registerMigration("v2-alert-message") { db in
+            try db.execute(sql: "ALTER TABLE alert ADD COLUMN message TEXT")
+        }
         return migrator
     }
 
@@ -151,31 +155,33 @@ package final class AlertStore: Sendable {
         return try await self.writer.write { db in
             if var open = try Self.fetchOpen(db, key: key) {
                 open.summary = new.summary
+                open.message = new.message
                 open.details = new.details
                 open.lastRaisedAt = now
                 open.raiseCount += 1
                 try db.execute(
-                    sql: "UPDATE alert SET summary = ?, details = ?, last_raised_at = ?, raise_count = ? WHERE id = ?",
-                    arguments: [open.summary, open.details, now.timeIntervalSince1970, open.raiseCount, open.id]
+                    sql: "UPDATE alert SET summary = ?, message = ?, details = ?, last_raised_at = ?, raise_count = ? WHERE id = ?",
+                    arguments: [open.summary, try Self.encodeMessage(open.message), open.details, now.timeIntervalSince1970, open.raiseCount, open.id]
                 )
                 return RaiseOutcome(alert: open, change: .updated)
             }
             let startsAt = new.startsAt ?? now
             try db.execute(
                 sql: """
-                    INSERT INTO alert (key, kind, severity, subject, summary, details, console_path, state, starts_at, last_raised_at, raise_count)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?, 1)
+                    INSERT INTO alert (key, kind, severity, subject, summary, message, details, console_path, state, starts_at, last_raised_at, raise_count)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?, 1)
                     """,
                 arguments: [
-                    key, new.kind.rawValue, new.severity.rawValue, try Self.encodeSubject(new.subject), new.summary, new.details,
+                    key, new.kind.rawValue, new.severity.rawValue, try Self.encodeSubject(new.subject), new.summary, try Self.encodeMessage(new.message), new.details,
                     new.consolePath, startsAt.timeIntervalSince1970, now.timeIntervalSince1970,
                 ]
             )
-            let alert = Alert(
+            var alert = Alert(
                 id: db.lastInsertedRowID, key: key, kind: new.kind, severity: new.severity, subject: new.subject, summary: new.summary,
                 details: new.details, consolePath: new.consolePath, state: .firing, startsAt: startsAt, endsAt: nil, lastRaisedAt: now,
                 raiseCount: 1, acknowledgement: nil
             )
+            alert.message = new.message
             try Self.enqueue(db, event: .firing, alert: alert, receivers: receivers, now: now)
             return RaiseOutcome(alert: alert, change: .created)
         }
@@ -281,7 +287,7 @@ package final class AlertStore: Sendable {
             acknowledgement = AlertAcknowledgement(by: by, at: Date(timeIntervalSince1970: at), comment: row["acknowledgement_comment"])
         }
         let endsAt: Double? = row["ends_at"]
-        return Alert(
+        var alert = Alert(
             id: row["id"], key: row["key"], kind: AlertKind(rawValue: row["kind"]),
             severity: AlertSeverity(rawValue: row["severity"]) ?? .warning, subject: subject, summary: row["summary"],
             details: row["details"], consolePath: row["console_path"], state: AlertState(rawValue: row["state"]) ?? .firing,
@@ -289,6 +295,16 @@ package final class AlertStore: Sendable {
             lastRaisedAt: Date(timeIntervalSince1970: row["last_raised_at"]), raiseCount: row["raise_count"],
             acknowledgement: acknowledgement
         )
+        if let json: String = row["message"] { alert.message = try? JSONDecoder().decode(AlertMessage.self, from: Data(json.utf8)) }
+        return alert
+    }
+
+    /// The message as stored: JSON, or NULL.
+    static func encodeMessage(_ message: AlertMessage?) throws -> String? {
+        guard let message else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(message), as: UTF8.self)
     }
 
     static func encodeSubject(_ subject: AlertSubject) throws -> String {

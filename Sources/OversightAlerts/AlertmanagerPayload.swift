@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OversightLocalization
 
 /// One element of the JSON array Alertmanager's API v2 takes (`postableAlert`).
 package struct AlertmanagerAlert: Codable, Hashable, Sendable {
@@ -26,9 +27,12 @@ package struct AlertmanagerAlert: Codable, Hashable, Sendable {
     ///   - alert: the alert as it is (or was when the event happened).
     ///   - consoleBaseURL: the console base URL.
     ///   - acknowledged: what to do with acknowledged alerts.
-    package init(_ alert: Alert, consoleBaseURL: String, acknowledged: ReceiverConfiguration.Alertmanager.AcknowledgedBehavior) {
+    ///   - language: the receiver's language, for `summary`.
+    package init(
+        _ alert: Alert, consoleBaseURL: String, acknowledged: ReceiverConfiguration.Alertmanager.AcknowledgedBehavior, language: Language = .english
+    ) {
         let console = alert.consoleURL(base: consoleBaseURL)
-        var annotations = ["summary": alert.summary, "console": console, "oversight_key": alert.key]
+        var annotations = ["summary": alert.summary(in: Localizer(language)), "console": console, "oversight_key": alert.key]
         if let details = alert.details, !details.isEmpty { annotations["description"] = details }
         if let acknowledgement = alert.acknowledgement {
             annotations["acknowledged_by"] = acknowledgement.by

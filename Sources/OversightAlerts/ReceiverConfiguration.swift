@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+import OversightLocalization
 /// One place alerts are delivered to. Every change of an alert is queued for every configured receiver; each
 /// receiver has its own queue order, retries and timing.
 package struct ReceiverConfiguration: Sendable, CustomStringConvertible {
@@ -78,6 +79,9 @@ package struct ReceiverConfiguration: Sendable, CustomStringConvertible {
     package var retry: RetryPolicy
     /// Timeout of one HTTP request.
     package var requestTimeout: Duration
+    /// The language of the texts sent (`summary`): the receiver's `language:` setting, English by default. Labels, keys
+    /// and kinds stay as they are, for routing.
+    package var language: Language = .english
 
     /// Creates a receiver.
     /// - Parameters:
@@ -95,27 +99,32 @@ package struct ReceiverConfiguration: Sendable, CustomStringConvertible {
     /// An Alertmanager receiver.
     package static func alertmanager(
         name: String, url: String, resendInterval: Duration = .seconds(60),
-        acknowledged: Alertmanager.AcknowledgedBehavior = .keepActive, retry: RetryPolicy = RetryPolicy()
+        acknowledged: Alertmanager.AcknowledgedBehavior = .keepActive, retry: RetryPolicy = RetryPolicy(), language: Language = .english
     ) -> ReceiverConfiguration {
-        ReceiverConfiguration(
+        var receiver = ReceiverConfiguration(
             name: name, target: .alertmanager(Alertmanager(url: url, resendInterval: resendInterval, acknowledged: acknowledged)),
             retry: retry
         )
+        receiver.language = language
+        return receiver
     }
 
     /// A webhook receiver.
     package static func webhook(
-        name: String, url: String, secret: String, repeatInterval: Duration? = .seconds(4 * 3600), retry: RetryPolicy = RetryPolicy()
+        name: String, url: String, secret: String, repeatInterval: Duration? = .seconds(4 * 3600), retry: RetryPolicy = RetryPolicy(),
+        language: Language = .english
     ) -> ReceiverConfiguration {
-        ReceiverConfiguration(
+        var receiver = ReceiverConfiguration(
             name: name, target: .webhook(Webhook(url: url, secret: secret, repeatInterval: repeatInterval)), retry: retry
         )
+        receiver.language = language
+        return receiver
     }
 
     package var description: String {
         switch self.target {
-        case .alertmanager(let settings): "receiver \(self.name): alertmanager \(settings.url)"
-        case .webhook(let settings): "receiver \(self.name): \(settings)"
+        case .alertmanager(let settings): "receiver \(self.name): alertmanager \(settings.url), language \(self.language)"
+        case .webhook(let settings): "receiver \(self.name): \(settings), language \(self.language)"
         }
     }
 

@@ -7,6 +7,7 @@
 
 import Crypto
 import Foundation
+import OversightLocalization
 
 /// The body POSTed to a webhook receiver (see `docs/alerts.md`). Keys are sorted; dates are RFC 3339 UTC.
 package struct WebhookPayload: Codable, Hashable, Sendable {
@@ -51,7 +52,8 @@ package struct WebhookPayload: Codable, Hashable, Sendable {
     package var alert: AlertBody
 
     /// Builds the payload of a delivery.
-    package init(delivery: PendingDelivery, consoleBaseURL: String, sentAt: Date) {
+    /// Builds the payload of a delivery, its `summary` in `language` (the receiver's).
+    package init(delivery: PendingDelivery, consoleBaseURL: String, sentAt: Date, language: Language = .english) {
         let alert = delivery.alert
         self.version = 1
         self.event = delivery.event.rawValue
@@ -61,7 +63,7 @@ package struct WebhookPayload: Codable, Hashable, Sendable {
         self.sentAt = RFC3339.string(sentAt)
         self.alert = AlertBody(
             key: alert.key, kind: alert.kind.rawValue, severity: alert.severity.rawValue, state: alert.state.rawValue, labels: alert.labels,
-            summary: alert.summary, details: alert.details, consoleURL: alert.consoleURL(base: consoleBaseURL),
+            summary: alert.summary(in: Localizer(language)), details: alert.details, consoleURL: alert.consoleURL(base: consoleBaseURL),
             startsAt: RFC3339.string(alert.startsAt), endsAt: alert.endsAt.map(RFC3339.string), lastRaisedAt: RFC3339.string(alert.lastRaisedAt),
             raiseCount: alert.raiseCount,
             acknowledgement: alert.acknowledgement.map { .init(by: $0.by, at: RFC3339.string($0.at), comment: $0.comment) }

@@ -11,6 +11,7 @@ import HummingbirdTLS
 import Logging
 import NIOSSL
 import OversightAlerts
+import OversightLocalization
 import OversightStore
 
 /// Builds the head-office console and JSON API.
@@ -75,6 +76,8 @@ package func buildRouter(
     logger: Logger,
     events: ConsoleEventFeed? = nil
 ) -> Router<ConsoleRequestContext> {
+    // Read the message catalogues now: a broken translation file stops the start, not a page later.
+    _ = MessageCatalogue.bundled
     let router = Router(context: ConsoleRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())  // oversight_http_requests_total, …: ConsoleHandlers+Metrics.swift
     router.add(middleware: SecurityHeadersMiddleware())
@@ -126,7 +129,7 @@ package struct ConsoleHandlers: Sendable {
     /// One provider's status, or 404 when it is unknown or out of scope.
     func provider(_ name: String, for user: ConsoleUser) async throws -> StatusReport.Provider {
         guard user.canSee(provider: name), let provider = try await self.status(for: user).providers.first(where: { $0.provider == name })
-        else { throw ConsoleError.notFound("no such provider") }
+        else { throw ConsoleError.notFound("error.no_such_provider") }
         return provider
     }
 
@@ -143,7 +146,7 @@ package struct ConsoleHandlers: Sendable {
     /// A ticket with its SLA standing and batch, or 404 when it is unknown or out of scope.
     func ticket(provider: String, id: String, for user: ConsoleUser) async throws -> TicketView {
         guard user.canSee(provider: provider), let stored = try await self.store.ticket(provider: provider, id: id) else {
-            throw ConsoleError.notFound("no such ticket")
+            throw ConsoleError.notFound("error.no_such_ticket")
         }
         let sla = try await self.store.ticketSLA(provider: provider, id: id)
         let batch = try await self.store.batch(agentId: stored.agentId, seq: stored.batchSeq)

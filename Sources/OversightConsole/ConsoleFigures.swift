@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OversightLocalization
 import OversightStore
 import Synchronization
 
@@ -178,45 +179,42 @@ package struct Standings: Sendable {
     }
 }
 
-/// How figures are written.
+/// How figures are written, in a language (English by default: the API and CSV of the API's names).
 package enum FigureFormat {
-    /// `93.5%`, `42s`, `4.2`, or a dash.
-    package static func text(_ value: Double?, unit: String) -> String {
+    /// The figures the console names (``name(figure:detail:localizer:)`` has a catalogue entry `figure.name.<figure>` for each).
+    package static let figures = [
+        "ticket_attainment", "service_level", "abandonment", "asa", "aht", "fcr", "csat", "qa_score", "high_impact_error_rate",
+    ]
+
+    /// `93.5%`, `42s`, `4.2`, or a dash; in German `93,5 %`.
+    package static func text(_ value: Double?, unit: String, localizer l: Localizer = .english) -> String {
         guard let value else { return "—" }
         switch unit {
-        case "duration": return HTML.duration(Int(value.rounded()))
-        case "score": return SVGChart.number(value, digits: 2)
-        default: return SVGChart.number(value * 100) + "%"
+        case "duration": return l.duration(Int(value.rounded()))
+        case "score": return l.number(value, digits: 2)
+        default: return l.percent(value)
         }
+    }
+
+    /// `≥ 90%` or `≤ 30s`.
+    package static func target(_ value: Double, atMost: Bool, unit: String, localizer l: Localizer = .english) -> String {
+        "\(atMost ? "≤" : "≥") \(self.text(value, unit: unit, localizer: l))"
     }
 
     /// A figure with its target and standing in words: `93.5% (target ≥ 90%, MET)`.
-    package static func withTarget(_ figure: FigureValue, unit: String = "percentage") -> String {
-        var text = self.text(figure.value, unit: unit)
-        if let target = figure.target {
-            text += " (target \(figure.atMost ? "≤" : "≥") \(self.text(target, unit: unit))"
-            text += figure.value == nil ? ")" : ", \(figure.standing.uppercased()))"
-        }
-        return text
+    package static func withTarget(_ figure: FigureValue, unit: String = "percentage", localizer l: Localizer = .english) -> String {
+        let value = self.text(figure.value, unit: unit, localizer: l)
+        guard let target = figure.target else { return value }
+        let arguments = ["value": value, "target": self.target(target, atMost: figure.atMost, unit: unit, localizer: l)]
+        guard figure.value != nil else { return l.t("figure.with_target_no_data", arguments) }
+        return l.t("figure.with_target", arguments.merging(["standing": l.term("standing", figure.standing).uppercased()]) { $1 })
     }
 
     /// Human name of a figure.
-    package static func name(figure: String, detail: String?) -> String {
-        let base: String =
-            switch figure {
-            case "ticket_attainment": "SLA attainment"
-            case "service_level": "Service level"
-            case "abandonment": "Abandonment"
-            case "asa": "Average speed of answer"
-            case "aht": "Average handle time"
-            case "fcr": "First-contact resolution"
-            case "csat": "CSAT"
-            case "qa_score": "QA score"
-            case "high_impact_error_rate": "High-impact error rate"
-            default: figure
-            }
+    package static func name(figure: String, detail: String?, localizer l: Localizer = .english) -> String {
+        let base = l.term("figure.name", figure)
         guard let detail, !detail.isEmpty else { return base }
-        return "\(base) (\(detail.replacingOccurrences(of: "_", with: " ")))"
+        return "\(base) (\(l.term("figure.detail", detail)))"
     }
 }
 
@@ -559,7 +557,7 @@ extension ConsoleHandlers {
     /// Parses `period` (day, week or month; day by default).
     static func period(_ text: String?) throws -> String {
         guard let text else { return "day" }
-        guard ["day", "week", "month"].contains(text) else { throw ConsoleError.badRequest("period must be day, week or month") }
+        guard ["day", "week", "month"].contains(text) else { throw ConsoleError.badRequest("error.period") }
         return text
     }
 
@@ -575,7 +573,7 @@ extension ConsoleHandlers {
     /// A provider's figures by `period`, or 404 when it is unknown or out of scope.
     func providerFigures(_ name: String, site: String?, period: String, for user: ConsoleUser) async throws -> ProviderFigures {
         let provider = try await self.provider(name, for: user)
-        if let site, !provider.sites.contains(where: { $0.site == site }) { throw ConsoleError.notFound("no such site") }
+        if let site, !provider.sites.contains(where: { $0.site == site }) { throw ConsoleError.notFound("error.no_such_site") }
         let now = self.now
         let calendar = PeriodCalendar(timeZone: self.timeZone(of: name))
         let periods = calendar.periods(period, count: Self.periodCount(period), endingAt: now)
@@ -621,11 +619,11 @@ extension ConsoleHandlers {
     func scorecard(provider name: String, month text: String?, for user: ConsoleUser) async throws -> Scorecard {
         guard user.canSee(provider: name), try await self.status(for: user).providers.contains(where: { $0.provider == name })
             || self.configuration.contracts[name] != nil
-        else { throw ConsoleError.notFound("no such provider") }
+        else { throw ConsoleError.notFound("error.no_such_provider") }
         let calendar = PeriodCalendar(timeZone: self.timeZone(of: name))
         let month: PeriodCalendar.Period
         if let text {
-            guard let parsed = calendar.month(text) else { throw ConsoleError.badRequest("month must be YYYY-MM") }
+            guard let parsed = calendar.month(text) else { throw ConsoleError.badRequest("error.month") }
             month = parsed
         } else {
             month = calendar.period("month", containing: self.now)

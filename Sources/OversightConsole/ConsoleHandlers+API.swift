@@ -47,12 +47,12 @@ extension ConsoleHandlers {
             let query = request.uri.queryParameters
             var limit = 50
             if let text = query.get("limit") {
-                guard let value = Int(text), (1...500).contains(value) else { throw ConsoleError.badRequest("limit must be 1–500") }
+                guard let value = Int(text), (1...500).contains(value) else { throw ConsoleError.badRequest("error.limit") }
                 limit = value
             }
             var cursor: Int64?
             if let text = query.get("cursor") {
-                guard let value = Int64(text), value > 0 else { throw ConsoleError.badRequest("cursor is not one this API returned") }
+                guard let value = Int64(text), value > 0 else { throw ConsoleError.badRequest("error.cursor") }
                 cursor = value
             }
             return try Self.json(
@@ -81,7 +81,7 @@ extension ConsoleHandlers {
             let user = try context.requireUser()
             var limit = 50
             if let text = query.get("limit") {
-                guard let value = Int(text), (1...500).contains(value) else { throw ConsoleError.badRequest("limit must be 1–500") }
+                guard let value = Int(text), (1...500).contains(value) else { throw ConsoleError.badRequest("error.limit") }
                 limit = value
             }
             let provider = query.get("provider")
@@ -122,7 +122,7 @@ extension ConsoleHandlers {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            throw ConsoleError.badRequest("the request body is not the JSON object this route takes")
+            throw ConsoleError.badRequest("error.body_not_json")
         }
     }
 
@@ -132,7 +132,7 @@ extension ConsoleHandlers {
         guard let identity = context.identity else { throw ConsoleError.unauthorized }
         if identity.sessionId != nil {
             guard let expected = identity.csrf, let given = request.headers[.csrfToken], Secrets.constantTimeEquals(given, expected) else {
-                throw ConsoleError(.csrf, status: .forbidden, "a request with the session cookie must carry the CSRF token in X-CSRF-Token")
+                throw ConsoleError(.csrf, status: .forbidden, "error.csrf_header")
             }
         }
         guard identity.user.role.canPost else { throw ConsoleError.forbidden() }
@@ -147,17 +147,17 @@ extension ConsoleHandlers {
     func addWriteAPIRoutes(to group: RouterGroup<ConsoleRequestContext>) {
         group.post("alerts/:id/acknowledge") { request, context in
             let user = try self.checkAPIWrite(request, context: context)
-            guard let id = Int64(try context.parameters.require("id")) else { throw ConsoleError.notFound("no such open alert") }
+            guard let id = Int64(try context.parameters.require("id")) else { throw ConsoleError.notFound("error.no_such_open_alert") }
             let body = try await Self.jsonBody(request, as: AcknowledgeRequest.self)
             // As the OpenAPI document says (maxLength counts code points); found by scripts/api-check.
-            if let comment = body.comment, comment.unicodeScalars.count > 1000 { throw ConsoleError.badRequest("comment must be at most 1000 characters") }
-            guard let alert = try await self.openAlerts(for: user).first(where: { $0.id == id }) else { throw ConsoleError.notFound("no such open alert") }
+            if let comment = body.comment, comment.unicodeScalars.count > 1000 { throw ConsoleError.badRequest("error.comment_too_long") }
+            guard let alert = try await self.openAlerts(for: user).first(where: { $0.id == id }) else { throw ConsoleError.notFound("error.no_such_open_alert") }
             guard user.role.canAcknowledge else { throw ConsoleError.forbidden() }
             let comment = body.comment.flatMap { $0.isEmpty ? nil : String($0.prefix(1000)) }
             do {
                 return try Self.json(try await self.alerts.acknowledge(key: alert.key, by: user.username, comment: comment))
             } catch let error as AlertError where error.code == .notFound {
-                throw ConsoleError.notFound("no such open alert")  // resolved meanwhile
+                throw ConsoleError.notFound("error.no_such_open_alert")  // resolved meanwhile
             }
         }
         group.post("enrollment-tokens") { request, context in
@@ -166,11 +166,11 @@ extension ConsoleHandlers {
             let body = try await Self.jsonBody(request, as: EnrollmentTokenRequest.self)
             // Lengths in Unicode code points, as JSON Schema counts them; the name is stored trimmed.
             guard body.provider.unicodeScalars.count <= 128, body.site.unicodeScalars.count <= 128 else {
-                throw ConsoleError.badRequest("provider and site are at most 128 characters each")
+                throw ConsoleError.badRequest("error.provider_site_too_long")
             }
             let provider = body.provider.trimmingCharacters(in: Self.space)
             let site = body.site.trimmingCharacters(in: Self.space)
-            guard !provider.isEmpty, !site.isEmpty else { throw ConsoleError.badRequest("provider and site are required, not blank") }
+            guard !provider.isEmpty, !site.isEmpty else { throw ConsoleError.badRequest("error.provider_site_blank") }
             let token = Secrets.random(prefix: "ovt_")
             let now = self.now
             let expiresAt = now.addingTimeInterval(Double(self.configuration.enrollmentTokenTTL.components.seconds))
@@ -182,7 +182,7 @@ extension ConsoleHandlers {
         group.post("agents/:id/revoke") { request, context in
             let user = try self.checkAPIWrite(request, context: context)
             let id = try context.parameters.require("id")
-            guard let agent = try await self.store.agent(id: id), user.canSee(provider: agent.provider) else { throw ConsoleError.notFound("no such agent") }
+            guard let agent = try await self.store.agent(id: id), user.canSee(provider: agent.provider) else { throw ConsoleError.notFound("error.no_such_agent") }
             guard user.role.canManageAgents else { throw ConsoleError.forbidden() }
             _ = try await self.store.revoke(agentId: id, now: self.now)
             let revoked = try await self.store.agent(id: id) ?? agent

@@ -8,6 +8,7 @@
 
 import Foundation
 import Hummingbird
+import OversightLocalization
 import OversightStore
 
 extension ConsoleRole {
@@ -19,32 +20,32 @@ extension ConsoleRole {
 
 extension ConsoleHandlers {
     /// How a dispute stands now: its stored decision, or open until the deadline and the contract default after it.
-    func breachDisputeState(_ dispute: StoredBreachDispute) -> (state: String, overdue: Bool) {
-        guard dispute.state == .open else { return (dispute.state.rawValue, false) }
-        guard let deadline = self.configuration.breachDisputeDeadline(dispute) else { return ("open", false) }
+    func breachDisputeState(_ dispute: StoredBreachDispute, _ l: Localizer = .english) -> (state: String, overdue: Bool) {
+        guard dispute.state == .open else { return (l.term("dispute.state", dispute.state.rawValue), false) }
+        guard let deadline = self.configuration.breachDisputeDeadline(dispute) else { return (l.term("dispute.state", "open"), false) }
         if self.now >= deadline {
             let fallback = self.configuration.contracts[dispute.provider]?.disputeDefault ?? "decided"
-            return ("\(fallback) by the contract default (not decided by \(HTML.time(deadline)))", true)
+            return (l.t("disputes.by_default", ["state": l.term("dispute.state", fallback), "time": l.time(deadline)]), true)
         }
-        return ("open (decide by \(HTML.time(deadline)))", false)
+        return (l.t("disputes.open_until", ["time": l.time(deadline)]), false)
     }
 
     func openBreachDispute(provider: String, ticketId: String, clock: String, reason: String, note: String, by user: ConsoleUser) async throws
         -> StoredBreachDispute
     {
         guard user.canSee(provider: provider), try await self.store.ticket(provider: provider, id: ticketId) != nil else {
-            throw ConsoleError.notFound("no such ticket")
+            throw ConsoleError.notFound("error.no_such_ticket")
         }
-        guard user.role.canDisputeBreaches else { throw ConsoleError.forbidden("only the provider's own staff may dispute a breach") }
+        guard user.role.canDisputeBreaches else { throw ConsoleError.forbidden("error.dispute_breach_provider_only") }
         guard (1...64).contains(clock.count), clock.allSatisfy({ $0.isASCII && ($0.isLowercase || $0 == "_") }) else {
-            throw ConsoleError.badRequest("clock must be a clock name such as first_reply or resolution")
+            throw ConsoleError.badRequest("error.clock_name")
         }
         let reasons = self.configuration.contracts[provider]?.disputeReasons ?? []
         guard !reasons.isEmpty else {
-            throw ConsoleError(.conflict, status: .conflict, "the contract of \(provider) has no disputes: section, so its breaches cannot be disputed")
+            throw ConsoleError(.conflict, status: .conflict, "error.no_disputes_section", ["provider": provider])
         }
         guard reasons.contains(reason) else {
-            throw ConsoleError.badRequest("reason must be one of the contract's: \(reasons.joined(separator: ", "))")
+            throw ConsoleError.badRequest("error.reason_not_in_contract", ["reasons": reasons.joined(separator: ", ")])
         }
         return try await Self.annotating {
             try await self.store.openBreachDispute(
@@ -57,14 +58,14 @@ extension ConsoleHandlers {
         -> StoredBreachDispute
     {
         guard user.canSee(provider: provider), let dispute = try await self.store.breachDispute(provider: provider, id: id) else {
-            throw ConsoleError.notFound("no such breach dispute")
+            throw ConsoleError.notFound("error.no_such_breach_dispute")
         }
-        guard user.role.canDecideBreachDisputes else { throw ConsoleError.forbidden("only a supervisor or an admin may decide a breach dispute") }
+        guard user.role.canDecideBreachDisputes else { throw ConsoleError.forbidden("error.decide_breach_dispute_supervisor_only") }
         guard let decision = BreachDisputeState(rawValue: text), decision != .open else {
-            throw ConsoleError.badRequest("decision must be accepted or rejected")
+            throw ConsoleError.badRequest("error.decision_accepted_rejected")
         }
         if dispute.state == .open, self.breachDisputeState(dispute).overdue {
-            throw ConsoleError(.conflict, status: .conflict, "the decision time has passed; the contract's default stands")
+            throw ConsoleError(.conflict, status: .conflict, "error.decision_time_passed")
         }
         return try await Self.annotating {
             try await self.store.decideBreachDispute(provider: provider, id: id, decision: decision, by: user.username, note: note, at: self.now)
@@ -76,39 +77,41 @@ extension ConsoleHandlers {
     func addBreachDisputes(to page: inout ConsolePage, provider: String, ticketId: String, context: ConsoleRequestContext) async throws {
         let user = try context.requireUser()
         guard user.canSee(provider: provider) else { return }
+        let l = context.localizer.in(timeZone: self.timeZone(of: provider))
         let disputes = try await self.store.breachDisputes(provider: provider, ticketId: ticketId)
         let breaches = try await self.store.ticketBreaches(provider: provider, ticketId: ticketId)
         var table = ConsoleTable(
-            id: "breach-disputes", title: "Breach disputes",
-            columns: ["Dispute", "Clock", "Reason", "Opened", "Note", "State", "Decided", "Decision note"],
-            empty: breaches.isEmpty ? "No breach on this ticket." : "No disputes of this ticket's breaches."
+            id: "breach-disputes", title: l.t("disputes.title"),
+            columns: [
+                l.t("audits.dispute"), l.t("column.clock"), l.t("audits.reason"), l.t("audits.opened"), l.t("column.note"), l.t("alerts.state"),
+                l.t("audits.decided"), l.t("audits.decision_note"),
+            ],
+            empty: breaches.isEmpty ? l.t("notes.no_breach") : l.t("disputes.none")
         )
         table.rows = disputes.map { dispute in
             [
-                .text("#\(dispute.id)"), .text(dispute.clock.replacingOccurrences(of: "_", with: " ")), .text(dispute.reason.replacingOccurrences(of: "_", with: " ")),
-                .text("\(dispute.openedBy), \(HTML.time(dispute.openedAt))"), .text(dispute.note), .text(self.breachDisputeState(dispute).state),
-                .text(dispute.decidedBy.map { "\($0), \(HTML.time(dispute.decidedAt))" } ?? ""), .text(dispute.decisionNote ?? ""),
+                .text("#\(dispute.id)"), .text(l.term("clock", dispute.clock)), .text(l.term("dispute.reason", dispute.reason)),
+                .text("\(dispute.openedBy), \(l.time(dispute.openedAt))"), .text(dispute.note), .text(self.breachDisputeState(dispute, l).state),
+                .text(dispute.decidedBy.map { "\($0), \(l.time(dispute.decidedAt))" } ?? ""), .text(dispute.decisionNote ?? ""),
             ]
         }
         page.add("<section id=\"disputes\">")
         page.add(table)
-        page.add(
-            "<p class=\"meta\">An accepted dispute takes the ticket out of that clock's attainment and the month's credit statement is recomputed (<code>oversight-coordinator sla credits</code>). Disputes are evidence: never edited or deleted.</p>"
-        )
+        page.add("<p class=\"meta\">\(HTML.escape(l.t("disputes.explained"))) (<code>oversight-coordinator sla credits</code>)</p>")
         let base = "/tickets/\(HTML.path(provider))/\(HTML.path(ticketId))/disputes"
         let reasons = self.configuration.contracts[provider]?.disputeReasons ?? []
         if user.role.canDisputeBreaches, !breaches.isEmpty, !reasons.isEmpty {
             var clocks: [String] = []
             for breach in breaches where !clocks.contains(breach.clock) { clocks.append(breach.clock) }
-            let clockOptions = clocks.map { "<option value=\"\(HTML.escape($0))\">\(HTML.escape($0.replacingOccurrences(of: "_", with: " ")))</option>" }.joined()
-            let reasonOptions = reasons.map { "<option value=\"\(HTML.escape($0))\">\(HTML.escape($0.replacingOccurrences(of: "_", with: " ")))</option>" }.joined()
+            let clockOptions = clocks.map { "<option value=\"\(HTML.escape($0))\">\(HTML.escape(l.term("clock", $0)))</option>" }.joined()
+            let reasonOptions = reasons.map { "<option value=\"\(HTML.escape($0))\">\(HTML.escape(l.term("dispute.reason", $0)))</option>" }.joined()
             page.add(
                 """
                 <form method="post" action="\(base)" class="annotate">\(HTML.csrfField(context.identity))
-                <label>Clock <select name="clock">\(clockOptions)</select></label>
-                <label>Reason <select name="reason">\(reasonOptions)</select></label>
-                <label>Note <textarea name="note" required maxlength="\(AnnotationText.maxLength)" rows="2"></textarea></label>
-                <button type="submit">Dispute breach</button></form>
+                <label>\(HTML.escape(l.t("column.clock"))) <select name="clock">\(clockOptions)</select></label>
+                <label>\(HTML.escape(l.t("audits.reason"))) <select name="reason">\(reasonOptions)</select></label>
+                <label>\(HTML.escape(l.t("column.note"))) <textarea name="note" required maxlength="\(AnnotationText.maxLength)" rows="2"></textarea></label>
+                <button type="submit">\(HTML.escape(l.t("disputes.dispute_breach")))</button></form>
                 """
             )
         }
@@ -117,9 +120,10 @@ extension ConsoleHandlers {
                 page.add(
                     """
                     <form method="post" action="\(base)/\(dispute.id)/decision" class="annotate">\(HTML.csrfField(context.identity))
-                    <label>Decide #\(dispute.id) <select name="decision"><option value="accepted">accept</option><option value="rejected">reject</option></select></label>
-                    <label>Note <textarea name="note" required maxlength="\(AnnotationText.maxLength)" rows="2"></textarea></label>
-                    <button type="submit">Decide</button></form>
+                    <label>\(HTML.escape(l.t("disputes.decide_number", ["id": String(dispute.id)]))) <select name="decision">\
+                    <option value="accepted">\(HTML.escape(l.t("disputes.accept")))</option><option value="rejected">\(HTML.escape(l.t("disputes.reject")))</option></select></label>
+                    <label>\(HTML.escape(l.t("column.note"))) <textarea name="note" required maxlength="\(AnnotationText.maxLength)" rows="2"></textarea></label>
+                    <button type="submit">\(HTML.escape(l.t("disputes.decide")))</button></form>
                     """
                 )
             }
@@ -144,7 +148,7 @@ extension ConsoleHandlers {
             let user = try self.checkPost(form, context: context)
             let provider = try context.parameters.require("provider")
             let id = try context.parameters.require("id")
-            guard let dispute = Int64(try context.parameters.require("dispute")) else { throw ConsoleError.notFound("no such breach dispute") }
+            guard let dispute = Int64(try context.parameters.require("dispute")) else { throw ConsoleError.notFound("error.no_such_breach_dispute") }
             _ = try await self.decideBreachDispute(provider: provider, id: dispute, decision: form["decision"] ?? "", note: form["note"] ?? "", by: user)
             return Response(status: .seeOther, headers: [.location: "/tickets/\(HTML.path(provider))/\(HTML.path(id))#disputes"])
         }
@@ -206,7 +210,7 @@ extension ConsoleHandlers {
             let provider = try context.parameters.require("provider")
             let id = try context.parameters.require("id")
             guard user.canSee(provider: provider), try await self.store.ticket(provider: provider, id: id) != nil else {
-                throw ConsoleError.notFound("no such ticket")
+                throw ConsoleError.notFound("error.no_such_ticket")
             }
             return try Self.json(try await self.store.breachDisputes(provider: provider, ticketId: id).map(self.breachDisputeView))
         }
@@ -226,7 +230,7 @@ extension ConsoleHandlers {
             let user = try self.checkAPIWrite(request, context: context)
             let body = try await Self.jsonBody(request, as: BreachDisputeDecisionRequest.self)
             try Self.checkLength(body.note, "note")
-            guard let id = Int64(try context.parameters.require("dispute")) else { throw ConsoleError.notFound("no such breach dispute") }
+            guard let id = Int64(try context.parameters.require("dispute")) else { throw ConsoleError.notFound("error.no_such_breach_dispute") }
             let dispute = try await self.decideBreachDispute(
                 provider: try context.parameters.require("provider"), id: id, decision: body.decision, note: body.note, by: user
             )

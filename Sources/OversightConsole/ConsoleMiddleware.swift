@@ -8,6 +8,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import OversightLocalization
 
 /// Adds the security headers to every response.
 package struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -45,6 +46,8 @@ package struct ErrorRenderingMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let consoleError = ConsoleError.from(error)
+            // The outer context has no identity yet; the language cookie carries the user's setting (see `/language`).
+            let l = context.identity == nil ? Localizer.for(request, user: nil) : context.localizer
             if consoleError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["oversight.console.error": "\(String(reflecting: type(of: error)))"])
             }
@@ -55,11 +58,14 @@ package struct ErrorRenderingMiddleware: RouterMiddleware {
             if isAPI {
                 var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
                 if consoleError.status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-                return Response(status: consoleError.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: consoleError.jsonBody)))
+                return Response(status: consoleError.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: consoleError.jsonBody(in: l))))
             }
+            let statusKey = "status.\(consoleError.status.code)"
+            let title = l.has(statusKey) ? l.t(statusKey) : l.t("status.other", ["code": String(consoleError.status.code)])
             let page = HTML.page(
-                title: consoleError.status.reasonPhrase, identity: context.identity,
-                body: "<h1>\(HTML.escape(consoleError.status.reasonPhrase))</h1><p>\(HTML.escape(consoleError.message))</p>"
+                title: title, identity: context.identity,
+                body: "<h1>\(HTML.escape(title))</h1><p>\(HTML.escape(consoleError.message(in: l)))</p>", localizer: l,
+                path: request.uri.path
             )
             return HTML.response(page, status: consoleError.status)
         }
@@ -106,11 +112,11 @@ package struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddle
         guard !matching.isEmpty else { return try await next(request, context) }
         let allowed = matching.reduce(into: Set<String>()) { $0.formUnion($1.methods) }
         guard !allowed.contains(method) else { return try await next(request, context) }
-        let error = ConsoleError(.methodNotAllowed, status: .methodNotAllowed, "\(method) is not allowed here; use \(allowed.sorted().joined(separator: " or "))")
+        let error = ConsoleError(.methodNotAllowed, status: .methodNotAllowed, "error.method_not_allowed", ["method": method, "allowed": allowed.sorted().joined(separator: ", ")])
         return Response(
             status: .methodNotAllowed,
             headers: [.contentType: "application/json; charset=utf-8", .allow: allowed.sorted().joined(separator: ", ")],
-            body: .init(byteBuffer: ByteBuffer(string: error.jsonBody))
+            body: .init(byteBuffer: ByteBuffer(string: error.jsonBody(in: Localizer.for(request, user: nil))))
         )
     }
 }
@@ -130,14 +136,30 @@ package struct ConsoleAuthMiddleware: RouterMiddleware {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
                 let user = try await self.users.user(apiToken: String(parts[1]), now: self.now())
-            else { throw ConsoleError(.unauthorized, status: .unauthorized, "invalid API token") }
+            else { throw ConsoleError(.unauthorized, status: .unauthorized, "error.invalid_api_token") }
             context.identity = ConsoleIdentity(user: user, csrf: nil, sessionId: nil)
         } else if let cookie = request.cookies[Self.sessionCookie]?.value, !cookie.isEmpty,
             let (user, csrf) = try await self.users.session(id: cookie, now: self.now())
         {
             context.identity = ConsoleIdentity(user: user, csrf: csrf, sessionId: cookie)
         }
+        context.localizer = Localizer.for(request, user: context.identity?.user)
         return try await next(request, context)
+    }
+}
+
+extension Localizer {
+    /// Name of the cookie that remembers the chosen language (for the sign-in page, and error pages before sign-in).
+    static let languageCookie = "ovc_lang"
+
+    /// The request's language: the user's setting, else the language cookie, else `Accept-Language`, else English.
+    static func `for`(_ request: Request, user: ConsoleUser?) -> Localizer {
+        Localizer(
+            Language.choose(
+                userSetting: user?.language, cookie: request.cookies[Self.languageCookie]?.value,
+                acceptLanguage: request.headers[.acceptLanguage]
+            )
+        )
     }
 }
 

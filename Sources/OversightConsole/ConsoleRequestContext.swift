@@ -6,6 +6,7 @@
 
 import Hummingbird
 import NIOCore
+import OversightLocalization
 
 /// Who is making a request, once authenticated.
 package struct ConsoleIdentity: Sendable {
@@ -24,12 +25,15 @@ package struct ConsoleRequestContext: RequestContext {
     package var remoteAddress: String
     /// The authenticated user, if any.
     package var identity: ConsoleIdentity?
+    /// The request's language (the user's setting, else the language cookie, else `Accept-Language`); set by ``ConsoleAuthMiddleware``.
+    package var localizer: Localizer
 
     /// Creates a context for a request.
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
         self.identity = nil
+        self.localizer = .english
     }
 
     /// The authenticated user, or ``ConsoleError/unauthorized``.

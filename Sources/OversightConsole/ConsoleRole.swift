@@ -35,6 +35,8 @@ package struct ConsoleUser: Sendable, Hashable, Codable {
     package var providers: [String]
     package var disabled: Bool
     package var createdAt: Date
+    /// The console language the user chose (`en`, `de`, `ru`), or `nil` to follow the browser's `Accept-Language`.
+    package var language: String? = nil
 
     /// Whether the user may see anything of `provider`.
     package func canSee(provider: String) -> Bool {

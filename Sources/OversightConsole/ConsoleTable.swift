@@ -7,6 +7,7 @@
 
 import Foundation
 import Hummingbird
+import OversightLocalization
 
 /// CSV text (RFC 4180: CRLF line ends, fields with a comma, quote or line break in double quotes, quotes doubled).
 ///
@@ -68,8 +69,8 @@ package struct ConsoleTable: Sendable {
 
         /// Plain text.
         package static func text(_ text: String, class className: String? = nil) -> Cell { Cell(text: text, html: nil, className: className) }
-        /// A number, right-aligned.
-        package static func number(_ value: Int) -> Cell { Cell(text: String(value), html: nil, className: "num") }
+        /// A number, right-aligned, grouped as the language groups digits (`12,345`, `12.345`, `12 345`).
+        package static func number(_ value: Int, _ l: Localizer = .english) -> Cell { Cell(text: l.integer(value), html: nil, className: "num") }
         /// A link.
         package static func link(_ text: String, _ href: String) -> Cell {
             Cell(text: text, html: "<a href=\"\(HTML.escape(href))\">\(HTML.escape(text))</a>", className: nil)
@@ -89,13 +90,13 @@ package struct ConsoleTable: Sendable {
     package var title: String?
     package var columns: [String]
     package var rows: [[Cell]]
-    /// What the page shows when there are no rows.
-    package var empty: String
+    /// What the page shows when there are no rows (`nil`: "None." in the page's language).
+    package var empty: String?
     /// The table's class: `grid` (rows) or `fields` (name–value pairs).
     package var className = "grid"
 
     /// Creates a table.
-    package init(id: String, title: String? = nil, columns: [String], rows: [[Cell]] = [], empty: String = "None.") {
+    package init(id: String, title: String? = nil, columns: [String], rows: [[Cell]] = [], empty: String? = nil) {
         self.id = id
         self.title = title
         self.columns = columns
@@ -107,7 +108,7 @@ package struct ConsoleTable: Sendable {
     package var csv: String { CSV.render(header: self.columns, rows: self.rows.map { $0.map(\.text) }) }
 
     /// The table as HTML, with a "CSV" link to `csvHref` when given.
-    package func html(csvHref: String?) -> String {
+    package func html(csvHref: String?, localizer l: Localizer) -> String {
         var out = ""
         if let title { out += "<h2>\(HTML.escape(title))</h2>" }
         if let csvHref {
@@ -117,7 +118,7 @@ package struct ConsoleTable: Sendable {
         out += self.columns.map { "<th>\(HTML.escape($0))</th>" }.joined()
         out += "</tr></thead><tbody>"
         if self.rows.isEmpty {
-            out += "<tr><td colspan=\"\(max(1, self.columns.count))\">\(HTML.escape(self.empty))</td></tr>"
+            out += "<tr><td colspan=\"\(max(1, self.columns.count))\">\(HTML.escape(self.empty ?? l.t("table.none")))</td></tr>"
         }
         for row in self.rows {
             out += "<tr>" + row.map { cell in
@@ -159,13 +160,13 @@ package struct ConsolePage: Sendable {
     }
 
     /// The HTML or CSV response for `request`: `?format=csv` picks the table named by `table` (the first by default).
-    package func response(for request: Request, identity: ConsoleIdentity?) throws -> Response {
+    package func response(for request: Request, context: ConsoleRequestContext) throws -> Response {
         let query = request.uri.queryParameters
         if let format = query.get("format") {
-            guard format == "csv" else { throw ConsoleError.badRequest("format must be csv") }
+            guard format == "csv" else { throw ConsoleError.badRequest("error.format_csv") }
             let wanted = query.get("table")
             guard let table = wanted.map({ id in self.tables.first { $0.id == id } }) ?? self.tables.first else {
-                throw ConsoleError.notFound("no table \(wanted ?? "") on this page")
+                throw ConsoleError.notFound("error.no_table", ["table": wanted ?? ""])
             }
             return CSV.response(table.csv, filename: "\(self.name)-\(table.id).csv")
         }
@@ -178,10 +179,11 @@ package struct ConsolePage: Sendable {
         for part in self.parts {
             switch part {
             case .html(let html): body += html
-            case .table(let table): body += table.html(csvHref: base + "format=csv&table=" + Self.encode(table.id))
+            case .table(let table): body += table.html(csvHref: base + "format=csv&table=" + Self.encode(table.id), localizer: context.localizer)
             }
         }
-        return HTML.response(HTML.page(title: self.title, identity: identity, body: body))
+        let path = request.uri.query.map { request.uri.path + "?" + $0 } ?? request.uri.path
+        return HTML.response(HTML.page(title: self.title, identity: context.identity, body: body, localizer: context.localizer, path: self.path ?? path))
     }
 
     static func encode(_ text: String) -> String {

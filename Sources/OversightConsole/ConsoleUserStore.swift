@@ -19,6 +19,9 @@ package protocol ConsoleUserStore: Sendable {
     /// The user and CSRF token of an unexpired session.
     func session(id: String, now: Date) async throws -> (user: ConsoleUser, csrf: String)?
     func deleteSession(id: String) async throws
+    /// Stores the user's console language (`nil`: follow the browser).
+    @discardableResult
+    func setLanguage(userId: Int64, language: String?) async throws -> Bool
 }
 
 extension UserStore: ConsoleUserStore {}

@@ -49,7 +49,7 @@ struct LiveEventRoutes: Sendable {
             wake.yield(.events)
         }
         guard let unsubscribe = feed.subscribe(deliver, { wake.finish() }) else {
-            throw ConsoleError(.tooManyRequests, status: .serviceUnavailable, "too many live event streams are open; try again later")
+            throw ConsoleError(.tooManyRequests, status: .serviceUnavailable, "error.too_many_streams")
         }
         let headers: HTTPFields = [
             .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", HTTPFields.Element.Name("X-Accel-Buffering")!: "no",

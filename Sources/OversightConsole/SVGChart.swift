@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OversightLocalization
 
 /// Server-drawn SVG charts. No script and no `style` attribute (the CSP allows neither inline): colours come from
 /// classes in `console.css`, geometry from presentation attributes. Every chart has a `<title>` and an `aria-label`,
@@ -133,13 +134,13 @@ package enum SVGChart {
     ///   - format: how values are written on the axis and in point titles.
     package static func chart(
         _ points: [Point], target: Double? = nil, range: ClosedRange<Double>? = nil, title: String, style: Style = .line,
-        layout: Layout = Layout(), format: (Double) -> String = { SVGChart.number($0) }
+        layout: Layout = Layout(), format: (Double) -> String = { SVGChart.number($0) }, localizer l: Localizer = .english
     ) -> String {
         let present = points.compactMap(\.value)
         let escapedTitle = HTML.escape(title)
         var summary = title
-        if let last = points.last(where: { $0.value != nil }), let value = last.value { summary += "; latest \(last.label): \(format(value))" }
-        if let target { summary += "; target \(format(target))" }
+        if let last = points.last(where: { $0.value != nil }), let value = last.value { summary += "; " + l.t("chart.latest", ["label": last.label, "value": format(value)]) }
+        if let target { summary += "; " + l.t("chart.target", ["value": format(target)]) }
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" class="chart" width="\(layout.width)" height="\(layout.height)" \
             viewBox="0 0 \(layout.width) \(layout.height)" role="img" aria-label="\(HTML.escape(summary))"><title>\(escapedTitle)</title>
@@ -150,7 +151,7 @@ package enum SVGChart {
         svg += "<line class=\"axis\" x1=\"\(layout.left)\" y1=\"\(self.number(bottomY))\" x2=\"\(layout.width - layout.right)\" y2=\"\(self.number(bottomY))\" stroke-width=\"1\"/>"
         svg += "<line class=\"axis\" x1=\"\(layout.left)\" y1=\"\(layout.top)\" x2=\"\(layout.left)\" y2=\"\(self.number(bottomY))\" stroke-width=\"1\"/>"
         guard !present.isEmpty, !points.isEmpty else {
-            svg += "<text class=\"empty\" x=\"\(self.number(left + layout.plotWidth / 2))\" y=\"\(self.number(top + layout.plotHeight / 2))\" text-anchor=\"middle\">No data</text>"
+            svg += "<text class=\"empty\" x=\"\(self.number(left + layout.plotWidth / 2))\" y=\"\(self.number(top + layout.plotHeight / 2))\" text-anchor=\"middle\">\(HTML.escape(l.t("chart.no_data")))</text>"
             return svg + "</svg>"
         }
         let (low, high) = self.bounds(present, target: target, range: range)
@@ -203,7 +204,7 @@ package enum SVGChart {
             let ty = self.number(y(target))
             svg += """
                 <line class="target" x1="\(layout.left)" y1="\(ty)" x2="\(layout.width - layout.right)" y2="\(ty)" stroke-width="1.5" stroke-dasharray="6 4"/>\
-                <text class="target-label" x="\(layout.width - layout.right)" y="\(self.number(y(target) - 4))" text-anchor="end">target \(HTML.escape(format(target)))</text>
+                <text class="target-label" x="\(layout.width - layout.right)" y="\(self.number(y(target) - 4))" text-anchor="end">\(HTML.escape(l.t("chart.target", ["value": format(target)])))</text>
                 """
         }
         return svg + "</svg>"

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OversightLocalization
 import OversightModel
 import OversightStore
 import OversightWire
@@ -103,17 +104,19 @@ package struct SignatureCheck: Sendable, Codable, Hashable {
         var records: [Entry]
     }
 
-    /// The sentence the ticket page shows.
-    package var summary: String { self.summary(of: "ticket") }
+    /// The sentence the ticket page shows, in English.
+    package var summary: String { self.summary(of: "ticket", localizer: .english) }
 
-    /// The sentence a page shows, naming the record (`ticket`, `evaluation`).
-    package func summary(of noun: String) -> String {
+    /// The sentence a page shows, naming the record (`ticket`, `evaluation`), in `l`'s language. The `reason` is the
+    /// verifier's own diagnostic and stays as it is (as in the API).
+    package func summary(of noun: String, localizer l: Localizer) -> String {
+        let arguments = ["agent": self.agentId, "reason": self.reason ?? ""]
         switch self.result {
-        case .valid: "signature valid (Ed25519, key of agent \(self.agentId)); the \(noun) is in the signed payload"
-        case .invalid: "signature INVALID: \(self.reason ?? "")"
-        case .batchMissing: "batch missing: \(self.reason ?? "")"
-        case .keyMissing: "signature not checked, agent key missing: \(self.reason ?? "")"
-        case .notInPayload: "signature valid (Ed25519, key of agent \(self.agentId)), but the \(noun) is NOT in the signed payload"
+        case .valid: return l.t(noun == "evaluation" ? "signature.valid_evaluation" : "signature.valid_ticket", arguments)
+        case .invalid: return l.t("signature.invalid", arguments)
+        case .batchMissing: return l.t("signature.batch_missing", arguments)
+        case .keyMissing: return l.t("signature.key_missing", arguments)
+        case .notInPayload: return l.t(noun == "evaluation" ? "signature.not_in_payload_evaluation" : "signature.not_in_payload_ticket", arguments)
         }
     }
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OversightLocalization
 import OversightModel
 import OversightStore
 
@@ -105,7 +106,6 @@ package enum TicketTimeline {
         return markers
     }
 
-    static let statusLetter: [TicketStatus: String] = [.new: "N", .open: "O", .pending: "P", .onHold: "H", .solved: "S", .closed: "C"]
 
     /// The SVG.
     /// - Parameters:
@@ -113,9 +113,16 @@ package enum TicketTimeline {
     ///   - sla: its stored SLA state, if evaluated.
     ///   - now: the console's clock (the "now" line).
     ///   - width: the drawing's width in pixels.
-    package static func svg(_ ticket: TicketRecord, sla: TicketSLAState?, now: Date, width: Int = 960) -> String {
+    ///   - l: the page's language and time zone (the axis is drawn in its time zone).
+    package static func svg(_ ticket: TicketRecord, sla: TicketSLAState?, now: Date, width: Int = 960, localizer l: Localizer = .english) -> String {
         let segments = self.segments(ticket)
-        var markers = self.markers(ticket, sla: sla, now: now)
+        var markers = self.markers(ticket, sla: sla, now: now).map { marker in
+            var marker = marker
+            marker.label = l.t("timeline.marker.\(marker.label.replacingOccurrences(of: " ", with: "_"))")
+            return marker
+        }
+        func status(_ value: TicketStatus) -> String { l.term("ticket.status", value.rawValue) }
+        func holder(_ value: String) -> String { l.term("holder", value) }
         let replies = ticket.agentReplies ?? []
         let messages = ticket.customerMessages ?? []
         let open = ticket.status.isOpen
@@ -128,7 +135,7 @@ package enum TicketTimeline {
         end = end.addingTimeInterval(margin)
         let span = end.timeIntervalSince(start)
         let nowOnAxis = now >= start && now <= end
-        if nowOnAxis { markers.append(Marker(kind: "now", label: "now", at: now)) }
+        if nowOnAxis { markers.append(Marker(kind: "now", label: l.t("common.now"), at: now)) }
 
         let left = 100.0
         let right = 16.0
@@ -164,19 +171,22 @@ package enum TicketTimeline {
         let legendY = axisY + (nowOnAxis ? 34 : 48)
         let height = Int(legendY + 14 + 10)
 
-        var summary = "Status timeline of ticket \(ticket.id): "
-        summary += segments.map { "\($0.status.rawValue)\($0.paused ? " (paused, \($0.holder))" : "") from \(HTML.time($0.start))" }.joined(separator: ", ")
-        summary += "; " + markers.map { "\($0.label) \(HTML.time($0.at))" }.joined(separator: ", ")
+        var summary = l.t("timeline.title", ["id": ticket.id]) + ": "
+        summary += segments.map { segment in
+            let name = segment.paused ? l.t("timeline.paused_by", ["status": status(segment.status), "holder": holder(segment.holder)]) : status(segment.status)
+            return l.t("timeline.from", ["what": name, "time": l.time(segment.start)])
+        }.joined(separator: ", ")
+        summary += "; " + markers.map { "\($0.label) \(l.time($0.at))" }.joined(separator: ", ")
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" \
-            role="img" aria-label="\(e(summary))"><title>\(e("Status timeline of ticket \(ticket.id)"))</title>\
+            role="img" aria-label="\(e(summary))"><title>\(e(l.t("timeline.title", ["id": ticket.id])))</title>\
             <defs><pattern id="tl-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">\
             <line class="hatch" x1="0" y1="0" x2="0" y2="6" stroke-width="1.5"/></pattern></defs>
             """
         // Row labels.
-        svg += "<text class=\"row\" x=\"4\" y=\"\(n(statusY + statusHeight / 2 + 4, 1))\">status</text>"
-        svg += "<text class=\"row\" x=\"4\" y=\"\(n(holderY + holderHeight / 2 + 4, 1))\">clock held by</text>"
-        if hasMessages { svg += "<text class=\"row\" x=\"4\" y=\"\(n(messageY + messageHeight / 2 + 4, 1))\">messages</text>" }
+        svg += "<text class=\"row\" x=\"4\" y=\"\(n(statusY + statusHeight / 2 + 4, 1))\">\(e(l.t("timeline.row.status")))</text>"
+        svg += "<text class=\"row\" x=\"4\" y=\"\(n(holderY + holderHeight / 2 + 4, 1))\">\(e(l.t("timeline.row.holder")))</text>"
+        if hasMessages { svg += "<text class=\"row\" x=\"4\" y=\"\(n(messageY + messageHeight / 2 + 4, 1))\">\(e(l.t("timeline.row.messages")))</text>" }
 
         // A band of labelled rectangles.
         // A band of labelled rectangles; returns whether any took its short label.
@@ -204,35 +214,41 @@ package enum TicketTimeline {
         func segmentEnd(_ segment: Segment) -> Date { segment.end ?? (open ? max(now, segment.start) : end) }
         band(statusY, statusHeight, segments.map { segment in
             let to = segmentEnd(segment)
-            let label = segment.paused ? "\(segment.status.rawValue) · paused" : segment.status.rawValue
-            let title = "\(segment.status.rawValue)\(segment.paused ? " (clock paused)" : "") from \(HTML.time(segment.start)) to \(segment.end == nil && open ? "now" : HTML.time(to))"
-            return (segment.start, to, "seg status-\(segment.status.rawValue)", [label, segment.status.rawValue, self.statusLetter[segment.status] ?? ""], title, segment.paused)
+            let name = status(segment.status)
+            let label = segment.paused ? l.t("timeline.paused_short", ["status": name]) : name
+            let what = segment.paused ? l.t("timeline.clock_paused", ["status": name]) : name
+            let title = l.t("timeline.from_to", ["what": what, "from": l.time(segment.start), "to": segment.end == nil && open ? l.t("common.now") : l.time(to)])
+            return (segment.start, to, "seg status-\(segment.status.rawValue)", [label, name, l.t("timeline.letter.\(segment.status.rawValue.replacingOccurrences(of: "-", with: "_"))")], title, segment.paused)
         })
-        let holderShort = ["provider": "prov", "client": "clnt", "customer": "cust", "stopped": "stop"]
+        let holderShort = [
+            "provider": l.t("timeline.short.provider"), "client": l.t("timeline.short.client"), "customer": l.t("timeline.short.customer"),
+            "stopped": l.t("timeline.short.stopped"),
+        ]
         let usedHolderShort = band(holderY, holderHeight, segments.map { segment in
             let to = segmentEnd(segment)
-            let label = segment.holder == "stopped" ? "stopped" : segment.holder
-            let title = "\(segment.holder == "stopped" ? "clock stopped" : "held by \(segment.holder)") from \(HTML.time(segment.start)) to \(segment.end == nil && open ? "now" : HTML.time(to))"
+            let label = holder(segment.holder)
+            let what = segment.holder == "stopped" ? l.t("ticket.clock_stopped") : l.t("timeline.held_by", ["holder": holder(segment.holder)])
+            let title = l.t("timeline.from_to", ["what": what, "from": l.time(segment.start), "to": segment.end == nil && open ? l.t("common.now") : l.time(to)])
             return (segment.start, to, "seg holder-\(segment.holder)", [label, holderShort[segment.holder] ?? ""], title, false)
         })
         if hasMessages {
             let middle = messageY + messageHeight / 2
             for at in replies {
                 let mx = x(at)
-                svg += "<path class=\"msg reply\" d=\"M\(n(mx - 4, 1)) \(n(middle - 4, 1)) L\(n(mx + 4, 1)) \(n(middle - 4, 1)) L\(n(mx, 1)) \(n(middle + 4, 1)) Z\"><title>agent reply \(HTML.time(at))</title></path>"
+                svg += "<path class=\"msg reply\" d=\"M\(n(mx - 4, 1)) \(n(middle - 4, 1)) L\(n(mx + 4, 1)) \(n(middle - 4, 1)) L\(n(mx, 1)) \(n(middle + 4, 1)) Z\"><title>\(e(l.t("ticket.agent_reply"))) \(e(l.time(at)))</title></path>"
             }
             for at in messages {
-                svg += "<circle class=\"msg customer\" cx=\"\(n(x(at), 1))\" cy=\"\(n(middle, 1))\" r=\"3.5\"><title>customer message \(HTML.time(at))</title></circle>"
+                svg += "<circle class=\"msg customer\" cx=\"\(n(x(at), 1))\" cy=\"\(n(middle, 1))\" r=\"3.5\"><title>\(e(l.t("ticket.customer_message"))) \(e(l.time(at)))</title></circle>"
             }
         }
 
-        // The time axis with ticks in UTC.
+        // The time axis with ticks in the page's time zone (the contract's).
         svg += "<line class=\"axis\" x1=\"\(n(left, 1))\" y1=\"\(n(axisY, 1))\" x2=\"\(n(left + plot, 1))\" y2=\"\(n(axisY, 1))\" stroke-width=\"1\"/>"
-        svg += "<text class=\"tick\" x=\"4\" y=\"\(n(axisY + 14, 1))\">UTC</text>"
+        svg += "<text class=\"tick\" x=\"4\" y=\"\(n(axisY + 14, 1))\">\(e(l.timeZone.abbreviation(for: start) ?? l.timeZoneName))</text>"
         let steps: [Double] = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400]
         let step = steps.first { span / $0 <= 8 } ?? span / 8
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = l.timeZone
         func tickLabel(_ date: Date) -> String {
             let c = calendar.dateComponents([.month, .day, .hour, .minute], from: date)
             func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
@@ -254,21 +270,21 @@ package enum TicketTimeline {
             let labelY = top + 10 + Double(item.lane) * laneHeight
             let dash = dashes[item.marker.kind].flatMap { $0.isEmpty ? nil : " stroke-dasharray=\"\($0)\"" } ?? ""
             let strokeWidth = item.marker.kind == "breach" || item.marker.kind == "now" ? "2" : "1.5"
-            svg += "<g class=\"mark \(item.marker.kind)\"><title>\(e("\(item.marker.label) \(HTML.time(item.marker.at))"))</title>"
+            svg += "<g class=\"mark \(item.marker.kind)\"><title>\(e("\(item.marker.label) \(l.time(item.marker.at))"))</title>"
             svg += "<line x1=\"\(n(item.x, 1))\" y1=\"\(n(labelY + 2, 1))\" x2=\"\(n(item.x, 1))\" y2=\"\(n(axisY, 1))\" stroke-width=\"\(strokeWidth)\"\(dash)/>"
             let textX = item.anchorEnd ? item.x - 3 : item.x + 3
             svg += "<text x=\"\(n(textX, 1))\" y=\"\(n(labelY, 1))\"\(item.anchorEnd ? " text-anchor=\"end\"" : "")>\(e(item.marker.label))</text></g>"
         }
         if !nowOnAxis {
-            svg += "<text class=\"mark now\" x=\"\(n(Double(width) - 2, 1))\" y=\"\(n(axisY + 28, 1))\" text-anchor=\"end\">now is later: \(HTML.time(now)) →</text>"
+            svg += "<text class=\"mark now\" x=\"\(n(Double(width) - 2, 1))\" y=\"\(n(axisY + 28, 1))\" text-anchor=\"end\">\(e(l.t("timeline.now_later", ["time": l.time(now)]))) →</text>"
         }
 
         // Legend: letters of narrow segments, the hatch, the message symbols.
         var legend = segments.map(\.status).reduce(into: [TicketStatus]()) { if !$0.contains($1) { $0.append($1) } }
-            .map { "\(self.statusLetter[$0] ?? "") \($0.rawValue)" }.joined(separator: " · ")
-        if usedHolderShort { legend += " · prov provider · clnt client · cust customer" }
-        var second = "hatched: clock paused (held by client or customer) · clock holders by the default rules"
-        if hasMessages { second += " · ▼ agent reply · ● customer message" }
+            .map { "\(l.t("timeline.letter.\($0.rawValue.replacingOccurrences(of: "-", with: "_"))")) \(status($0))" }.joined(separator: " · ")
+        if usedHolderShort { legend += " · " + l.t("timeline.legend_holders") }
+        var second = l.t("timeline.legend_hatched")
+        if hasMessages { second += " · ▼ \(l.t("ticket.agent_reply")) · ● \(l.t("ticket.customer_message"))" }
         svg += "<text class=\"legend\" x=\"4\" y=\"\(n(legendY, 1))\">\(e(legend))</text>"
         svg += "<text class=\"legend\" x=\"4\" y=\"\(n(legendY + 14, 1))\">\(e(second))</text>"
         return svg + "</svg>"

@@ -68,6 +68,10 @@ package final class UserStore: Sendable {
                     """
             )
         }
+        // The console language the user chose (`en`, `de`, `ru`); NULL: the browser's Accept-Language decides.
+        migrator.registerMigration("v2-user-language") { db in
+            try db.execute(sql: "ALTER TABLE user ADD COLUMN language TEXT")
+        }
         return migrator
     }
 
@@ -76,23 +80,23 @@ package final class UserStore: Sendable {
         return ConsoleUser(
             id: row["id"], username: row["username"], role: ConsoleRole(rawValue: row["role"]) ?? .viewer,
             providers: providers.split(separator: ",").map(String.init), disabled: row["disabled"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"])
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), language: row["language"]
         )
     }
 
     private static func validate(username: String, password: String?, role: ConsoleRole, providers: [String]) throws(ConsoleError) {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._@-"))
         guard !username.isEmpty, username.count <= 64, username.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw ConsoleError(.invalidUser, status: .badRequest, "username must be 1–64 letters, digits or . _ @ -")
+            throw ConsoleError(.invalidUser, status: .badRequest, "error.username_invalid")
         }
         if let password, password.utf8.count < 12 || password.utf8.count > 72 {
-            throw ConsoleError(.invalidUser, status: .badRequest, "password must be 12–72 bytes")
+            throw ConsoleError(.invalidUser, status: .badRequest, "error.password_length")
         }
         if role == .provider && providers.count != 1 {
-            throw ConsoleError(.invalidUser, status: .badRequest, "a provider user is scoped to exactly one provider")
+            throw ConsoleError(.invalidUser, status: .badRequest, "error.provider_user_scope")
         }
         if providers.contains(where: { $0.isEmpty || $0.contains(",") }) {
-            throw ConsoleError(.invalidUser, status: .badRequest, "provider names must be non-empty and contain no comma")
+            throw ConsoleError(.invalidUser, status: .badRequest, "error.provider_names")
         }
     }
 
@@ -111,7 +115,7 @@ package final class UserStore: Sendable {
         let hash = Bcrypt.hash(password, cost: self.bcryptCost)
         return try await self.writer.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM user WHERE username = ?", arguments: [username]) != nil {
-                throw ConsoleError(.conflict, status: .conflict, "user \(username) exists")
+                throw ConsoleError(.conflict, status: .conflict, "error.user_exists", ["username": username])
             }
             try db.execute(
                 sql: "INSERT INTO user (username, password_hash, role, providers, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -156,7 +160,7 @@ package final class UserStore: Sendable {
     @discardableResult
     package func setPassword(username: String, password: String) async throws -> Bool {
         guard password.utf8.count >= 12, password.utf8.count <= 72 else {
-            throw ConsoleError(.invalidUser, status: .badRequest, "password must be 12–72 bytes")
+            throw ConsoleError(.invalidUser, status: .badRequest, "error.password_length")
         }
         let hash = Bcrypt.hash(password, cost: self.bcryptCost)
         return try await self.writer.write { db in
@@ -198,6 +202,24 @@ package final class UserStore: Sendable {
         return password
     }
 
+    /// Sets (or, with `nil`, clears) the user's console language. `false` if there is no such user.
+    @discardableResult
+    package func setLanguage(userId: Int64, language: String?) async throws -> Bool {
+        try await self.writer.write { db in
+            try db.execute(sql: "UPDATE user SET language = ? WHERE id = ?", arguments: [language, userId])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Sets (or clears) the console language of the user called `username`. `false` if there is no such user.
+    @discardableResult
+    package func setLanguage(username: String, language: String?) async throws -> Bool {
+        try await self.writer.write { db in
+            try db.execute(sql: "UPDATE user SET language = ? WHERE username = ?", arguments: [language, username])
+            return db.changesCount > 0
+        }
+    }
+
     // MARK: API tokens
 
     /// Creates an API token for `username`; the token is returned once and stored only as its SHA-256.
@@ -205,7 +227,7 @@ package final class UserStore: Sendable {
         let token = Secrets.random(prefix: "ovc_")
         try await self.writer.write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM user WHERE username = ?", arguments: [username]) else {
-                throw ConsoleError.notFound("no such user")
+                throw ConsoleError.notFound("error.no_such_user")
             }
             try db.execute(
                 sql: "INSERT INTO api_token (hash, user_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",

@@ -74,14 +74,16 @@ package actor AlertRouter {
     package func slaEvent(_ event: SLAEventRow) async {
         let subject = Self.ticketSubject(provider: event.provider, site: event.site, ticket: event.ticketId, clock: event.clock)
         self.slaKeys.insert(NewAlert(kind: event.kind == "breach" ? .ticketBreached : .ticketAtRisk, subject: subject, summary: "", consolePath: "").key)
-        let clock = event.clock.replacingOccurrences(of: "_", with: " ")
         let path = "/tickets/\(event.provider)/\(event.ticketId)"
+        let texts = ["provider": event.provider, "site": event.site, "ticket": event.ticketId]
         if event.kind == "breach" {
             await self.raise(
                 NewAlert(
                     kind: .ticketBreached, subject: subject,
-                    summary: "\(event.provider)/\(event.site) ticket \(event.ticketId) missed its \(clock) target at \(WireJSON.format(event.at))"
-                        + (event.lateData ? " (found late: the data arrived after the deadline)" : ""),
+                    message: AlertMessage(
+                        event.lateData ? "alert.ticket_breached_late" : "alert.ticket_breached", texts: texts, terms: ["clock": "clock.\(event.clock)"],
+                        dates: ["time": event.at]
+                    ),
                     consolePath: path, startsAt: event.at
                 )
             )
@@ -90,7 +92,7 @@ package actor AlertRouter {
             await self.raise(
                 NewAlert(
                     kind: .ticketAtRisk, subject: subject,
-                    summary: "\(event.provider)/\(event.site) ticket \(event.ticketId) is at risk of missing its \(clock) target",
+                    message: AlertMessage("alert.ticket_at_risk", texts: texts, terms: ["clock": "clock.\(event.clock)"]),
                     consolePath: path, startsAt: event.at
                 )
             )
@@ -121,7 +123,11 @@ package actor AlertRouter {
         await self.raise(
             NewAlert(
                 kind: .securityEvent, subject: subject,
-                summary: "security event \(kind) from \(agent.map { "agent \($0.id) (\($0.provider)/\($0.site))" } ?? "peer \(address)"): \(detail)",
+                message: agent.map {
+                    AlertMessage(
+                        "alert.security_event_agent", texts: ["kind": kind, "agent": $0.id, "provider": $0.provider, "site": $0.site, "detail": detail]
+                    )
+                } ?? AlertMessage("alert.security_event_peer", texts: ["kind": kind, "address": address, "detail": detail]),
                 consolePath: "/agents"
             )
         )
@@ -139,7 +145,9 @@ package actor AlertRouter {
                     await self.raise(
                         NewAlert(
                             kind: .agentSilent, subject: subject,
-                            summary: "agent \(agent.id) of \(agent.provider)/\(agent.site) has been silent since \(WireJSON.format(last)): its feed is not arriving",
+                            message: AlertMessage(
+                                "alert.agent_silent", texts: ["agent": agent.id, "provider": agent.provider, "site": agent.site], dates: ["time": last]
+                            ),
                             consolePath: "/agents", startsAt: last.addingTimeInterval(silentAfter.seconds)
                         )
                     )
@@ -160,14 +168,24 @@ package actor AlertRouter {
         let path = "/providers/\(row.provider)"
         let atRisk = NewAlert(kind: .aggregateAtRisk, subject: subject, summary: "", consolePath: path)
         let missed = NewAlert(kind: .aggregateMissed, subject: subject, summary: "", consolePath: path)
-        let name = "\(row.provider) \(row.targetId) (\(row.figure.replacingOccurrences(of: "_", with: " "))"
-            + (row.variant.map { ", \($0.replacingOccurrences(of: "_", with: " "))" } ?? "") + ")"
+        // The figures in numbers, so that each reader gets them in their locale (the SLA engine's own sentence, `row.summary`,
+        // is English: it stays in the store and the API).
+        let texts = ["provider": row.provider, "target": row.targetId, "period": row.periodLabel, "comparison": row.comparison == "<=" ? "≤" : "≥"]
+        let terms = ["figure": "figure.name.\(row.figure)", "variant": "figure.detail.\(row.variant ?? "")"]
+        var figures = ["goal": AlertMessage.Figure(row.target, unit: row.unit)]
+        if let value = row.value { figures["value"] = AlertMessage.Figure(value, unit: row.unit) }
+        if let projected = row.projected ?? row.value { figures["projected"] = AlertMessage.Figure(projected, unit: row.unit) }
+        let suffix = row.variant == nil ? "" : "_variant"
+        let riskShown = figures["projected"] == nil ? "_no_value" : ""
+        let missedShown = figures["value"] == nil ? "_no_value" : ""
         switch row.state {
         case "at risk":
             if !self.open.contains(atRisk.key) {
                 await self.raise(
                     NewAlert(
-                        kind: .aggregateAtRisk, subject: subject, summary: "\(name) is projected to miss its target: \(row.summary)",
+                        kind: .aggregateAtRisk, subject: subject, message: AlertMessage(
+                            "alert.aggregate_at_risk\(suffix)\(riskShown)", texts: texts, terms: terms, figures: figures
+                        ),
                         consolePath: path, startsAt: now
                     )
                 )
@@ -176,7 +194,9 @@ package actor AlertRouter {
             if !self.open.contains(missed.key) {
                 await self.raise(
                     NewAlert(
-                        kind: .aggregateMissed, subject: subject, summary: "\(name) missed its target for \(row.periodLabel): \(row.summary)",
+                        kind: .aggregateMissed, subject: subject, message: AlertMessage(
+                            "alert.aggregate_missed\(suffix)\(missedShown)", texts: texts, terms: terms, figures: figures
+                        ),
                         consolePath: path, startsAt: now
                     )
                 )

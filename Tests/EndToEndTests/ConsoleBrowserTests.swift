@@ -203,6 +203,7 @@ extension EndToEnd {
         shots["audits"] = try await browser.fullPageScreenshot()
         try await browser.find("main a[href^='/audits/acme/']").click()
         try await eventually("on an evaluation's page") { try await browser.currentURL().contains("/audits/acme/") }
+        let auditPath = String(try await browser.currentURL().dropFirst(base.count))
         let auditText = try await browser.bodyText()
         #expect(auditText.contains("verification") && auditText.contains("support"), "\(auditText)")
         shots["audit"] = try await browser.fullPageScreenshot()
@@ -248,6 +249,52 @@ extension EndToEnd {
         }
         #expect(try await browser.find("#deadline-late").attribute("class")?.contains("deadline-overdue") == true)
 
+        // Languages: the selector in the header stores the choice for the user; every main page then reads in that
+        // language, with no English text of the catalogue left over, and dates in the locale.
+        // The check finds English where it is: a catalogue sentence, a label alone, a fragment inside a longer text.
+        let planted = try Self.englishLeaks(["Tickets at risk", "Wrong username or password.", "12 (found late: the data arrived after the deadline)", "Umsatz"], language: "de")
+        #expect(planted.count == 3, "\(planted)")
+        let pages = ["/", "/providers/acme", "/tickets/acme/LATE-1", "/alerts", "/agents", "/scorecard?provider=acme", "/audits", auditPath]
+        for language in ["de", "ru", "en"] {
+            try await Self.chooseLanguage(browser, language)
+            for path in pages {
+                try await browser.navigate(to: base + path)
+                #expect(try await browser.execute("return document.documentElement.lang;") as? String == language, "\(path) in \(language)")
+                let texts = try await Self.visibleTexts(browser)
+                if language != "en" {
+                    let leaks = try Self.englishLeaks(texts, language: language)
+                    #expect(leaks.isEmpty, "English text on \(path) in \(language): \(leaks)")
+                }
+                #expect(texts.count > 10, "\(path) in \(language) has text")
+            }
+            if language != "en" {
+                try await browser.navigate(to: base + "/")
+                shots["overview-\(language)"] = try await browser.fullPageScreenshot()
+            }
+        }
+        // The countdown speaks the page's language too.
+        try await Self.chooseLanguage(browser, "ru")
+        try await browser.navigate(to: base + "/providers/acme")
+        try await browser.execute(
+            "const s = document.createElement('span'); s.id = 'deadline-ru'; s.dataset.deadline = new Date(Date.now() - 90000).toISOString(); document.querySelector('main').appendChild(s);"
+        )
+        try await eventually("the Russian countdown runs", timeout: .seconds(10)) {
+            try await browser.find("#deadline-ru").text().hasPrefix("ПРОСРОЧЕНО на 1мин")
+        }
+        // The sign-in page: after logging out it keeps the last choice (the cookie), and its own selector switches it.
+        try await browser.find("form[action='/logout'] button[type=submit]").click()
+        try await eventually("signed out") { try await browser.currentURL().hasSuffix("/login") }
+        #expect(try await browser.execute("return document.documentElement.lang;") as? String == "ru")
+        #expect(try Self.englishLeaks(try await Self.visibleTexts(browser), language: "ru").isEmpty)
+        try await Self.chooseLanguage(browser, "de")
+        #expect(try await browser.currentURL().hasSuffix("/login"))
+        #expect(try await browser.execute("return document.documentElement.lang;") as? String == "de")
+        let germanLogin = try await Self.visibleTexts(browser)
+        let germanLeaks = try Self.englishLeaks(germanLogin, language: "de")
+        #expect(germanLogin.contains("Benutzername") && germanLeaks.isEmpty, "\(germanLogin)")
+        try await Self.chooseLanguage(browser, "en")
+        #expect(try await Self.visibleTexts(browser).contains("Username"))
+
         // Every screenshot is a real picture: a PNG, not tiny, and more than a few colours (decoded by the browser).
         let folder = Self.screenshotFolder ?? harness.directory.child("screenshots")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -259,6 +306,77 @@ extension EndToEnd {
             if name != "overview-live" { try png.write(to: folder.appendingPathComponent("\(name).png")) }
         }
         #expect(Set(shots.keys).isSuperset(of: ["overview", "provider", "ticket", "alerts", "agents"]))
+        }
+
+        /// Picks `language` in the header's selector and waits for the page to come back in it.
+        static func chooseLanguage(_ browser: WebDriverSession, _ language: String) async throws {
+            try await browser.execute("document.querySelector('form.language select').value = arguments[0];", [language])
+            try await browser.find("form.language button[type=submit]").click()
+            try await eventually("the page is in \(language)") {
+                try await browser.execute("return document.readyState === 'complete' && document.documentElement.lang;") as? String == language
+            }
+        }
+
+        /// Every text a person reads on the page: text nodes (outside code), the title, placeholders, labels and tooltips.
+        static func visibleTexts(_ browser: WebDriverSession) async throws -> [String] {
+            let value = try await browser.execute(
+                """
+                const out = [];
+                const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+                while (walker.nextNode()) {
+                  const parent = walker.currentNode.parentElement;
+                  if (!parent || parent.closest("script, style, code")) continue;
+                  const text = walker.currentNode.textContent.replace(/\\s+/g, " ").trim();
+                  if (text) out.push(text);
+                }
+                for (const el of document.querySelectorAll("[placeholder], [aria-label], [title], [data-confirm]")) {
+                  for (const name of ["placeholder", "aria-label", "title", "data-confirm"]) {
+                    const v = el.getAttribute(name);
+                    if (v) out.push(v.replace(/\\s+/g, " ").trim());
+                  }
+                }
+                const root = document.documentElement.dataset;
+                out.push(root.countdownLeft || "", root.countdownOverdue || "");
+                return out.filter((t) => t.length > 0);
+                """
+            )
+            return value as? [String] ?? []
+        }
+
+        /// A catalogue file's texts by key (plural forms joined as several texts).
+        static func catalogue(_ language: String) throws -> [String: [String]] {
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Sources/OversightLocalization/Catalogue/\(language).json")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            return object.mapValues { value in
+                if let text = value as? String { return [text] }
+                return ((value as? [String: String]) ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+            }
+        }
+
+        /// English catalogue text on a page in `language`: a text that is exactly an English entry's fixed part, or
+        /// holds a longer fixed part (10 characters or more) of one, where the language's own entry says it otherwise.
+        /// Words both catalogues share (`Status`, `Ticket`, `CSAT`, abbreviations) and data (names, ids) never count.
+        static func englishLeaks(_ texts: [String], language: String) throws -> [String] {
+            let english = try Self.catalogue("en")
+            let target = try Self.catalogue(language)
+            let targetTexts = Set(target.values.flatMap { $0 })
+            let everyTarget = targetTexts.joined(separator: "\n")
+            var exact: Set<String> = []
+            var long: Set<String> = []
+            for (key, values) in english {
+                let translated = target[key] ?? []
+                for value in values where !translated.contains(value) {
+                    for piece in value.split(separator: /\{[a-z0-9_]+\}/).map({ $0.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters)) }) {
+                        guard piece.count >= 4, piece.contains(where: \.isLetter), !everyTarget.contains(piece) else { continue }
+                        if piece.count >= 10 { long.insert(piece) } else { exact.insert(piece) }
+                    }
+                }
+            }
+            return texts.filter { text in
+                let bare = text.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+                return exact.contains(bare) || long.contains { text.contains($0) }
+            }
         }
 
         /// `[tickets, open, at risk, breached]` of one site, from `status --json`.

@@ -89,9 +89,22 @@ import Testing
         ("aggregates: { every: 5s }\n", "coordinator.yaml:1:15: aggregates: unknown key 'every'"),
         ("stores: {}\n", "coordinator.yaml:1:1: unknown key 'stores' (did you mean 'store'?)"),
         ("- a\n", "coordinator.yaml:1:1: expected a mapping of keys at the top of the file"),
+        ("alerts: { alertmanager: [{ url: \"http://am:9093\", language: fr }] }\n",
+         "coordinator.yaml:1:61: alerts.alertmanager[0].language: expected one of en, de, ru, got 'fr'"),
     ])
     func invalidFilesAreRejectedWithFileAndLine(yaml: String, expected: String) throws {
         let error = try #require(throws: ConfigError.self) { try CoordinatorConfiguration(yaml: yaml, file: "coordinator.yaml") }
         #expect(error.description.hasPrefix(expected), "\(error.description)")
+    }
+
+    @Test func receiverLanguageDefaultsToEnglish() throws {
+        let yaml = """
+            alerts:
+              alertmanager:
+                - { name: head-office, url: "http://am:9093" }
+                - { name: moscow, url: "http://am2:9093", language: RU }
+            """
+        let alerts = try CoordinatorConfiguration(yaml: yaml, file: "coordinator.yaml").alerts
+        #expect(alerts.alertmanagers.map(\.language) == ["en", "ru"])
     }
 }

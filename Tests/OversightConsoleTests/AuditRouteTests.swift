@@ -370,7 +370,7 @@ func errorCode(_ response: TestResponse) -> String? {
             #expect(all.audits.map(\.flagged) == [true, true, false] && all.audits.map(\.dispute) == [nil, nil, "open"])
             #expect(try await page("?provider=acme").audits.map(\.id) == ["EA1", "EA2"])
             #expect(try await page("?provider=acme&site=lyon").audits.isEmpty)
-            let month = String(HTML.time(fixture.now).prefix(7))
+            let month = String(HTML.isoTime(fixture.now).prefix(7))
             #expect(try await page("?month=\(month)").audits.count == 3)
             #expect(try await page("?month=2020-01").audits.isEmpty)
             let first = try await page("?limit=2")
@@ -389,7 +389,7 @@ func errorCode(_ response: TestResponse) -> String? {
             let csv = try await browser.get(client, "/audits?provider=acme&format=csv")
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
             let lines = String(buffer: csv.body).components(separatedBy: "\r\n").filter { !$0.isEmpty }
-            #expect(lines.first == ConsoleHandlers.auditColumns.joined(separator: ","))
+            #expect(lines.first == ConsoleHandlers.auditColumns(.english).joined(separator: ","))
             #expect(lines.count == 3 && lines[1].contains(",EA1,T1,agent-7f3a,0,— (unknown scorecard),1 HIGH-IMPACT,") && lines[2].hasSuffix(",OPEN"))
             #expect(!String(buffer: try await browser.get(client, "/audits?format=csv").body).contains("globex"))
             #expect(try await browser.get(client, "/audits?provider=globex").status == .ok)

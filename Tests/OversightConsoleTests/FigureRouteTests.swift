@@ -104,7 +104,7 @@ func postJSON(_ client: some TestClientProtocol, _ uri: String, token: String?, 
             var browser = Browser()
             _ = try await browser.login(client, "admin")
             let page = String(buffer: try await browser.get(client, "/scorecard?provider=acme").body)
-            #expect(page.contains("Scorecard: acme, 2026-09") && page.contains("≥ 90%") && page.contains("MISSED"))
+            #expect(page.contains("Scorecard: acme, September 2026") && page.contains("≥ 90%") && page.contains("MISSED"))
             #expect(page.contains("<svg") && !page.contains("style="))
             let csv = String(buffer: try await browser.get(client, "/scorecard.csv?provider=acme").body)
             #expect(csv.contains("resolution-attainment,SLA attainment (resolution),month,≥ 90%,0%,—,missed,"))

@@ -12,6 +12,7 @@ import FoundationXML
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+import OversightLocalization
 import OversightModel
 import OversightStore
 import OversightWire
@@ -329,7 +330,7 @@ struct SignedTickets {
         // The evaluation page asks for an evaluation: a ticket of the same id in the payload does not count.
         let evaluation = check(kind: "evaluation", id: "GOOD")
         #expect(evaluation.result == .notInPayload)
-        #expect(evaluation.summary(of: "evaluation").contains("the evaluation is NOT in the signed payload"))
+        #expect(evaluation.summary(of: "evaluation", localizer: .english).contains("the evaluation is NOT in the signed payload"))
         #expect(check(kind: "ticket", id: "GOOD", provider: "acme").result == .notInPayload)
     }
 }

@@ -7,6 +7,7 @@
 import Foundation
 import Logging
 import OversightAlerts
+import OversightLocalization
 import OversightModel
 import OversightSLA
 import OversightStore
@@ -162,6 +163,12 @@ import Testing
         #expect(closed.value == 0.5)
         let missed = try await self.router.center.openAlerts().filter { $0.kind == .aggregateMissed }
         #expect(missed.map(\.subject.period) == ["2026-11-10"])
+        // The alert's text: the figures in numbers, each reader's language and locale.
+        let alert = try #require(missed.first)
+        #expect(alert.summary.contains("missed its target for 2026-11-10: 50%, target ≥"), "\(alert.summary)")
+        func spaced(_ text: String) -> String { text.replacingOccurrences(of: "\u{A0}", with: " ") }  // the locales' no-break spaces
+        #expect(spaced(alert.summary(in: Localizer(.german))) == "acme phone-sl (Servicelevel, angeboten abzüglich Kurzabbrecher) hat sein Ziel für 2026-11-10 verfehlt: 50 %, Ziel ≥ 80 %")
+        #expect(spaced(alert.summary(in: Localizer(.russian))) == "acme phone-sl (Уровень обслуживания, поступившие без коротких сбросов) не достиг цели за 2026-11-10: 50 %, цель ≥ 80 %")
     }
 
     @Test func theMonthsCreditStatementCountsMissedDaysCapsAndCarriesEvidence() async throws {

@@ -5,6 +5,9 @@
 //   fetches itself again and swaps its <main> element, so every page is live without page-specific code.
 // - Countdowns: an element with a data-deadline="ISO 8601" attribute shows the time left (or how long overdue).
 //
+// Texts come from the page, in its language: a form's data-confirm, and <html>'s data-countdown-left,
+// data-countdown-overdue (with {duration}) and data-duration-units ("d h m s" as the language abbreviates them).
+//
 // For tests and curious operators, <html> carries data-page-load (set once per real load, never by a live update),
 // data-live ("connecting", "connected", "closed") and data-live-updates (how many times <main> was swapped).
 "use strict";
@@ -12,7 +15,7 @@
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (form instanceof HTMLFormElement && form.classList.contains("confirm")) {
-    if (!window.confirm("Revoke this agent? It will be refused from its next connection.")) {
+    if (!window.confirm(form.dataset.confirm || "Revoke this agent? It will be refused from its next connection.")) {
       event.preventDefault();
     }
   }
@@ -28,15 +31,18 @@ document.addEventListener("submit", (event) => {
   // ---- Countdowns -------------------------------------------------------------------------------------------
 
   const pad = (n) => String(n).padStart(2, "0");
+  const [ud, uh, um, us] = (root.dataset.durationUnits || "d h m s").split(" ");
+  const leftText = root.dataset.countdownLeft || "{duration} left";
+  const overdueText = root.dataset.countdownOverdue || "OVERDUE by {duration}";
   function spell(seconds) {
     const s = Math.abs(Math.trunc(seconds));
     const d = Math.floor(s / 86400);
     const h = Math.floor((s % 86400) / 3600);
     const m = Math.floor((s % 3600) / 60);
     const r = s % 60;
-    if (d > 0) return `${d}d ${h}h ${pad(m)}m`;
-    if (h > 0) return `${h}h ${pad(m)}m ${pad(r)}s`;
-    return `${m}m ${pad(r)}s`;
+    if (d > 0) return `${d}${ud} ${h}${uh} ${pad(m)}${um}`;
+    if (h > 0) return `${h}${uh} ${pad(m)}${um} ${pad(r)}${us}`;
+    return `${m}${um} ${pad(r)}${us}`;
   }
 
   function tick() {
@@ -52,7 +58,7 @@ document.addEventListener("submit", (event) => {
         if (target !== element) target.className = "countdown";
       }
       const left = (deadline - now) / 1000;
-      target.textContent = left >= 0 ? `${spell(left)} left` : `OVERDUE by ${spell(left)}`;
+      target.textContent = (left >= 0 ? leftText : overdueText).replace("{duration}", spell(left));
       element.classList.toggle("deadline-overdue", left < 0);
       element.classList.toggle("deadline-soon", left >= 0 && left < 300);
     }
