@@ -313,6 +313,15 @@ extension EndToEnd.ScaleOutTests {
             let all = try receiver.deliveries().filter { $0["kind"] as? String != "security_event" }
             #expect(all.count == expected.count, "deliveries: \(all)")
             #expect(!log(b).contains("lost the leader lease"), "B lost the lease to the resumed A")
+            // A graceful stop of the holder gives the lease up: A takes it at its next try, not after the time to live.
+            let stopping = ContinuousClock.now
+            await b.stop()
+            try await eventually("A took the lease again", timeout: .seconds(15), interval: .milliseconds(50)) {
+                log(a).components(separatedBy: "took the leader lease").count == 3
+            }
+            print("[scale-out-lease-pause] A took the lease back \(ContinuousClock.now - stopping) after B was asked to stop")
+            let lease = try #require(try await deployment.withStore { store in try await store.lease(name: "alerts") })
+            #expect(lease.epoch >= 3, "\(lease)")
             for agent in agents { await agent.stop() }
         }
     }
