@@ -138,6 +138,7 @@ let package = Package(
                 "OversightEvidence",
                 "OversightModel",
                 "OversightSLA",
+                "OversightSampling",
                 "OversightStore",
                 "OversightStorePostgres",
                 "OversightWire",

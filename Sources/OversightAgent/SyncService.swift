@@ -239,6 +239,8 @@ package struct SyncService: Service {
             return (.init(id: refusal.id, status: "refused", message: refusal.reason), false)
         case .success(let payload) where payload.kind == CommandPayload.sampleRequestKind:
             return (await self.sampleRequest(payload, credentials: credentials), false)
+        case .success(let payload) where payload.kind == CommandPayload.sampleSeedsKind:
+            return (await self.sampleSeeds(payload, credentials: credentials), false)
         case .success(let payload):
             guard let update = payload.trust else { return (.init(id: payload.id, status: "refused", message: "nothing to do"), false) }
             do {
@@ -277,6 +279,11 @@ package struct SyncService: Service {
             if try await self.outbox.isIngested(fingerprint: fingerprint) {
                 return .init(id: payload.id, status: "applied", message: "request \(sample.requestId) was already taken")
             }
+            if let announced = try await self.outbox.state(Self.seedKey(sample.period)), announced != sample.seedCommitment {
+                let reason = "the request's seed commitment for \(sample.period) differs from the one head office announced before the period (\(announced.prefix(16))…): the sample may have been drawn with another seed"
+                self.logger.error("refused a sample request", metadata: ["oversight.sample.request": "\(sample.requestId)", "oversight.reason": "\(reason)"])
+                return .init(id: payload.id, status: "refused", message: reason)
+            }
             let fetcher = TranscriptFetcher(configuration: self.configuration.transcripts, redaction: self.configuration.redaction)
             let records = fetcher.records(for: sample, site: sample.site, now: Date())
             let missing = records.filter { $0.status == .missing }.count
@@ -296,6 +303,40 @@ package struct SyncService: Service {
             // Not taken (the outbox refused the write): refused now, the coordinator sends it again on the next connection.
             return .init(id: payload.id, status: "refused", message: "the request could not be stored: \(Self.describe(error))")
         }
+    }
+
+    /// The outbox state key of a period's announced seed commitment.
+    static func seedKey(_ period: String) -> String { "sample-seed:" + period }
+
+    /// Keeps the first commitment announced for each period; a different one for a period already announced is refused
+    /// (and reported back): head office may not change a period's seed after publishing it.
+    func sampleSeeds(_ payload: CommandPayload, credentials: AgentCredentials) async -> AgentMessage.CommandResult {
+        guard let seeds = payload.seeds, seeds.provider == credentials.identity.provider else {
+            return .init(id: payload.id, status: "refused", message: "the seed announcement is not for this agent's provider")
+        }
+        var conflicts: [String] = []
+        var recorded: [String] = []
+        do {
+            for seed in seeds.seeds {
+                if let known = try await self.outbox.state(Self.seedKey(seed.period)) {
+                    if known != seed.seedCommitment { conflicts.append(seed.period) }
+                } else {
+                    try await self.outbox.setState(Self.seedKey(seed.period), seed.seedCommitment)
+                    recorded.append(seed.period)
+                }
+            }
+        } catch {
+            return .init(id: payload.id, status: "refused", message: "the seed commitments could not be stored: \(Self.describe(error))")
+        }
+        if !recorded.isEmpty {
+            self.logger.notice("recorded head office's seed commitments", metadata: ["oversight.sample.periods": "\(recorded.joined(separator: ","))"])
+        }
+        guard conflicts.isEmpty else {
+            let reason = "head office announced another seed for \(conflicts.joined(separator: ", ")) than before; the first announcement is kept"
+            self.logger.error("refused a seed announcement", metadata: ["oversight.reason": "\(reason)"])
+            return .init(id: payload.id, status: "refused", message: reason)
+        }
+        return .init(id: payload.id, status: "applied", message: recorded.isEmpty ? "already recorded" : "recorded \(recorded.joined(separator: ", "))")
     }
 
     private func sendLoop(

@@ -485,6 +485,7 @@ struct AgentSession {
         let now = ContinuousClock.now
         if let last = commands.lastSampleLook, now - last < .seconds(5) { return }
         commands.lastSampleLook = now
+        try await self.announceSeedsIfChanged(&commands, report: report, agent: agent, outbound: outbound, logger: logger)
         let pending: [SampleRequestRow]
         do {
             pending = try await self.listener.store.pendingSampleRequests(agentId: agent.id)
@@ -511,6 +512,35 @@ struct AgentSession {
                 metadata: ["oversight.command.id": "\(payload.id)", "oversight.sample.request": "\(request.id)", "oversight.sample.tickets": "\(request.ticketIds.count)"]
             )
         }
+    }
+
+    /// Sends the seed commitments of the agent's provider's current and next periods when they differ from what this
+    /// connection was last sent (on connecting, when a plan appears, when a new period begins).
+    private func announceSeedsIfChanged(
+        _ commands: inout SessionCommands, report: TrustReport, agent: AgentRow, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        logger: Logger
+    ) async throws {
+        guard let directory = self.listener.paths?.directory else { return }
+        let seeds: [SampleSeedsCommand.PeriodSeed]
+        do {
+            guard let found = try SeedAnnouncement.commitments(provider: agent.provider, dataDirectory: directory, now: Date()) else { return }
+            seeds = found
+        } catch {
+            if commands.sentSeeds != [] {
+                logger.warning("cannot compute the provider's seed commitments", metadata: [LogKey.error: "\(error)"])
+                commands.sentSeeds = []
+            }
+            return
+        }
+        guard seeds != commands.sentSeeds else { return }
+        commands.sentSeeds = seeds
+        let issued = Date()
+        let payload = CommandPayload(
+            id: CommandSigning.newId(), kind: CommandPayload.sampleSeedsKind, agentId: agent.id, nonce: report.nonce, issuedAt: issued,
+            expiresAt: issued.addingTimeInterval(10 * 60), seeds: SampleSeedsCommand(provider: agent.provider, seeds: seeds)
+        )
+        try await outbound.write(try MessageCodec.frame(CoordinatorMessage.command(try CommandSigning.sign(payload, key: self.listener.identity.signingKey))))
+        logger.info("sent the provider's seed commitments", metadata: ["oversight.command.id": "\(payload.id)", "oversight.sample.periods": "\(seeds.map(\.period).joined(separator: ","))"])
     }
 
     /// Records what the agent trusts after a command, or the refusal as a security event.
@@ -732,6 +762,8 @@ struct SessionCommands {
     var sentSampleRequests: Set<String> = []
     /// Command id → sample request id, until the agent answers.
     var sampleCommands: [String: String] = [:]
+    /// The seed commitments last sent on this connection (`[]` after a failure, so it is logged once).
+    var sentSeeds: [SampleSeedsCommand.PeriodSeed]?
 }
 
 /// After a resend request, ignores batches until the requested one arrives (the agent had more in flight).

@@ -43,13 +43,16 @@ public struct CommandPayload: Codable, Sendable, Hashable {
     public var trust: TrustUpdate?
     /// With `kind` `sample-request`: the interactions head office asks for.
     public var sample: SampleRequestCommand?
+    /// With `kind` `sample-seeds`: the published seed commitments of the provider's current and next periods.
+    public var seeds: SampleSeedsCommand?
 
     /// Creates a payload.
     public init(
         id: String, kind: String, agentId: String, nonce: String, issuedAt: Date, expiresAt: Date, trust: TrustUpdate? = nil,
-        sample: SampleRequestCommand? = nil
+        sample: SampleRequestCommand? = nil, seeds: SampleSeedsCommand? = nil
     ) {
         self.sample = sample
+        self.seeds = seeds
         self.v = 1
         self.id = id
         self.kind = kind
@@ -64,6 +67,35 @@ public struct CommandPayload: Codable, Sendable, Hashable {
     public static let trustKind = "trust"
     /// `kind` of a sample request.
     public static let sampleRequestKind = "sample-request"
+    /// `kind` of a seed announcement.
+    public static let sampleSeedsKind = "sample-seeds"
+}
+
+/// The SHA-256 of the sampling seeds of a provider's current and next periods, sent before the periods start: the agent
+/// keeps the first one it hears for each period, and refuses a later different one and any sample request whose seed
+/// commitment differs from it (head office cannot change a period's seed after publishing it).
+public struct SampleSeedsCommand: Codable, Sendable, Hashable {
+    public var provider: String
+    public var seeds: [PeriodSeed]
+
+    /// One period's commitment.
+    public struct PeriodSeed: Codable, Sendable, Hashable {
+        /// `2026-W49` or `2026-11`.
+        public var period: String
+        /// SHA-256 (hex) of the period's seed.
+        public var seedCommitment: String
+        /// Creates a value.
+        public init(period: String, seedCommitment: String) {
+            self.period = period
+            self.seedCommitment = seedCommitment
+        }
+    }
+
+    /// Creates an announcement.
+    public init(provider: String, seeds: [PeriodSeed]) {
+        self.provider = provider
+        self.seeds = seeds
+    }
 }
 
 /// A head-office sample request: return these tickets' interactions, redacted, as `interaction` records.

@@ -60,9 +60,17 @@ package enum SamplingSecret {
         if !manager.fileExists(atPath: path) {
             var bytes = [UInt8](repeating: 0, count: 32)
             for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-            guard manager.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            // Exclusive creation, written in full before it is visible under its name: two processes (or sessions) making
+            // it at once end up with one secret, never two seeds for a period.
+            let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            guard manager.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
                 throw SamplingError("cannot create the sampling secret \(path)")
             }
+            // link(2) fails when the name exists: the first one made wins, the others read it.
+            let linked = link(temporary, path) == 0
+            let error = errno
+            unlink(temporary)
+            if !linked && error != EEXIST { throw SamplingError("cannot create the sampling secret \(path)") }
         }
         guard let data = manager.contents(atPath: path) else { throw SamplingError("cannot read the sampling secret \(path)") }
         guard data.count == 32 else { throw SamplingError("the sampling secret \(path) must hold 32 bytes, it holds \(data.count)") }

@@ -109,6 +109,17 @@ package enum CommandSigning {
             guard sample.seedCommitment.utf8.count == 64, sample.seedCommitment.allSatisfy(\.isHexDigit) else {
                 return refuse("sample.seedCommitment must be 64 hex digits", id: id)
             }
+        case CommandPayload.sampleSeedsKind:
+            guard let seeds = payload.seeds else { return refuse("a seed announcement without its seeds", id: id) }
+            guard (1...8).contains(seeds.seeds.count) else { return refuse("a seed announcement must list 1 to 8 periods", id: id) }
+            for (index, seed) in seeds.seeds.enumerated() {
+                guard (7...8).contains(seed.period.utf8.count), seed.period.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-" || $0 == "W") }) else {
+                    return refuse("seeds[\(index)].period is not a week (2026-W49) or a month (2026-11)", id: id)
+                }
+                guard seed.seedCommitment.utf8.count == 64, seed.seedCommitment.allSatisfy(\.isHexDigit) else {
+                    return refuse("seeds[\(index)].seedCommitment must be 64 hex digits", id: id)
+                }
+            }
         default:
             return refuse("command kind '\(payload.kind.prefix(40))' is not known to this agent", id: id)
         }

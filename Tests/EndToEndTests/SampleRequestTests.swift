@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 import Foundation
+import OversightAgent
 import OversightModel
 import OversightStore
 import OversightTesting
@@ -109,6 +110,63 @@ extension EndToEnd {
                 #expect(reply.error?.code == "bad_record" && reply.error?.message.contains("no sample request") == true, "\(reply)")
                 await client.close()
                 #expect(try await store.interactions(requestId: requestId).count == 4)
+            }
+        }
+        /// This ISO week's label (`2026-W50`), in UTC.
+        static func thisWeek() -> String {
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: Date())
+            return String(format: "%04d-W%02d", parts.yearForWeekOfYear!, parts.weekOfYear!)
+        }
+
+        /// Head office announces each period's seed commitment to the agent before the period; it cannot then change the
+        /// seed: a changed announcement and a request drawn with another seed are refused by the agent.
+        @Test(.timeLimit(.minutes(3)))
+        func theAgentKeepsTheAnnouncedSeedAndRefusesAnotherOne() async throws {
+            try await withHarness("sample-seeds") { harness in
+                let coordinator = try await harness.startCoordinator()
+                let sampling = coordinator.dataDirectory.appendingPathComponent("sampling")
+                try FileManager.default.createDirectory(at: sampling, withIntermediateDirectories: true)
+                try "provider: acme\nsize: { method: fixed, count: 2 }\n".write(to: sampling.appendingPathComponent("acme.sampling.yaml"), atomically: true, encoding: .utf8)
+                var options = AgentOptions()
+                options.ticketMapping = EvidenceTests.mapping
+                let agent = try await harness.startAgent(name: "a", coordinator: coordinator, provider: "acme", site: "lisbon", options: options)
+                let store = try coordinator.openStore()
+                // Open tickets of this week, created after it began and updated since (nothing dated in the future).
+                var calendar = Calendar(identifier: .iso8601)
+                calendar.timeZone = TimeZone(identifier: "UTC")!
+                let weekStart = calendar.dateInterval(of: .weekOfYear, for: Date())!.start
+                let created = max(weekStart.addingTimeInterval(1), Date().addingTimeInterval(-1800))
+                let lines = (0..<4).map { n in
+                    "S-\(n),open,\(WireJSON.format(created)),\(WireJSON.format(created.addingTimeInterval(Double(n + 1)))),email,normal,billing,,,"
+                }
+                try agent.drop("tickets.csv", EvidenceTests.tickets(lines))
+                try await eventually("4 tickets stored") { try await store.ticketCount() == 4 }
+                let week = Self.thisWeek()
+                let seedLine = try await coordinator.cli(["samples", "seed", "--provider", "acme", "--period", week])
+                let commitment = try #require(seedLine.stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+                let outbox = AgentPaths(directory: agent.dataDirectory.path).outbox
+                try await eventually("the agent recorded this week's seed commitment", timeout: .seconds(30)) {
+                    try await Outbox(path: outbox, readOnly: true).state("sample-seed:\(week)") == commitment
+                }
+
+                // Head office replaces its sampling secret: every seed changes. The agent keeps what it was told first.
+                try FileManager.default.removeItem(at: coordinator.dataDirectory.appendingPathComponent("sampling-secret"))
+                await agent.stop()
+                try agent.start()
+                try await eventually("the agent refused the changed announcement", timeout: .seconds(30)) {
+                    try await store.hasSecurityEvent("command_refused", detail: "another seed for")
+                }
+                #expect(try await Outbox(path: outbox, readOnly: true).state("sample-seed:\(week)") == commitment)
+                // A sample of this week drawn with the new seed is refused; the request stays untaken.
+                let request = try await coordinator.cli(["samples", "request", "--provider", "acme", "--period", week])
+                #expect(request.exitCode == 0, "\(request)")
+                try await eventually("the agent refused the request drawn with another seed", timeout: .seconds(30)) {
+                    try await store.hasSecurityEvent("command_refused", detail: "differs from the one head office announced")
+                }
+                let requests = try Self.json(try await coordinator.cli(["samples", "requests", "--json"])) as? [[String: Any]]
+                #expect(requests?.first?["takenAt"] == nil && requests?.first?["returned"] as? Int == 0, "\(String(describing: requests))")
             }
         }
     }
