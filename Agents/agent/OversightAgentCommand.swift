@@ -149,6 +149,10 @@ struct Status: AsyncParsableCommand {
             print("Source \(source.name) (\(source.path)): \(source.filesTaken) files, \(source.rowsTaken) rows taken, \(source.rowsRejected) rejected")
             if let error = source.lastError { print("  last error: \(error)") }
         }
+        print("Trusts CA \(report.trustedCAs.joined(separator: ", ")); coordinator command keys \(report.coordinatorKeys.joined(separator: ", "))")
+        for (period, commitment) in report.sampleSeeds.sorted(by: { $0.key < $1.key }) {
+            print("Seed commitment of \(period): \(commitment)")
+        }
     }
 }
 

@@ -104,6 +104,11 @@ package struct AgentStatusReport: Codable, Sendable {
     package var connection: String?
     package var outbox: OutboxStats
     package var sources: [SourceStatus]
+    /// What the agent trusts: CA fingerprints and coordinator command-key thumbprints (docs/operations.md, rotations).
+    package var trustedCAs: [String] = []
+    package var coordinatorKeys: [String] = []
+    /// Head office's seed commitments by period, as first announced (docs/audits.md).
+    package var sampleSeeds: [String: String] = [:]
 
     /// Reads the status from the data directory (works while the agent runs).
     package static func read(paths: AgentPaths) async throws -> AgentStatusReport {
@@ -116,6 +121,11 @@ package struct AgentStatusReport: Codable, Sendable {
             ),
             sources: []
         )
+        if let trust = try? AgentTrust(credentials: credentials) {
+            let trustReport = trust.report(nonce: "")
+            report.trustedCAs = trustReport.caFingerprints
+            report.coordinatorKeys = trustReport.coordinatorKeys
+        }
         // Read-only: `status` may run while the agent runs, and must never race it to create or migrate the outbox.
         guard FileManager.default.fileExists(atPath: paths.outbox), let outbox = try? Outbox(path: paths.outbox, readOnly: true),
             let stats = try? await outbox.stats(now: Date())
@@ -126,6 +136,7 @@ package struct AgentStatusReport: Codable, Sendable {
         report.connection = try? await outbox.state("connection")
         report.outbox = stats
         report.sources = (try? await outbox.sourceStatuses()) ?? []
+        report.sampleSeeds = (try? await outbox.states(prefix: "sample-seed:")) ?? [:]
         return report
     }
 }

@@ -458,4 +458,16 @@ package final class Outbox: Sendable {
     package func state(_ key: String) async throws -> String? {
         try await self.writer.read { db in try Self.string(db, key) }
     }
+
+    /// Every state value whose key starts with `prefix`, by the rest of the key.
+    package func states(prefix: String) async throws -> [String: String] {
+        try await self.writer.read { db in
+            var result: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM state WHERE substr(key, 1, ?) = ?", arguments: [prefix.count, prefix]) {
+                let key: String = row[0]
+                result[String(key.dropFirst(prefix.count))] = row[1]
+            }
+            return result
+        }
+    }
 }

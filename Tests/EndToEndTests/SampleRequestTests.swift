@@ -159,6 +159,7 @@ extension EndToEnd {
                     try await store.hasSecurityEvent("command_refused", detail: "another seed for")
                 }
                 #expect(try await Outbox(path: outbox, readOnly: true).state("sample-seed:\(week)") == commitment)
+                #expect(try await agent.status().sampleSeeds[week] == commitment, "oversight-agent status shows the kept commitment")
                 // A sample of this week drawn with the new seed is refused; the request stays untaken.
                 let request = try await coordinator.cli(["samples", "request", "--provider", "acme", "--period", week])
                 #expect(request.exitCode == 0, "\(request)")
