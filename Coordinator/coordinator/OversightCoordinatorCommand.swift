@@ -32,15 +32,6 @@ struct DataOptions: ParsableArguments {
     var data: String?
 
     var paths: CoordinatorPaths { CoordinatorPaths(directory: self.data ?? CoordinatorPaths.defaultDirectory) }
-
-    /// Opens the store of an initialised data directory, or fails with the command to run first.
-    func openStore() throws -> SQLiteStore {
-        let paths = self.paths
-        guard FileManager.default.fileExists(atPath: paths.store) else {
-            throw ValidationError("no coordinator store at \(paths.store); run `oversight-coordinator init --data \(paths.directory)` first")
-        }
-        return try SQLiteStore(path: paths.store)
-    }
 }
 
 struct Init: AsyncParsableCommand {

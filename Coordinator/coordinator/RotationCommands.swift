@@ -7,10 +7,8 @@
 
 import ArgumentParser
 import Foundation
-import Logging
 import OversightCoordinator
 import OversightStore
-import OversightStorePostgres
 
 /// `--data` and `--config` of the rotation commands: the key files live in the data directory; the agents' trust
 /// reports in the store (SQLite there, or the configured PostgreSQL).
@@ -23,18 +21,7 @@ struct RotationOptions: ParsableArguments {
 
     /// Every agent and what each reported it trusts.
     func agents(_ settings: CoordinatorSettings) async throws -> (agents: [AgentRow], trust: [String: AgentTrustRow]) {
-        if let postgres = settings.postgresConfiguration {
-            var logger = Logger(label: "oversight.rotation")
-            logger.logLevel = .warning
-            return try await PostgresStore.withStore(configuration: postgres, logger: logger) { store in
-                (try await store.agents(), try await store.agentTrust())
-            }
-        }
-        guard FileManager.default.fileExists(atPath: settings.paths.store) else {
-            throw ValidationError("no coordinator store at \(settings.paths.store); run `oversight-coordinator init` first")
-        }
-        let store = try SQLiteStore(path: settings.paths.store)
-        return (try await store.agents(), try await store.agentTrust())
+        try await ConfiguredStore.with(settings) { store in (try await store.agents(), try await store.agentTrust()) }
     }
 }
 

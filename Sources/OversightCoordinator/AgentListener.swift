@@ -40,6 +40,22 @@ package final class AgentListener: Service {
     package let counters = SecurityCounters()
     /// Agents whose clocks are off, from their heartbeats.
     package let clockSkew = ClockSkewWatch()
+    /// Each provider's seed commitments, computed again only when a minute has passed or its plan or the sampling
+    /// secret changed (every session asks every 5 s; a `stat` of two files is all a fresh answer costs).
+    let seedCache = Mutex<[String: (at: ContinuousClock.Instant, files: [String], seeds: [SampleSeedsCommand.PeriodSeed]?)]>([:])
+
+    /// The seed commitments of `provider`'s current and next periods (``SeedAnnouncement``), from the cache when fresh.
+    func seedCommitments(provider: String) throws -> [SampleSeedsCommand.PeriodSeed]? {
+        guard let directory = self.paths?.directory else { return nil }
+        let now = ContinuousClock.now
+        let files = Self.signature(of: ["\(directory)/sampling/\(provider).sampling.yaml", "\(directory)/sampling-secret"])
+        if let cached = self.seedCache.withLock({ $0[provider] }), now - cached.at < .seconds(60), cached.files == files { return cached.seeds }
+        let seeds = try SeedAnnouncement.commitments(provider: provider, dataDirectory: directory, now: Date())
+        // Signed after computing: a secret made by this computation counts as the one the commitments come from.
+        let after = Self.signature(of: ["\(directory)/sampling/\(provider).sampling.yaml", "\(directory)/sampling-secret"])
+        self.seedCache.withLock { $0[provider] = (now, after, seeds) }
+        return seeds
+    }
 
     /// Told about every ticket a committed batch changed (the SLA engine's feed).
     package let ticketObserver: (@Sendable ([TicketRecord]) async -> Void)?

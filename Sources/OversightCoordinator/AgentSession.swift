@@ -520,10 +520,9 @@ struct AgentSession {
         _ commands: inout SessionCommands, report: TrustReport, agent: AgentRow, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
         logger: Logger
     ) async throws {
-        guard let directory = self.listener.paths?.directory else { return }
         let seeds: [SampleSeedsCommand.PeriodSeed]
         do {
-            guard let found = try SeedAnnouncement.commitments(provider: agent.provider, dataDirectory: directory, now: Date()) else { return }
+            guard let found = try self.listener.seedCommitments(provider: agent.provider) else { return }
             seeds = found
         } catch {
             if commands.sentSeeds != [] {
