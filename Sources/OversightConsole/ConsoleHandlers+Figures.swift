@@ -94,6 +94,7 @@ extension ConsoleHandlers {
             <h1>\(HTML.escape(name))\(site.map { " / " + HTML.escape($0) } ?? "")</h1>
             <p class="meta">\(HTML.escape(l.t("provider.sites"))): <a href="/providers/\(HTML.path(name))?period=\(period)">\(HTML.escape(l.t("provider.all_sites")))</a> \(siteLinks) ·
             <a href="/scorecard?provider=\(ConsolePage.encode(name))">\(HTML.escape(l.t("provider.monthly_scorecard")))</a> ·
+            \(self.configuration.credits != nil && self.configuration.contracts[name] != nil ? "<a href=\"/providers/\(HTML.path(name))/credits\">\(HTML.escape(l.t("credits.link")))</a> ·" : "")
             \(HTML.escape(l.t("common.times_in", ["zone": l.timeZoneName])))</p>
             """
         )

@@ -37,6 +37,7 @@ package enum OpenAPIDocument {
         self.operations.map(\.path) + self.figureOperations.map(\.path) + self.writeOperations.map(\.path)  // figure and write routes: OpenAPIDocument+Figures.swift
             + self.auditPaths  // OpenAPIDocument+Audits.swift
             + self.breachDisputePaths  // OpenAPIDocument+BreachDisputes.swift
+            + self.creditPaths  // OpenAPIDocument+Credits.swift
             + self.healthPaths  // OpenAPIDocument+Health.swift
     }
 
@@ -163,6 +164,7 @@ package enum OpenAPIDocument {
         paths.merge(self.writePathItems) { get, _ in get }  // write routes: OpenAPIDocument+Figures.swift
         paths.merge(self.auditPathItems) { own, _ in own }  // audits, disputes, breach notes: OpenAPIDocument+Audits.swift
         paths.merge(self.breachDisputePathItems(reasons: disputeReasons)) { own, _ in own }  // breach disputes: OpenAPIDocument+BreachDisputes.swift
+        paths.merge(self.creditPathItems(reasons: disputeReasons)) { own, _ in own }  // credit statement, period disputes: OpenAPIDocument+Credits.swift
         paths.merge(self.healthPathItems) { own, _ in own }  // /healthz, /readyz: OpenAPIDocument+Health.swift
         return [
             "openapi": "3.1.0",
@@ -170,7 +172,7 @@ package enum OpenAPIDocument {
             "paths": paths,
             "components": [
                 "schemas": self.schemas.merging(self.figureSchemas) { own, _ in own }.merging(self.auditSchemas) { own, _ in own }
-                    .merging(self.breachDisputeSchemas) { own, _ in own },
+                    .merging(self.breachDisputeSchemas) { own, _ in own }.merging(self.creditSchemas) { own, _ in own },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (ovc_…) created for a console user."],
                     "session": ["type": "apiKey", "in": "cookie", "name": "ovc_session"],
