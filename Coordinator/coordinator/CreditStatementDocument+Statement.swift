@@ -40,7 +40,10 @@ extension CreditStatementDocument {
             provider: provider, month: disputed.statement.month.description, currency: disputed.statement.currency,
             monthlyFee: disputed.statement.monthlyFee, measuredOwedShare: disputed.measured.owedShare, measuredOwedAmount: disputed.measured.owedAmount,
             owedShare: disputed.statement.owedShare, owedAmount: disputed.statement.owedAmount, lines: lines, steps: steps,
-            disputes: disputed.outcomes.map { BreachDisputeView($0.dispute, effectiveState: $0.state.rawValue, decideBy: $0.deadline) }
+            disputes: disputed.outcomes.map { BreachDisputeView($0.dispute, effectiveState: $0.state.rawValue, decideBy: $0.deadline) },
+            overturnRates: OversightCoordinator.OverturnRate.rates(disputed.outcomes).map {
+                OverturnRate(reason: $0.reason, opened: $0.opened, open: $0.open, accepted: $0.accepted, rejected: $0.rejected, byDefault: $0.byDefault, rate: $0.rate)
+            }
         )
     }
 }

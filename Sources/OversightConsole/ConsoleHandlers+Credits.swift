@@ -157,6 +157,28 @@ package struct CreditStatementDocument: Codable, Sendable, Hashable {
         }
     }
 
+    /// How often disputes of one reason were accepted (`all` last): accepted ÷ decided, `nil` while none is decided.
+    package struct OverturnRate: Codable, Sendable, Hashable {
+        package var reason: String
+        package var opened: Int
+        package var open: Int
+        package var accepted: Int
+        package var rejected: Int
+        /// Of the accepted and rejected, how many by the contract's default.
+        package var byDefault: Int
+        package var rate: Double?
+
+        package init(reason: String, opened: Int, open: Int, accepted: Int, rejected: Int, byDefault: Int, rate: Double?) {
+            self.reason = reason
+            self.opened = opened
+            self.open = open
+            self.accepted = accepted
+            self.rejected = rejected
+            self.byDefault = byDefault
+            self.rate = rate
+        }
+    }
+
     package var provider: String
     package var month: String
     package var currency: String?
@@ -170,11 +192,14 @@ package struct CreditStatementDocument: Codable, Sendable, Hashable {
     package var steps: [Step]
     /// Every dispute (ticket breaches and aggregate misses) whose breach or period counts in the month.
     package var disputes: [BreachDisputeView]
+    /// The month's overturn rates per reason, then `all`.
+    package var overturnRates: [OverturnRate]
 
     package init(
         provider: String, month: String, currency: String?, monthlyFee: Double?, measuredOwedShare: Double, measuredOwedAmount: Double?,
-        owedShare: Double, owedAmount: Double?, lines: [Line], steps: [Step], disputes: [BreachDisputeView]
+        owedShare: Double, owedAmount: Double?, lines: [Line], steps: [Step], disputes: [BreachDisputeView], overturnRates: [OverturnRate]
     ) {
+        self.overturnRates = overturnRates
         self.provider = provider
         self.month = month
         self.currency = currency
@@ -350,6 +375,20 @@ extension ConsoleHandlers {
         }
         page.add("<section id=\"disputes\">")
         page.add(disputes)
+        var rates = ConsoleTable(
+            id: "overturn", title: l.t("credits.overturn"),
+            columns: [
+                l.t("audits.reason"), l.t("credits.opened"), l.t("dispute.state.open"), l.t("dispute.state.accepted"), l.t("dispute.state.rejected"),
+                l.t("credits.by_default"), l.t("credits.overturn_rate"),
+            ]
+        )
+        rates.rows = document.overturnRates.map { rate in
+            [
+                .text(rate.reason == "all" ? l.t("credits.all_reasons") : l.term("dispute.reason", rate.reason)), .number(rate.opened, l), .number(rate.open, l),
+                .number(rate.accepted, l), .number(rate.rejected, l), .number(rate.byDefault, l), .text(rate.rate.map(l.percent) ?? "—", class: "num"),
+            ]
+        }
+        if !document.disputes.isEmpty { page.add(rates) }
         page.add("<p class=\"meta\">\(HTML.escape(l.t("credits.explained")))</p>")
         let base = "/providers/\(HTML.path(provider))/credits/disputes"
         let reasons = self.configuration.contracts[provider]?.disputeReasons ?? []

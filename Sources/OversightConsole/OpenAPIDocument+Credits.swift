@@ -80,14 +80,22 @@ extension OpenAPIDocument {
                 ],
                 required: ["dispute", "owedShareBefore", "owedShareAfter", "changes"]
             ),
+            "OverturnRate": object(
+                [
+                    "reason": string, "opened": integer, "open": integer, "accepted": integer, "rejected": integer, "byDefault": integer,
+                    "rate": number,
+                ],
+                required: ["reason", "opened", "open", "accepted", "rejected", "byDefault"]
+            ),
             "CreditStatement": object(
                 [
                     "provider": string, "month": string, "currency": string, "monthlyFee": number, "measuredOwedShare": number,
                     "measuredOwedAmount": number, "owedShare": number, "owedAmount": number,
                     "lines": ["type": "array", "items": ref("CreditLine")], "steps": ["type": "array", "items": ref("CreditStep")],
                     "disputes": ["type": "array", "items": ref("BreachDispute")],
+                    "overturnRates": ["type": "array", "items": ref("OverturnRate")],
                 ],
-                required: ["provider", "month", "measuredOwedShare", "owedShare", "lines", "steps", "disputes"]
+                required: ["provider", "month", "measuredOwedShare", "owedShare", "lines", "steps", "disputes", "overturnRates"]
             ),
         ]
     }

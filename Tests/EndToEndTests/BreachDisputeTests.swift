@@ -265,6 +265,9 @@ extension EndToEnd {
                 #expect(step["dispute"] as? Int == windowedId && step["owedAmountBefore"] as? Double == 500 && step["owedAmountAfter"] as? Double == 0)
                 let change = try #require((step["changes"] as? [[String: Any]])?.first)
                 #expect(change["actualBefore"] as? Double == 0.8 && change["actualAfter"] as? Double == 1, "\(change)")
+                let rates = (afterAcceptance["overturnRates"] as? [[String: Any]]) ?? []
+                #expect(rates.map { $0["reason"] as? String } == ["data_error", "force_majeure", "all"], "\(afterAcceptance)")
+                #expect(rates.map { $0["rate"] as? Double } == [0, 1, 0.5], "\(afterAcceptance)")
                 let again = try await cli(["dispute", "open", "--provider", "acme", "--target", "frt", "--period", month, "--as", "prov1", "--reason", "data_error", "--note", "x"])
                 #expect(again.exitCode != 0 && again.stderr.contains("did not miss its target"), "\(again)")
 
