@@ -94,8 +94,8 @@ extension EndToEnd {
                     guard let row = try await store.sampleRequests(provider: "acme", period: week).first else { return false }
                     requestId = row.id
                     let interactions = try await store.interactions(requestId: row.id)
-                    return interactions.count == 2
-                        && (try await store.providerEvaluations(provider: "acme", interactionRefs: [ticket])).count == 1
+                    let theirs = try await store.providerEvaluations(provider: "acme", interactionRefs: [ticket])
+                    return interactions.count == 2 && theirs.count == 1
                 }
 
                 // The auditor signs in over HTTPS and opens the interaction beside the scorecard form.

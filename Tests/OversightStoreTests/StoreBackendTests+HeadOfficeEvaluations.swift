@@ -48,7 +48,7 @@ extension StoreBackendTests {
         _ = try await store.commit(
             IncomingBatch(
                 agentId: "agt_a", seq: 1, hash: "h-1", prev: genesisBatchHash, jws: FlattenedJWS(protected: "p", payload: "x1", signature: "s"),
-                receivedAt: self.now, evaluations: [first, second, other], interactions: interactions
+                receivedAt: self.now, tickets: [], evaluations: [first, second, other], interactions: interactions
             )
         )
     }
