@@ -282,6 +282,7 @@ extension ConsoleHandlers {
                 "<p class=\"meta\">\(HTML.escape(l.t("audits.recomputed_explained", count: self.configuration.scorecards.scorecards.count)))</p>"
             )
         }
+        try await self.addSampleRequests(to: &page, provider: provider, context: context)  // head-office scoring: ConsoleHandlers+Scoring.swift
         return try page.response(for: request, context: context)
     }
 

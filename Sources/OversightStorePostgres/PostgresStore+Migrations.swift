@@ -243,6 +243,7 @@ extension PostgresStore {
         PostgresStore.agentTrustMigration,
         PostgresStore.sampleRequestsMigration,
         PostgresStore.periodDisputesMigration,
+        PostgresStore.headOfficeEvaluationsMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one
