@@ -28,6 +28,8 @@ package struct EvidenceExporter: Sendable {
         package var figures = 0
         package var creditLines = 0
         package var disputes = 0
+        /// Reconciled invoice lines (0 when the month has no invoice).
+        package var invoiceLines = 0
         package var files = 0
     }
 
@@ -167,6 +169,8 @@ package struct EvidenceExporter: Sendable {
             summary.creditLines = document.lines.count
             hasCreditStatement = true
         }
+
+        summary.invoiceLines = try await self.writeInvoice(provider: provider, month: month, now: now, writer: &writer)
 
         let versions = contract.versions
         var inForce: [String] = []

@@ -180,6 +180,7 @@ package final class SQLiteStore: CoordinatorStore {
         migrator.registerMigration("v11-leader-lease", migrate: Self.migrateLease)
         migrator.registerMigration("v13-agent-trust", migrate: Self.migrateAgentTrust)
         migrator.registerMigration("v14-sample-requests", migrate: Self.migrateSampleRequests)
+        migrator.registerMigration("v16-invoices", migrate: Self.migrateInvoices)
         return migrator
     }
 

@@ -242,6 +242,7 @@ extension PostgresStore {
         PostgresStore.leaseMigration,
         PostgresStore.agentTrustMigration,
         PostgresStore.sampleRequestsMigration,
+        PostgresStore.invoicesMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one

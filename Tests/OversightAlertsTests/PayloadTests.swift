@@ -36,7 +36,7 @@ import Testing
 
     @Test func kindsHaveTheDocumentedLabelsAndSeverities() {
         #expect(AlertKind.all.map(\.rawValue) == [
-            "ticket_at_risk", "ticket_breached", "aggregate_at_risk", "aggregate_missed", "agent_silent", "security_event",
+            "ticket_at_risk", "ticket_breached", "aggregate_at_risk", "aggregate_missed", "agent_silent", "security_event", "invoice_line_beyond_tolerance",
         ])
         #expect(AlertKind.ticketBreached.defaultSeverity == .critical)
         #expect(AlertKind.ticketAtRisk.defaultSeverity == .warning)
