@@ -28,6 +28,8 @@ package struct EvidenceExporter: Sendable {
         package var figures = 0
         package var creditLines = 0
         package var disputes = 0
+        /// Reconciled invoice lines (0 when the month has no invoice).
+        package var invoiceLines = 0
         package var files = 0
     }
 
@@ -176,6 +178,8 @@ package struct EvidenceExporter: Sendable {
             let disputed = try await evaluator.disputedCreditStatement(provider: provider, month: month, disputes: self.store, now: now)
             try writer.writeJSON(EvidenceCreditStatement(provider: provider, disputed.statement), to: EvidenceFormat.disputedCredits)
         }
+
+        summary.invoiceLines = try await self.writeInvoice(provider: provider, month: month, now: now, writer: &writer)
 
         let versions = contract.versions
         var inForce: [String] = []

@@ -49,6 +49,7 @@ package struct BundleVerifier: Sendable {
         report.evaluations = records.evaluations.count
         self.checkDisputes(info: info, records: records, report: &report)
         self.recomputeFigures(info: info, records: records, report: &report)
+        report.reconciliationLines = InvoiceCheck.check(reader: self.reader, info: info, records: records, findings: &report.findings)
         return report
     }
 

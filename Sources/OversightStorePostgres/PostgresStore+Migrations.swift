@@ -243,6 +243,7 @@ extension PostgresStore {
         PostgresStore.agentTrustMigration,
         PostgresStore.sampleRequestsMigration,
         PostgresStore.periodDisputesMigration,
+        PostgresStore.invoicesMigration,
         PostgresStore.headOfficeEvaluationsMigration,
     ]
 
