@@ -74,7 +74,9 @@ extension EndToEnd {
                 }
                 try agent.dropIntervals("intervals-1.csv", lines.joined(separator: "\n") + "\n")
                 try await eventually("tickets and interval reports stored") {
-                    try await store.ticketCount() == 30 && (try await store.intervalCounts()["acme"]) == 4
+                    let tickets = try await store.ticketCount()
+                    let intervals = try await store.intervalCounts()["acme"]
+                    return tickets == 30 && intervals == 4
                 }
                 try await coordinator.addConsoleUser("sup1", role: "supervisor", password: "a-long-enough-password")
                 try await coordinator.addConsoleUser("view1", role: "viewer", password: "a-long-enough-password")

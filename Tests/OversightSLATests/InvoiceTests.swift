@@ -14,7 +14,7 @@ import Testing
     static let header = "invoice,provider,month,currency,line,kind,channel,site,queue,quantity,unit_price,amount"
 
     static func csv(_ lines: [String]) -> Data {
-        Data(([Self.header] + lines).joined(separator: "\n").utf8 + "\n".utf8)
+        Data((([Self.header] + lines).joined(separator: "\n") + "\n").utf8)
     }
 
     /// The invoice of the hand computation below (and of the end-to-end test).
