@@ -464,6 +464,10 @@ extension ConsoleHandlers {
     func addCreditAPIRoutes(to group: RouterGroup<ConsoleRequestContext>) {
         group.get("providers/:provider/credits/:month") { _, context in
             let provider = try context.parameters.require("provider")
+            let user = try context.requireUser()
+            guard user.canSee(provider: provider), self.configuration.contracts[provider] != nil else {
+                throw ConsoleError.notFound("error.no_statement", ["provider": provider])
+            }
             let month = try self.creditMonth(try context.parameters.require("month"), provider: provider)
             return try Self.json(try await self.creditStatement(provider: provider, month: month, for: try context.requireUser()))
         }

@@ -39,7 +39,7 @@ extension OpenAPIDocument {
         var statement = auditGet(
             "getCreditStatement",
             "A month's credit statement: every credit-bearing line measured and after the accepted disputes, each accepted dispute's effect, and the month's disputes",
-            parameters: [pathParameter("provider"), ["name": "month", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]]],
+            parameters: [pathParameter("provider"), ["name": "month", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"]]],
             schema: ref("CreditStatement")
         )
         if var responses = statement["responses"] as? [String: Any] {
