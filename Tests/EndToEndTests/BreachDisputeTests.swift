@@ -156,13 +156,8 @@ extension EndToEnd {
                 + "      - {id: frt-lenient, figure: ticket_attainment, ticket_target: first_reply, period: month, target: 50%}"
         )
 
-        /// An HTTPS request to the console with an API token (curl, as a user's script would).
         func api(_ port: Int, _ token: String, _ path: String, json: String? = nil) async throws -> (status: Int, body: String) {
-            var arguments = ["curl", "-sk", "--max-time", "20", "-H", "Authorization: Bearer \(token)", "-w", "\n%{http_code}"]
-            if let json { arguments += ["-H", "Content-Type: application/json", "--data", json] }
-            let result = try await runCommand("/usr/bin/env", arguments + ["https://127.0.0.1:\(port)\(path)"])
-            let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+            try await consoleAPI(port, token, path, json: json)
         }
 
         /// A dispute of the aggregate miss itself: provider staff dispute the month's first-reply attainment (80 % < 85 %)
