@@ -163,6 +163,8 @@ let package = Package(
                 "OversightModel",
                 // Pure: the scorecards that provider evaluations are recomputed with.
                 "OversightSLA",
+                // Pure: Wilson intervals, acceptance plans and calibration (kappa, AC1, the leniency sign test).
+                "OversightSampling",
                 "OversightStore",
                 "OversightWire",
                 .product(name: "CoreMetrics", package: "swift-metrics"),

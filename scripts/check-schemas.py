@@ -8,7 +8,8 @@ Checks, and exits 1 if any fails:
      {"type":"batch","jws":...} an agent message;
   4. every ```json block in docs/protocol.md that follows a `<!-- schema: NAME -->` line validates against NAME;
   5. the error codes in coordinator-message.schema.json are exactly those of ProtocolErrorCode in
-     Sources/OversightModel/Messages.swift.
+     Sources/OversightModel/Messages.swift;
+  6. every ```json block in docs/invoices.md that follows a `<!-- schema: invoice -->` line validates against invoice.
 
 Needs the `jsonschema` package (pip install jsonschema). Run from anywhere: python3 scripts/check-schemas.py
 """
@@ -26,7 +27,10 @@ from referencing import Registry, Resource
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"
-NAMES = ["ticket-record", "interval-record", "evaluation-record", "interaction-record", "batch-payload", "jws", "agent-message", "coordinator-message"]
+NAMES = [
+    "ticket-record", "interval-record", "evaluation-record", "interaction-record", "batch-payload", "jws", "agent-message", "coordinator-message",
+    "invoice",
+]
 
 GENESIS = "0" * 64
 HASH = "9f2c5e0b7a1d4c3e8f6a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4"
@@ -48,6 +52,13 @@ INTERACTION = {
 MISSING_INTERACTION = {
     "kind": "interaction", "provider": "acme-bpo", "site": "manila-1", "requestId": "smp_0123456789abcdef0123", "ticketId": "ZD-104234",
     "status": "missing", "reason": "no transcript file ZD-104234.txt, .eml or .json in the transcript folder", "updatedAt": "2026-03-02T09:40:12.250Z",
+}
+INVOICE = {
+    "invoice": "INV-2026-11-007", "provider": "acme-support", "month": "2026-11", "currency": "EUR", "total": "1114.20",
+    "lines": [
+        {"id": "L1", "kind": "contacts", "channel": "phone", "quantity": "360", "unit_price": "0.80", "amount": "288.00"},
+        {"id": "L3", "kind": "handle_minutes", "site": "lisbon", "queue": "billing", "quantity": "1836", "unit_price": "0.45", "amount": "826.20"},
+    ],
 }
 TICKET = {
     "kind": "ticket", "provider": "acme-bpo", "site": "manila-1", "id": "ZD-104233", "channel": "chat", "priority": "high",
@@ -201,6 +212,15 @@ SAMPLES = [
     ("coordinator-message", "error without fatal", {"type": "error", "code": "timeout", "message": "m"}, False),
     ("coordinator-message", "welcome without lastHash", without(WELCOME, "lastHash"), False),
     ("coordinator-message", "an agent message", HEARTBEAT, False),
+    ("invoice", "an invoice", INVOICE, True),
+    ("invoice", "an invoice without total", without(INVOICE, "total"), True),
+    ("invoice", "an amount as a JSON number", changed(INVOICE, lines=[dict(INVOICE["lines"][0], amount=288.0)]), False),
+    ("invoice", "a contacts line without channel", changed(INVOICE, lines=[without(INVOICE["lines"][0], "channel")]), False),
+    ("invoice", "fractional contacts", changed(INVOICE, lines=[dict(INVOICE["lines"][0], quantity="360.5")]), False),
+    ("invoice", "an unknown kind", changed(INVOICE, lines=[dict(INVOICE["lines"][1], kind="calls")]), False),
+    ("invoice", "an unknown member", changed(INVOICE, note="x"), False),
+    ("invoice", "a bad month", changed(INVOICE, month="2026-13"), False),
+    ("invoice", "no lines", changed(INVOICE, lines=[]), False),
 ]
 
 
@@ -262,6 +282,18 @@ def main() -> int:
     if not blocks:
         failures += 1
         print("FAIL docs/protocol.md has no `<!-- schema: NAME -->` examples")
+
+    invoices_doc = (ROOT / "docs" / "invoices.md").read_text(encoding="utf-8")
+    invoice_blocks = re.findall(r"<!-- schema: invoice -->\s*```json\n(.*?)```", invoices_doc, flags=re.S)
+    for number, text in enumerate(invoice_blocks, start=1):
+        try:
+            check("invoice", f"docs/invoices.md example {number}", json.loads(text), True)
+        except json.JSONDecodeError as error:
+            failures += 1
+            print(f"FAIL docs/invoices.md example {number}: not JSON: {error}")
+    if not invoice_blocks:
+        failures += 1
+        print("FAIL docs/invoices.md has no `<!-- schema: invoice -->` examples")
 
     swift = (ROOT / "Sources" / "OversightModel" / "Messages.swift").read_text(encoding="utf-8")
     swift_codes = set(re.findall(r'static let \w+ = Self\(rawValue: "([a-z_]+)"\)', swift))

@@ -73,6 +73,7 @@ enum ConsoleWiring {
             configuration.breachDisputeDeadline = { dispute in
                 BreachDisputeOutcome(dispute: dispute, contract: contracts[dispute.provider], now: Date()).deadline
             }
+            configuration.credits = Self.credits(store: store, contracts: contracts)
         }
         configuration.publicDirectory = Self.publicDirectory
         let shownHost = host == "0.0.0.0" ? "localhost" : host
@@ -100,6 +101,33 @@ enum ConsoleWiring {
                 throttle: (store as? PostgresStore).map { PostgresLoginThrottle(store: $0, configuration: configuration.throttle) }
             )
         ]
+    }
+
+    /// The credits page's hooks: statements measured and after disputes, and disputes of aggregate misses, computed with
+    /// the SLA engine's evaluator and the contracts' dispute rules.
+    static func credits(store: any CoordinatorStore, contracts: [String: Contract]) -> ConsoleCredits {
+        let evaluator = AggregateEvaluator(store: store, contracts: contracts, disputes: store)
+        let desk = BreachDisputeDesk(store: store, contracts: contracts)
+        return ConsoleCredits(
+            statement: { provider, month in
+                do {
+                    let disputed = try await evaluator.disputedCreditStatement(provider: provider, month: month, disputes: store)
+                    return CreditStatementDocument(provider: provider, disputed)
+                } catch let error as CoordinatorError {
+                    throw ConsoleCreditsRefusal(error.message)
+                }
+            },
+            openPeriodDispute: { request, provider, user in
+                do {
+                    return try await desk.openPeriod(
+                        provider: provider, targetId: request.target, label: request.period, from: request.from, to: request.to, by: user,
+                        reason: request.reason, note: request.note, evaluator: evaluator
+                    ).dispute
+                } catch let error as CoordinatorError {
+                    throw ConsoleCreditsRefusal(error.message)
+                }
+            }
+        )
     }
 
     /// The console's live-event feed over the coordinator's broadcaster.

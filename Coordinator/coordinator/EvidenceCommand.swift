@@ -72,7 +72,8 @@ struct EvidenceCommand: AsyncParsableCommand {
             }
             print(
                 "Exported \(self.provider) \(self.month) to \(self.to): \(summary.batches) batches of \(summary.agents) agents, "
-                    + "\(summary.figures) figures, \(summary.creditLines) credit lines, \(summary.disputes) disputes, \(summary.files) files"
+                    + "\(summary.figures) figures, \(summary.creditLines) credit lines, \(summary.disputes) disputes, "
+                    + (summary.invoiceLines > 0 ? "\(summary.invoiceLines) reconciled invoice lines, " : "") + "\(summary.files) files"
             )
             for (file, reason) in summary.unavailable.sorted(by: { $0.key < $1.key }) {
                 print("Not exported: \(file) (\(reason)); oversight-verify reports it as unverified")

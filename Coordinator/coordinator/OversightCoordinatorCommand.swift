@@ -21,7 +21,7 @@ struct OversightCoordinatorCommand: AsyncParsableCommand {
         subcommands: [
             Demo.self, Init.self, Serve.self, TokenCommand.self, CACommand.self, AgentsCommand.self, Status.self, SLACommand.self, AlertsCommand.self, UsersCommand.self, ContractsCommand.self, ScorecardsCommand.self,
             TicketsCommand.self, IntegrityCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
-            EvidenceCommand.self, SamplesCommand.self, SigningKeyCommand.self,
+            EvidenceCommand.self, SamplesCommand.self, SigningKeyCommand.self, InvoicesCommand.self,
         ]
     )
 }

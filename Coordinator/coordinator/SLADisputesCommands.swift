@@ -79,9 +79,20 @@ struct BreachDisputeOutput: Encodable {
     var decidedAt: String?
     var decisionNote: String?
     var effectiveAt: String?
+    /// `ticket` or `period` (an aggregate miss: target, period and excluded window instead of ticket and clock).
+    var kind: String
+    var target: String?
+    var period: String?
+    var excludedFrom: String?
+    var excludedTo: String?
 
     init(_ outcome: BreachDisputeOutcome) {
         let dispute = outcome.dispute
+        self.kind = dispute.period == nil ? "ticket" : "period"
+        self.target = dispute.period?.targetId
+        self.period = dispute.period?.label
+        self.excludedFrom = dispute.period.map { WireTime.format($0.excludedFrom) }
+        self.excludedTo = dispute.period.map { WireTime.format($0.excludedTo) }
         self.id = dispute.id
         self.provider = dispute.provider
         self.ticket = dispute.ticketId
@@ -101,11 +112,17 @@ struct BreachDisputeOutput: Encodable {
     }
 
     static func table(_ outcomes: [BreachDisputeOutcome]) -> String {
-        var table = TextTable(columns: ["ID", "TICKET", "CLOCK", "BREACHED", "REASON", "OPENED BY", "STATE", "DECIDED BY"])
+        var table = TextTable(columns: ["ID", "TICKET / TARGET", "CLOCK / PERIOD", "BREACHED / EXCLUDED", "REASON", "OPENED BY", "STATE", "DECIDED BY"])
         for outcome in outcomes {
             let dispute = outcome.dispute
-            table.add([
-                "\(dispute.id)", dispute.ticketId, dispute.clock, WireTime.format(dispute.breachAt), dispute.reason,
+            let subject: [String] =
+                if let period = dispute.period {
+                    [period.targetId, period.label, "\(WireTime.format(period.excludedFrom)) – \(WireTime.format(period.excludedTo))"]
+                } else {
+                    [dispute.ticketId, dispute.clock, WireTime.format(dispute.breachAt)]
+                }
+            table.add(subject + [
+                dispute.reason,
                 "\(dispute.openedBy) \(WireTime.format(dispute.openedAt))", outcome.summary,
                 dispute.decidedBy.map { "\($0) \(dispute.decidedAt.map(WireTime.format) ?? "")" } ?? (outcome.byDefault ? "contract default" : ""),
             ])
@@ -117,36 +134,74 @@ struct BreachDisputeOutput: Encodable {
 extension SLACommand {
     struct Dispute: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Breach disputes: provider staff open one on a ticket's breach, head office (supervisor or admin) accepts or rejects it.",
+            abstract: "Breach disputes: provider staff open one on a ticket's breach or a missed figure, head office (supervisor or admin) accepts or rejects it.",
             discussion: """
                 The reasons, the business days head office has to decide and the default applied after them come from the \
                 contract's `disputes:` section (docs/sla.md, "Breach disputes"). Every step is kept append-only, with who and when. \
-                An accepted dispute takes the ticket out of that clock's attainment; `sla disputes` and `sla credits` show the effect.
+                An accepted dispute of a ticket's breach takes the ticket out of that clock's attainment; an accepted dispute of \
+                an aggregate miss (`--target` and `--period`) recomputes that period without the excluded time (`--from`/`--to`, \
+                the whole period by default). `sla disputes` and `sla credits` show the effect.
                 """,
             subcommands: [Open.self, Decide.self, List.self]
         )
 
         struct Open: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Dispute a ticket's breach (as a provider user).")
+            static let configuration = CommandConfiguration(
+                abstract: "Dispute a ticket's breach (--ticket, --clock) or a closed period's missed figure (--target, --period), as a provider user."
+            )
             @OptionGroup var options: DisputeOptions
             @Option(help: "Provider.") var provider: String
-            @Option(help: "Ticket id.") var ticket: String
-            @Option(help: "The breached clock: first_reply, resolution, ….") var clock: String
+            @Option(help: "Ticket id (a ticket's breach).") var ticket: String?
+            @Option(help: "The breached clock: first_reply, resolution, ….") var clock: String?
+            @Option(help: "A contract target id (an aggregate miss).") var target: String?
+            @Option(help: "The target's closed period: 2026-11-03, 2026-W45 or 2026-11.") var period: String?
+            @Option(help: "Start of the time to exclude (RFC 3339; default the period's start).") var from: String?
+            @Option(help: "End of the time to exclude (RFC 3339; default the period's end).") var to: String?
             @Option(name: .customLong("as"), help: "The console user opening it (role provider, of this provider).") var user: String
             @Option(help: "A reason from the contract's disputes.reasons.") var reason: String
             @Option(help: "The provider's explanation.") var note: String
 
+            func validate() throws {
+                let ticketForm = self.ticket != nil || self.clock != nil
+                let periodForm = self.target != nil || self.period != nil || self.from != nil || self.to != nil
+                guard ticketForm != periodForm else {
+                    throw ValidationError("give either --ticket and --clock (a ticket's breach) or --target and --period (an aggregate miss)")
+                }
+                if ticketForm, self.ticket == nil || self.clock == nil { throw ValidationError("a ticket's breach needs both --ticket and --clock") }
+                if periodForm, self.target == nil || self.period == nil { throw ValidationError("an aggregate miss needs both --target and --period") }
+                for (name, value) in [("--from", self.from), ("--to", self.to)] {
+                    if let value, WireTime.parse(value) == nil { throw ValidationError("\(name) must be an RFC 3339 instant such as 2026-11-03T14:00:00Z") }
+                }
+            }
+
             func run() async throws {
-                let (username, provider, ticket, clock, reason, note) = (self.user, self.provider, self.ticket, self.clock, self.reason, self.note)
+                let (username, provider, reason, note) = (self.user, self.provider, self.reason, self.note)
+                let (ticket, clock, target, period) = (self.ticket, self.clock, self.target, self.period)
+                let (from, to) = (self.from.flatMap(WireTime.parse), self.to.flatMap(WireTime.parse))
                 let outcome = try await self.options.withContext { context in
                     let user = try await context.user(username, roles: [.provider], provider: provider, action: "open a breach dispute")
-                    return try await context.desk.open(provider: provider, ticketId: ticket, clock: clock, by: user.username, reason: reason, note: note)
+                    if let target, let period {
+                        let evaluator = AggregateEvaluator(store: context.store, contracts: context.contracts, disputes: context.store)
+                        return try await context.desk.openPeriod(
+                            provider: provider, targetId: target, label: period, from: from, to: to, by: user.username, reason: reason, note: note,
+                            evaluator: evaluator
+                        )
+                    }
+                    return try await context.desk.open(
+                        provider: provider, ticketId: ticket ?? "", clock: clock ?? "", by: user.username, reason: reason, note: note
+                    )
                 }
                 if self.options.json {
                     print(try JSONOutput.string(BreachDisputeOutput(outcome)))
                     return
                 }
-                print("Opened breach dispute \(outcome.dispute.id) on \(self.ticket) (\(self.clock)) of \(self.provider): \(outcome.summary)")
+                if let period = outcome.dispute.period {
+                    print(
+                        "Opened dispute \(outcome.dispute.id) of \(period.targetId) \(period.label) of \(self.provider) (excluding \(WireTime.format(period.excludedFrom)) – \(WireTime.format(period.excludedTo))): \(outcome.summary)"
+                    )
+                } else {
+                    print("Opened breach dispute \(outcome.dispute.id) on \(self.ticket ?? "") (\(self.clock ?? "")) of \(self.provider): \(outcome.summary)")
+                }
             }
         }
 
@@ -255,6 +310,7 @@ struct DisputedStatementOutput: Encodable {
         var stateAfter: String
         var amountBefore: Double?
         var amountAfter: Double?
+        var unit: String
     }
     struct Step: Encodable {
         var dispute: BreachDisputeOutput
@@ -287,7 +343,8 @@ struct DisputedStatementOutput: Encodable {
                 lines: step.lines.map {
                     LineChange(
                         target: $0.targetID, period: $0.period.description, actualBefore: $0.actualBefore, actualAfter: $0.actualAfter,
-                        stateBefore: $0.stateBefore.rawValue, stateAfter: $0.stateAfter.rawValue, amountBefore: $0.amountBefore, amountAfter: $0.amountAfter
+                        stateBefore: $0.stateBefore.rawValue, stateAfter: $0.stateAfter.rawValue, amountBefore: $0.amountBefore, amountAfter: $0.amountAfter,
+                        unit: AggregateEvaluator.unitName($0.unit)
                     )
                 },
                 owedShareBefore: step.owedShareBefore, owedShareAfter: step.owedShareAfter, owedAmountBefore: step.owedAmountBefore,
@@ -308,11 +365,11 @@ struct DisputedStatementOutput: Encodable {
         for step in output.acceptedDisputes {
             let money = { (value: Double?) in value.map { SLACommand.Credits.money($0, output.currency) } ?? "—" }
             print(
-                "  #\(step.dispute.id) \(step.dispute.ticket) \(step.dispute.clock) (\(step.dispute.reason), \(step.dispute.state)\(step.dispute.byDefault ? " by default" : "")): owed \(money(step.owedAmountBefore)) → \(money(step.owedAmountAfter))"
+                "  #\(step.dispute.id) \(step.dispute.target.map { "\($0) \(step.dispute.period ?? "")" } ?? "\(step.dispute.ticket) \(step.dispute.clock)") (\(step.dispute.reason), \(step.dispute.state)\(step.dispute.byDefault ? " by default" : "")): owed \(money(step.owedAmountBefore)) → \(money(step.owedAmountAfter))"
             )
             for line in step.lines {
                 print(
-                    "    \(line.target) \(line.period): \(FigureText.format(line.actualBefore, unit: "percentage")) → \(FigureText.format(line.actualAfter, unit: "percentage")), \(line.stateBefore) → \(line.stateAfter), \(money(line.amountBefore)) → \(money(line.amountAfter))"
+                    "    \(line.target) \(line.period): \(FigureText.format(line.actualBefore, unit: line.unit)) → \(FigureText.format(line.actualAfter, unit: line.unit)), \(line.stateBefore) → \(line.stateAfter), \(money(line.amountBefore)) → \(money(line.amountAfter))"
                 )
             }
         }

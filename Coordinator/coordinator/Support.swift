@@ -49,6 +49,14 @@ enum WireTime {
     }
 
     static func day(_ date: Date) -> String { String(WireJSON.format(date).prefix(10)) }
+
+    /// An RFC 3339 instant given on the command line (`2026-11-03T14:00:00Z`, an offset, optional fractions).
+    static func parse(_ text: String) -> Date? {
+        guard text.count <= 40 else { return nil }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return ISO8601DateFormatter().date(from: text) ?? fractional.date(from: text)
+    }
 }
 
 struct TextTable {

@@ -25,10 +25,16 @@ package struct AlertKind: RawRepresentable, Hashable, Sendable, Codable, CustomS
     package static let agentSilent = AlertKind(rawValue: "agent_silent")
     /// A chain or signature problem in what an agent sent.
     package static let securityEvent = AlertKind(rawValue: "security_event")
+    /// A line of a provider's invoice differs from what the agents measured by more than the contract's tolerance.
+    package static let invoiceLineBeyondTolerance = AlertKind(rawValue: "invoice_line_beyond_tolerance")
+
+    /// The provider's QA scored the interactions head office also scored significantly higher than head office did
+    /// (one-sided sign test, p < 0.05, at least 10 pairs; docs/audits.md "Calibration"). Once per provider and period.
+    package static let calibrationLenient = AlertKind(rawValue: "calibration_lenient")
 
     /// Every kind the coordinator raises.
     package static let all: [AlertKind] = [
-        .ticketAtRisk, .ticketBreached, .aggregateAtRisk, .aggregateMissed, .agentSilent, .securityEvent,
+        .ticketAtRisk, .ticketBreached, .aggregateAtRisk, .aggregateMissed, .agentSilent, .securityEvent, .calibrationLenient, .invoiceLineBeyondTolerance,
     ]
 
     /// The severity used when the raiser does not choose one.

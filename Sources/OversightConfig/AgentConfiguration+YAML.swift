@@ -95,11 +95,32 @@ extension AgentConfiguration {
         }
         if let redaction = try root.optional("redaction") { self.redaction = try RedactionConfiguration(node: redaction) }
         if let transcripts = try root.optional("transcripts") {
-            try transcripts.rejectUnknownKeys(allowed: ["folder", "max_bytes"])
-            let folderNode = try transcripts.required("folder")
-            let folder = try folderNode.string(maxLength: 1000)
-            guard folder.hasPrefix("/") else { throw folderNode.invalid(expected: "an absolute folder path") }
-            var configuration = Transcripts(folder: folder)
+            try transcripts.rejectUnknownKeys(allowed: ["folder", "command", "format", "timeout", "max_bytes"])
+            var configuration: Transcripts
+            if let commandNode = try transcripts.optional("command") {
+                if try transcripts.optional("folder") != nil {
+                    throw commandNode.invalid(expected: "either folder or command, not both")
+                }
+                let command = try commandNode.stringList(maxLength: 1000)
+                guard let program = command.first, program.hasPrefix("/"), command.count <= 32 else {
+                    throw commandNode.invalid(expected: "a list of at most 32 arguments whose first is the program's absolute path")
+                }
+                configuration = Transcripts(command: command)
+                if let formatNode = try transcripts.optional("format") {
+                    let format = try formatNode.string(maxLength: 16)
+                    guard ["text", "email", "chat"].contains(format) else { throw formatNode.invalid(expected: "text, email or chat") }
+                    configuration.commandFormat = format
+                }
+                if let value = try transcripts.optional("timeout") { configuration.timeout = try value.duration(in: .seconds(1) ... .seconds(120)) }
+            } else {
+                let folderNode = try transcripts.required("folder")
+                let folder = try folderNode.string(maxLength: 1000)
+                guard folder.hasPrefix("/") else { throw folderNode.invalid(expected: "an absolute folder path") }
+                for key in ["format", "timeout"] {
+                    if let node = try transcripts.optional(key) { throw node.invalid(expected: "\(key) only with command:") }
+                }
+                configuration = Transcripts(folder: folder)
+            }
             if let value = try transcripts.optional("max_bytes") { configuration.maxBytes = Int64(try value.byteSize(in: 1024...(4 << 20))) }
             self.transcripts = configuration
         }

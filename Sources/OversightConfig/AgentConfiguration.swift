@@ -116,13 +116,27 @@ package struct AgentConfiguration: Sendable {
     /// reported missing.
     package var transcripts: Transcripts?
 
-    /// `transcripts:`: a folder of files named by ticket id (`ID.txt`, `ID.eml`, `ID.json`).
+    /// `transcripts:`: a folder of files named by ticket id (`ID.txt`, `ID.eml`, `ID.json`), or a command that prints one
+    /// interaction for a ticket id.
     package struct Transcripts: Sendable, Hashable {
+        /// The folder (empty when a command is configured instead).
         package var folder: String
-        /// Largest file read; a larger one is reported missing (too large).
+        /// The command's argument vector (absolute program path first); `{ticket}` in an argument is replaced by the
+        /// ticket id, which is appended as the last argument when no argument names it. Run without a shell.
+        package var command: [String]?
+        /// How the command's output reads: `text`, `email` or `chat` (JSON).
+        package var commandFormat: String = "text"
+        /// How long the command may run before it is stopped and the interaction reported missing.
+        package var timeout: Duration = .seconds(10)
+        /// Largest file read or command output taken; a larger one is reported missing (too large).
         package var maxBytes: Int64 = 256 * 1024
-        /// Creates the setting.
+        /// Creates the folder setting.
         package init(folder: String) { self.folder = folder }
+        /// Creates the command setting.
+        package init(command: [String]) {
+            self.folder = ""
+            self.command = command
+        }
     }
 
     /// Creates a configuration with defaults for everything but the sources.

@@ -56,6 +56,9 @@ package struct ConsoleConfiguration: Sendable {
     /// `nil` without a contract's `disputes:` section. After it, the contract's default stands and the console refuses a
     /// decision. The executable computes it from the loaded contracts.
     package var breachDisputeDeadline: @Sendable (StoredBreachDispute) -> Date? = { _ in nil }
+    /// Credit statements and disputes of aggregate misses (the executable computes them with the SLA engine's
+    /// evaluator); `nil` leaves the credits page and its API out (404).
+    package var credits: ConsoleCredits?
     /// The Prometheus text for `GET /metrics` (the executable renders its registry); `nil` leaves the route out.
     package var metrics: (@Sendable () async -> String)?
 

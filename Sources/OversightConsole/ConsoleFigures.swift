@@ -113,6 +113,8 @@ package struct FigureValue: Sendable, Hashable, Codable {
     package var rag: String
     /// The SLA engine's sentence about the period ("at the current rate the month ends at 76.4 %…"), when it evaluated it.
     package var summary: String?
+    /// The 95 % Wilson interval and n of a QA figure (`qa_score`, `high_impact_error_rate`): ConsoleFigures+Intervals.swift.
+    package var interval: FigureInterval?
 
     /// Compares `value` with `target`.
     package init(value: Double?, sample: Int, target: Double?, atMost: Bool = false, unit: String = "percentage") {
@@ -585,7 +587,7 @@ extension ConsoleHandlers {
             // Ticket figures are computed here for targets over every ticket; scoped and interval figures come from the engine.
             let fromTickets = target.match == nil
                 && data.value(figure: target.figure, detail: target.detail, provider: name, site: nil, days: "0"..."0") != nil
-            let points = periods.map { item in
+            var points = periods.map { item in
                 if let standing = standings.row(target: target.id, kind: period, from: item.from, to: item.to) {
                     return FigureSeries.Point(period: item.key, label: item.label, from: item.from, to: item.to, figure: FigureValue(standing))
                 }
@@ -595,6 +597,13 @@ extension ConsoleHandlers {
                     period: item.key, label: item.label, from: item.from, to: item.to,
                     figure: FigureValue(value: value, sample: sample, target: goal, atMost: target.atMost, unit: target.unit)
                 )
+            }
+            if Self.intervalFigures.contains(target.figure), target.match == nil, site == nil {
+                for index in points.indices {
+                    points[index].figure.interval = try await self.interval(
+                        figure: target.figure, provider: name, from: points[index].from, to: points[index].to
+                    )
+                }
             }
             let available = fromTickets || points.contains { $0.figure.summary != nil }
             series.append(
@@ -676,6 +685,15 @@ extension ConsoleHandlers {
                     periodsWithData: periodsWithData, result: result, trend: trend, credit: nil
                 )
             )
+        }
+        // QA figures over all evaluations: their 95 % Wilson interval and n (ConsoleFigures+Intervals.swift).
+        let unscoped = Set(self.figureTargets(provider: name).filter { $0.match == nil }.map(\.id))
+        for index in rows.indices where Self.intervalFigures.contains(rows[index].figure) && unscoped.contains(rows[index].id) {
+            rows[index].actual.interval = try await self.interval(figure: rows[index].figure, provider: name, from: month.from, to: month.to)
+            for point in rows[index].trend.indices {
+                let item = rows[index].trend[point]
+                rows[index].trend[point].figure.interval = try await self.interval(figure: rows[index].figure, provider: name, from: item.from, to: item.to)
+            }
         }
         return Scorecard(
             provider: name, month: month.key, from: month.from, to: month.to, contract: contract, rows: rows, creditsOwed: nil, currency: contract?.currency

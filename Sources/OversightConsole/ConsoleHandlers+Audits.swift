@@ -111,7 +111,10 @@ extension ConsoleHandlers {
             "this evaluation already has an open dispute": "error.evaluation_dispute_open",
             "this evaluation has no open dispute to decide": "error.evaluation_no_open_dispute",
             "this ticket has no breach to annotate": "error.no_breach_to_annotate", "this ticket has no breach to dispute": "error.no_breach_to_dispute",
-            "decision must be accepted or rejected": "error.decision_accepted_rejected", "decision must be upheld or rejected": "error.decision_upheld_rejected",
+            "decision must be accepted or rejected": "error.decision_accepted_rejected",
+            "this period already has an open dispute": "error.period_dispute_open",
+            "a dispute of this period was already accepted": "error.period_dispute_accepted",
+            "the excluded window must lie inside the period and not be empty": "error.period_window", "decision must be upheld or rejected": "error.decision_upheld_rejected",
         ]
         if let key = fixed[message] { return (key, [:]) }
         if let match = message.wholeMatch(of: /this breach dispute was already (\w+)/) {
@@ -279,6 +282,7 @@ extension ConsoleHandlers {
                 "<p class=\"meta\">\(HTML.escape(l.t("audits.recomputed_explained", count: self.configuration.scorecards.scorecards.count)))</p>"
             )
         }
+        try await self.addSampleRequests(to: &page, provider: provider, context: context)  // head-office scoring: ConsoleHandlers+Scoring.swift
         return try page.response(for: request, context: context)
     }
 

@@ -155,24 +155,55 @@ extension ConsoleHandlers {
     }
 }
 
-/// A breach dispute as the API returns it: as stored, plus its state now (the contract default once overdue).
-struct BreachDisputeView: Encodable {
-    var id: Int64
-    var provider: String
-    var ticketId: String
-    var clock: String
-    var breachAt: Date
-    var openedBy: String
-    var openedAt: Date
-    var reason: String
-    var note: String
-    var state: String
-    var decidedBy: String?
-    var decidedAt: Date?
-    var decisionNote: String?
+/// A breach dispute as the API returns it: as stored, plus its state now (the contract default once overdue). A dispute
+/// of an aggregate miss has an empty ticket id and clock and names its target, period and excluded window.
+package struct BreachDisputeView: Codable, Sendable, Hashable {
+    package var id: Int64
+    package var provider: String
+    package var ticketId: String
+    package var clock: String
+    package var breachAt: Date
+    package var openedBy: String
+    package var openedAt: Date
+    package var reason: String
+    package var note: String
+    package var state: String
+    package var decidedBy: String?
+    package var decidedAt: Date?
+    package var decisionNote: String?
     /// `open`, `accepted`, `rejected`, or `accepted`/`rejected` by the contract default.
-    var effectiveState: String
-    var decideBy: Date?
+    package var effectiveState: String
+    package var decideBy: Date?
+    /// `ticket` (a ticket's breach) or `period` (an aggregate miss).
+    package var kind: String
+    package var target: String?
+    package var period: String?
+    package var excludedFrom: Date?
+    package var excludedTo: Date?
+
+    /// The view of `dispute` whose effective state is `effectiveState` (its decision deadline `decideBy`).
+    package init(_ dispute: StoredBreachDispute, effectiveState: String, decideBy: Date?) {
+        self.id = dispute.id
+        self.provider = dispute.provider
+        self.ticketId = dispute.ticketId
+        self.clock = dispute.clock
+        self.breachAt = dispute.breachAt
+        self.openedBy = dispute.openedBy
+        self.openedAt = dispute.openedAt
+        self.reason = dispute.reason
+        self.note = dispute.note
+        self.state = dispute.state.rawValue
+        self.decidedBy = dispute.decidedBy
+        self.decidedAt = dispute.decidedAt
+        self.decisionNote = dispute.decisionNote
+        self.effectiveState = effectiveState
+        self.decideBy = decideBy
+        self.kind = dispute.period == nil ? "ticket" : "period"
+        self.target = dispute.period?.targetId
+        self.period = dispute.period?.label
+        self.excludedFrom = dispute.period?.excludedFrom
+        self.excludedTo = dispute.period?.excludedTo
+    }
 }
 
 /// The body of `POST …/breach-disputes`.
@@ -195,12 +226,7 @@ extension ConsoleHandlers {
         if dispute.state == .open, let deadline, self.now >= deadline {
             effective = self.configuration.contracts[dispute.provider]?.disputeDefault ?? "open"
         }
-        return BreachDisputeView(
-            id: dispute.id, provider: dispute.provider, ticketId: dispute.ticketId, clock: dispute.clock, breachAt: dispute.breachAt,
-            openedBy: dispute.openedBy, openedAt: dispute.openedAt, reason: dispute.reason, note: dispute.note, state: dispute.state.rawValue,
-            decidedBy: dispute.decidedBy, decidedAt: dispute.decidedAt, decisionNote: dispute.decisionNote, effectiveState: effective,
-            decideBy: deadline
-        )
+        return BreachDisputeView(dispute, effectiveState: effective, decideBy: deadline)
     }
 
     /// `GET`/`POST /api/v1/tickets/{provider}/{id}/breach-disputes` and `POST …/{dispute}/decision`.

@@ -94,6 +94,7 @@ extension ConsoleHandlers {
             <h1>\(HTML.escape(name))\(site.map { " / " + HTML.escape($0) } ?? "")</h1>
             <p class="meta">\(HTML.escape(l.t("provider.sites"))): <a href="/providers/\(HTML.path(name))?period=\(period)">\(HTML.escape(l.t("provider.all_sites")))</a> \(siteLinks) ·
             <a href="/scorecard?provider=\(ConsolePage.encode(name))">\(HTML.escape(l.t("provider.monthly_scorecard")))</a> ·
+            \(self.configuration.credits != nil && self.configuration.contracts[name] != nil ? "<a href=\"/providers/\(HTML.path(name))/credits\">\(HTML.escape(l.t("credits.link")))</a> ·" : "")
             \(HTML.escape(l.t("common.times_in", ["zone": l.timeZoneName])))</p>
             """
         )
@@ -164,7 +165,7 @@ extension ConsoleHandlers {
             )
             for point in series.points where point.figure.value != nil {
                 figureTable.rows.append([
-                    .text(seriesName), .text(point.period), .text(FigureFormat.text(point.figure.value, unit: series.unit, localizer: l), class: "num"),
+                    .text(seriesName), .text(point.period), .text(FigureFormat.text(point.figure, unit: series.unit, localizer: l), class: "num"),
                     .number(point.figure.sample, l),
                     .text(series.target.map { FigureFormat.target($0, atMost: series.atMost, unit: series.unit, localizer: l) } ?? "—"),
                     .text(l.term("standing", point.figure.standing)),
@@ -322,7 +323,7 @@ extension ConsoleHandlers {
             [
                 row.id, FigureFormat.name(figure: row.figure, detail: row.detail, localizer: l), l.term("period", row.period),
                 row.target.map { FigureFormat.target($0, atMost: row.atMost, unit: row.unit, localizer: l) } ?? "—",
-                FigureFormat.text(row.actual.value, unit: row.unit, localizer: l),
+                FigureFormat.text(row.actual, unit: row.unit, localizer: l),
                 row.periodsWithData.map { "\(row.periodsMet ?? 0)/\($0)" } ?? "—",
                 l.term("standing", row.result),
                 row.trend.dropLast().map { "\($0.period) \(FigureFormat.text($0.figure.value, unit: row.unit, localizer: l))" }.joined(separator: "; "),

@@ -128,8 +128,12 @@ extension OpenAPIDocument {
             [
                 "id": integer, "provider": string, "evaluationId": string, "openedBy": string, "openedAt": time, "reason": string,
                 "state": disputeState, "decidedBy": string, "decidedAt": time, "decisionNote": string,
+                "subject": [
+                    "type": "string", "enum": ["evaluation", "head_office_evaluation"],
+                    "description": "What is disputed: a provider's QA evaluation or a head-office evaluation",
+                ],
             ],
-            required: ["id", "provider", "evaluationId", "openedBy", "openedAt", "reason", "state"]
+            required: ["id", "provider", "evaluationId", "openedBy", "openedAt", "reason", "state", "subject"]
         )
         let item = object(
             ["item": string, "passed": boolean, "impact": ["type": "string", "enum": ["high", "low", "none"]], "weight": number],

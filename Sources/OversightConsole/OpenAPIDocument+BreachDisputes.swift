@@ -48,9 +48,10 @@ extension OpenAPIDocument {
                 [
                     "id": integer, "provider": string, "ticketId": string, "clock": string, "breachAt": time, "openedBy": string, "openedAt": time,
                     "reason": string, "note": string, "state": state, "decidedBy": string, "decidedAt": time, "decisionNote": string,
-                    "effectiveState": state, "decideBy": time,
+                    "effectiveState": state, "decideBy": time, "kind": ["type": "string", "enum": ["ticket", "period"]], "target": string,
+                    "period": string, "excludedFrom": time, "excludedTo": time,
                 ],
-                required: ["id", "provider", "ticketId", "clock", "breachAt", "openedBy", "openedAt", "reason", "note", "state", "effectiveState"]
+                required: ["id", "provider", "ticketId", "clock", "breachAt", "openedBy", "openedAt", "reason", "note", "state", "effectiveState", "kind"]
             )
         ]
     }

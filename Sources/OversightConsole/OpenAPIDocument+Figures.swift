@@ -67,6 +67,11 @@ extension OpenAPIDocument {
                 "value": ["type": ["number", "null"]], "sample": integer, "target": ["type": ["number", "null"]], "atMost": boolean,
                 "standing": ["type": "string", "enum": ["met", "missed", "no_target", "no_data"]],
                 "rag": ["type": "string", "enum": ["green", "amber", "red", "none"]],
+                "interval": [
+                    "type": "object", "description": "QA score and high-impact error rate: the 95 % Wilson interval (in the figure's unit) and n evaluations",
+                    "properties": ["lower": number, "upper": number, "n": integer, "confidence": number],
+                    "required": ["lower", "upper", "n", "confidence"],
+                ],
             ],
             required: ["sample", "atMost", "standing", "rag"]
         )

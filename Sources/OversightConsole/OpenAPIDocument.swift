@@ -37,7 +37,9 @@ package enum OpenAPIDocument {
         self.operations.map(\.path) + self.figureOperations.map(\.path) + self.writeOperations.map(\.path)  // figure and write routes: OpenAPIDocument+Figures.swift
             + self.auditPaths  // OpenAPIDocument+Audits.swift
             + self.breachDisputePaths  // OpenAPIDocument+BreachDisputes.swift
+            + self.creditPaths  // OpenAPIDocument+Credits.swift
             + self.healthPaths  // OpenAPIDocument+Health.swift
+            + self.scoringPaths  // OpenAPIDocument+Scoring.swift
     }
 
     static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
@@ -163,14 +165,16 @@ package enum OpenAPIDocument {
         paths.merge(self.writePathItems) { get, _ in get }  // write routes: OpenAPIDocument+Figures.swift
         paths.merge(self.auditPathItems) { own, _ in own }  // audits, disputes, breach notes: OpenAPIDocument+Audits.swift
         paths.merge(self.breachDisputePathItems(reasons: disputeReasons)) { own, _ in own }  // breach disputes: OpenAPIDocument+BreachDisputes.swift
+        paths.merge(self.creditPathItems(reasons: disputeReasons)) { own, _ in own }  // credit statement, period disputes: OpenAPIDocument+Credits.swift
         paths.merge(self.healthPathItems) { own, _ in own }  // /healthz, /readyz: OpenAPIDocument+Health.swift
+        paths.merge(self.scoringPathItems) { own, _ in own }  // head-office scoring, calibration: OpenAPIDocument+Scoring.swift
         return [
             "openapi": "3.1.0",
             "info": ["title": "Oversight head-office API", "version": "1.0.0", "description": "JSON API of the Oversight console: the figures of every page, and writes (acknowledge, enrollment tokens, revoke) with the caller's role."],
             "paths": paths,
             "components": [
                 "schemas": self.schemas.merging(self.figureSchemas) { own, _ in own }.merging(self.auditSchemas) { own, _ in own }
-                    .merging(self.breachDisputeSchemas) { own, _ in own },
+                    .merging(self.breachDisputeSchemas) { own, _ in own }.merging(self.creditSchemas) { own, _ in own }.merging(self.scoringSchemas) { own, _ in own },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (ovc_…) created for a console user."],
                     "session": ["type": "apiKey", "in": "cookie", "name": "ovc_session"],

@@ -1,9 +1,9 @@
 //===----------------------------------------------------------------------===//
 //
 // This source file is part of the Oversight project.
-// Accepted breach disputes change the figures: the disputed ticket leaves its clock's attainment (numerator and
-// denominator), and the month's credit statement is recomputed, with the figure and credit before and after each
-// accepted dispute. Open and rejected disputes change nothing.
+// Accepted disputes change the figures: a disputed ticket leaves its clock's attainment (numerator and denominator), a
+// disputed aggregate miss is recomputed without its excluded window, and the month's credit statement is recomputed,
+// with the figure and credit before and after each accepted dispute. Open and rejected disputes change nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,48 +12,14 @@ import OversightModel
 import OversightSLA
 import OversightStore
 
-/// A ticket taken out of one clock's attainment in the period containing its breach (an accepted breach dispute).
-package struct TicketExclusion: Sendable, Hashable {
-    /// The ticket (its site, queue, channel and priority decide which targets' scopes it is in).
-    package var ticket: TicketRecord
-    /// The clock (`first_reply` or `resolution`; other clocks have no aggregate figure).
-    package var clock: String
-    /// When it breached: the period whose figure it leaves.
-    package var breachAt: Date
-
-    /// Creates an exclusion.
-    package init(ticket: TicketRecord, clock: String, breachAt: Date) {
-        self.ticket = ticket
-        self.clock = clock
-        self.breachAt = breachAt
-    }
-
-    /// `totals` of `target` in `period` without the excluded tickets. A breached ticket is counted once in its clock's
-    /// "due" count of the period it breached in and never in "met", so each exclusion that falls in the period and the
-    /// target's scope takes one from "due".
-    package static func apply(_ exclusions: [TicketExclusion], to totals: TicketTotals, target: AggregateTarget, period: ContractPeriod) -> TicketTotals {
-        guard case .ticketAttainment(let kind) = target.figure else { return totals }
-        var result = totals
-        var seen: Set<String> = []
-        for exclusion in exclusions
-        where exclusion.clock == kind.rawValue && period.contains(exclusion.breachAt) && target.match.matches(exclusion.ticket)
-            && seen.insert(exclusion.ticket.id).inserted
-        {
-            switch kind {
-            case .firstReply: result.firstReplyDue = max(result.firstReplyMet, result.firstReplyDue - 1)
-            case .resolution: result.resolutionDue = max(result.resolutionMet, result.resolutionDue - 1)
-            }
-        }
-        return result
-    }
-}
-
 /// A month's credit statement as measured and after the accepted breach disputes, one step per accepted dispute.
 package struct DisputedCreditStatement: Sendable {
     /// One line whose figure or credit an accepted dispute moved.
     package struct LineChange: Sendable, Hashable {
         package var targetID: String
         package var period: ContractPeriod
+        /// The figure's unit (how `actual` reads).
+        package var unit: AggregateTarget.Unit
         package var actualBefore: Double?
         package var actualAfter: Double?
         package var stateBefore: CreditStatement.LineState
@@ -64,7 +30,7 @@ package struct DisputedCreditStatement: Sendable {
         package var shareAfter: Double
     }
 
-    /// One accepted dispute applied on top of those accepted before it.
+    /// One accepted dispute (of a ticket breach or an aggregate miss) applied on top of those accepted before it.
     package struct Step: Sendable, Hashable {
         package var outcome: BreachDisputeOutcome
         /// The lines it moved (none when the ticket is in no credit-bearing target's scope).
@@ -87,17 +53,38 @@ package struct DisputedCreditStatement: Sendable {
 }
 
 extension AggregateEvaluator {
-    /// The tickets of `provider`'s accepted breach disputes (by head office, or by the contract default at `now`) whose
-    /// breach fell in `from ..< to`; none without ``disputes``.
-    func acceptedExclusions(provider: String, from: Date, to: Date, now: Date) async throws -> [TicketExclusion] {
-        guard let disputes = self.disputes else { return [] }
-        var exclusions: [TicketExclusion] = []
+    /// What `provider`'s accepted disputes (by head office, or by the contract default at `now`) of breaches and periods
+    /// starting in `from ..< to` take out of the figures; nothing without ``disputes``.
+    func acceptedExclusions(provider: String, from: Date, to: Date, now: Date) async throws -> DisputeExclusions {
+        guard let disputes = self.disputes else { return .none }
+        var exclusions = DisputeExclusions()
         for dispute in try await disputes.breachDisputes(provider: provider, ticketId: nil, breachFrom: from, breachTo: to)
         where BreachDisputeOutcome(dispute: dispute, contract: self.contracts[provider], now: now).state == .accepted {
-            guard let ticket = try await disputes.ticket(provider: provider, id: dispute.ticketId)?.record else { continue }
-            exclusions.append(TicketExclusion(ticket: ticket, clock: dispute.clock, breachAt: dispute.breachAt))
+            try await Self.add(dispute, provider: provider, to: &exclusions, store: disputes)
         }
         return exclusions
+    }
+
+    /// Adds what the accepted `dispute` takes out to `exclusions` (a ticket that is no longer stored takes nothing).
+    static func add(_ dispute: StoredBreachDispute, provider: String, to exclusions: inout DisputeExclusions, store: any SLAStore) async throws {
+        if let period = dispute.period {
+            exclusions.windows.append(PeriodExclusion(targetID: period.targetId, periodStart: period.start, from: period.excludedFrom, to: period.excludedTo))
+        } else if let ticket = try await store.ticket(provider: provider, id: dispute.ticketId)?.record {
+            exclusions.tickets.append(TicketExclusion(ticket: ticket, clock: dispute.clock, breachAt: dispute.breachAt))
+        }
+    }
+
+    /// `totals` (of `target` in `period`) after `exclusions`: each excluded window's records summed from the store and
+    /// subtracted, then the excluded tickets.
+    func adjusted(
+        _ totals: AggregateTotals, provider: String, target: AggregateTarget, period: ContractPeriod, exclusions: DisputeExclusions
+    ) async throws -> AggregateTotals {
+        guard !exclusions.isEmpty else { return totals }
+        var windowTotals: [AggregateTotals] = []
+        for window in exclusions.windows(of: target, in: period) {
+            windowTotals.append(try await self.totals(provider: provider, match: target.match, from: window.from, to: window.to))
+        }
+        return exclusions.apply(to: totals, target: target, period: period, windowTotals: windowTotals)
     }
 
     /// The credit statement of `provider` for `month`, measured and after the accepted disputes of breaches in the month
@@ -106,18 +93,21 @@ extension AggregateEvaluator {
         provider: String, month: String, disputes: any BreachDisputeStore & SLAStore, now: Date = Date()
     ) async throws -> DisputedCreditStatement {
         let measured = try await self.creditStatement(provider: provider, month: month, now: now)
+        // A week belongs to the month of its Sunday, so its disputes may start in the month before.
+        let earliest = measured.lines.map(\.period.start).min().map { min($0, measured.month.start) } ?? measured.month.start
         let outcomes = try await disputes.breachDisputes(
-            provider: provider, ticketId: nil, breachFrom: measured.month.start, breachTo: measured.month.end
+            provider: provider, ticketId: nil, breachFrom: earliest, breachTo: measured.month.end
         ).map { BreachDisputeOutcome(dispute: $0, contract: self.contracts[provider], now: now) }
         let accepted = outcomes.filter { $0.state == .accepted }.sorted {
             ($0.effectiveAt ?? .distantPast, $0.dispute.id) < ($1.effectiveAt ?? .distantPast, $1.dispute.id)
         }
-        var exclusions: [TicketExclusion] = []
+        var exclusions = DisputeExclusions()
         var steps: [DisputedCreditStatement.Step] = []
         var current = measured
         for outcome in accepted {
-            guard let ticket = try await disputes.ticket(provider: provider, id: outcome.dispute.ticketId)?.record else { continue }
-            exclusions.append(TicketExclusion(ticket: ticket, clock: outcome.dispute.clock, breachAt: outcome.dispute.breachAt))
+            let before = exclusions
+            try await Self.add(outcome.dispute, provider: provider, to: &exclusions, store: disputes)
+            guard exclusions != before else { continue }
             let next = try await self.creditStatement(provider: provider, month: month, now: now, excluding: exclusions)
             steps.append(
                 DisputedCreditStatement.Step(
@@ -136,7 +126,7 @@ extension AggregateEvaluator {
                 old.actual != new.actual || old.state != new.state || old.amount != new.amount
             else { return nil }
             return DisputedCreditStatement.LineChange(
-                targetID: old.targetID, period: old.period, actualBefore: old.actual, actualAfter: new.actual, stateBefore: old.state,
+                targetID: old.targetID, period: old.period, unit: old.figure.unit, actualBefore: old.actual, actualAfter: new.actual, stateBefore: old.state,
                 stateAfter: new.state, amountBefore: old.amount, amountAfter: new.amount, shareBefore: old.share, shareAfter: new.share
             )
         }

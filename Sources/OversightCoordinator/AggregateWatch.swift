@@ -102,7 +102,7 @@ package struct AggregateEvaluator: Sendable {
                         totals = try await self.totals(provider: provider, match: target.match, from: period.start, to: period.end)
                         cache[key] = totals
                     }
-                    totals.tickets = TicketExclusion.apply(exclusions, to: totals.tickets, target: target, period: period)
+                    totals = try await self.adjusted(totals, provider: provider, target: target, period: period, exclusions: exclusions)
                     let assessment = target.assess(
                         totals: totals, period: period, at: now, calendar: calendar, recent: period == current ? recent : nil
                     )
@@ -138,10 +138,10 @@ package struct AggregateEvaluator: Sendable {
     /// The credit statement of `provider` for `month` (`YYYY-MM`, in the contract's time zone), with the evidence: the
     /// tickets that breached, the interval reports and the QA evaluations of the month, each with the signed batch that carried it.
     ///
-    /// `excluding` takes tickets out of their clock's attainment (accepted breach disputes; see
-    /// ``disputedCreditStatement(provider:month:disputes:now:)``); without it the statement is the measured one.
+    /// `excluding` takes tickets out of their clock's attainment and windows out of disputed periods (accepted disputes;
+    /// see ``disputedCreditStatement(provider:month:disputes:now:)``); without it the statement is the measured one.
     package func creditStatement(
-        provider: String, month: String, now: Date = Date(), excluding: [TicketExclusion] = []
+        provider: String, month: String, now: Date = Date(), excluding: DisputeExclusions = .none
     ) async throws -> CreditStatement {
         guard let contract = self.contracts[provider] else {
             throw CoordinatorError(.invalidArgument, "no contract is loaded for provider '\(provider.prefix(64))'")
@@ -159,7 +159,7 @@ package struct AggregateEvaluator: Sendable {
         var results: [TargetResult] = []
         for item in plan.items where item.bearsCredit {
             var totals = try await self.totals(provider: provider, match: item.target.match, from: item.period.start, to: item.period.end)
-            totals.tickets = TicketExclusion.apply(excluding, to: totals.tickets, target: item.target, period: item.period)
+            totals = try await self.adjusted(totals, provider: provider, target: item.target, period: item.period, exclusions: excluding)
             results.append(TargetResult(targetID: item.target.id, period: item.period, value: item.target.figure.value(in: totals)))
         }
         let evidence = try await self.store.evidence(provider: provider, from: period.start, to: period.end).map { row in

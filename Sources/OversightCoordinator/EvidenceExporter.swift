@@ -28,6 +28,8 @@ package struct EvidenceExporter: Sendable {
         package var figures = 0
         package var creditLines = 0
         package var disputes = 0
+        /// Reconciled invoice lines (0 when the month has no invoice).
+        package var invoiceLines = 0
         package var files = 0
     }
 
@@ -134,17 +136,24 @@ package struct EvidenceExporter: Sendable {
             summary.disputes = disputes.count
         }
 
-        // Breach disputes of the month's breaches. The figures and credits below stay the measured ones (what the batches
-        // alone give); `sla credits` applies the accepted disputes on top.
+        // Disputes of the month's breaches and of its periods' figures (a week belongs to the month of its Sunday, so its
+        // disputes may start in the month before). figures.json and credits.json stay the measured ones (what the batches
+        // alone give); disputed-credits.json applies the accepted disputes on top.
+        let earliest = plan.items.map(\.period.start).min().map { min($0, plan.month.start) } ?? plan.month.start
         let breachDisputes = try await self.store.breachDisputes(
-            provider: provider, ticketId: nil, breachFrom: plan.month.start, breachTo: plan.month.end
+            provider: provider, ticketId: nil, breachFrom: earliest, breachTo: plan.month.end
         ).map { dispute in
             let outcome = BreachDisputeOutcome(dispute: dispute, contract: self.contracts[provider], now: now)
             return EvidenceBreachDispute(
                 id: dispute.id, ticketId: dispute.ticketId, clock: dispute.clock, breachAt: dispute.breachAt, openedBy: dispute.openedBy,
                 openedAt: dispute.openedAt, reason: dispute.reason, note: dispute.note, state: dispute.state.rawValue, decidedBy: dispute.decidedBy,
                 decidedAt: dispute.decidedAt, decisionNote: dispute.decisionNote, effectiveState: outcome.state.rawValue, byDefault: outcome.byDefault,
-                decideBy: outcome.deadline
+                decideBy: outcome.deadline,
+                period: dispute.period.map {
+                    EvidenceBreachDispute.Period(
+                        target: $0.targetId, label: $0.label, start: $0.start, end: $0.end, excludedFrom: $0.excludedFrom, excludedTo: $0.excludedTo
+                    )
+                }
             )
         }
         try writer.writeJSON(breachDisputes, to: EvidenceFormat.breachDisputes)
@@ -166,7 +175,11 @@ package struct EvidenceExporter: Sendable {
             try writer.writeJSON(document, to: EvidenceFormat.credits)
             summary.creditLines = document.lines.count
             hasCreditStatement = true
+            let disputed = try await evaluator.disputedCreditStatement(provider: provider, month: month, disputes: self.store, now: now)
+            try writer.writeJSON(EvidenceCreditStatement(provider: provider, disputed.statement), to: EvidenceFormat.disputedCredits)
         }
+
+        summary.invoiceLines = try await self.writeInvoice(provider: provider, month: month, now: now, writer: &writer)
 
         let versions = contract.versions
         var inForce: [String] = []
@@ -179,7 +192,8 @@ package struct EvidenceExporter: Sendable {
             EvidenceBundleInfo(
                 provider: provider, month: month, monthStart: plan.month.start, monthEnd: plan.month.end, timeZone: plan.month.timeZone.identifier,
                 exportedAt: now, coordinatorVersion: oversightVersion, contractFile: contractFile, contractVersions: inForce,
-                calendar: plan.version.calendarName, hasCreditStatement: hasCreditStatement, unavailable: unavailable.isEmpty ? nil : unavailable
+                calendar: plan.version.calendarName, hasCreditStatement: hasCreditStatement, unavailable: unavailable.isEmpty ? nil : unavailable,
+                hasDisputedStatement: hasCreditStatement
             ),
             to: EvidenceFormat.bundle
         )

@@ -36,6 +36,8 @@ package struct EvidenceBundleInfo: Codable, Sendable, Hashable {
     package var calendar: String?
     /// Whether `credits.json` is present (the deciding version has service credits).
     package var hasCreditStatement: Bool
+    /// Whether `disputed-credits.json` is present (bundles written before it have `nil`).
+    package var hasDisputedStatement: Bool?
     /// Files the coordinator could not write, with why (the PostgreSQL store does not serve every read yet): a
     /// verifier reports each as a difference, never as verified.
     package var unavailable: [String: String]?
@@ -43,8 +45,10 @@ package struct EvidenceBundleInfo: Codable, Sendable, Hashable {
     /// Creates the description of a bundle.
     package init(
         provider: String, month: String, monthStart: Date, monthEnd: Date, timeZone: String, exportedAt: Date, coordinatorVersion: String,
-        contractFile: String, contractVersions: [String], calendar: String?, hasCreditStatement: Bool, unavailable: [String: String]? = nil
+        contractFile: String, contractVersions: [String], calendar: String?, hasCreditStatement: Bool, unavailable: [String: String]? = nil,
+        hasDisputedStatement: Bool? = nil
     ) {
+        self.hasDisputedStatement = hasDisputedStatement
         self.format = EvidenceFormat.name
         self.version = EvidenceFormat.version
         self.provider = provider

@@ -49,6 +49,7 @@ package struct BundleVerifier: Sendable {
         report.evaluations = records.evaluations.count
         self.checkDisputes(info: info, records: records, report: &report)
         self.recomputeFigures(info: info, records: records, report: &report)
+        report.reconciliationLines = InvoiceCheck.check(reader: self.reader, info: info, records: records, findings: &report.findings)
         return report
     }
 
@@ -242,7 +243,7 @@ package struct BundleVerifier: Sendable {
             report.findings.append(VerificationFinding(.bundle, EvidenceFormat.breachDisputes, error.message))
             return
         }
-        for dispute in breachDisputes where records.tickets[dispute.ticketId] == nil {
+        for dispute in breachDisputes where dispute.period == nil && records.tickets[dispute.ticketId] == nil {
             report.findings.append(
                 VerificationFinding(.dispute, "\(EvidenceFormat.breachDisputes) #\(dispute.id)", "ticket \(dispute.ticketId.prefix(128)) is in no verified batch")
             )
@@ -319,6 +320,76 @@ package struct BundleVerifier: Sendable {
             report.findings += FigureComparison.credits(stored: stored, recomputed: mine)
         } catch {
             report.findings.append(VerificationFinding(.bundle, EvidenceFormat.credits, error.message))
+        }
+        self.recomputeDisputedStatement(info: info, contract: contract, plan: plan, credits: credits, totals: totals, records: records, report: &report)
+    }
+
+    // MARK: The statement after disputes
+
+    /// Recomputes `disputed-credits.json`: the statement with every accepted dispute of `breach-disputes.json` applied —
+    /// a disputed ticket out of its clock's attainment in the period of its breach (as the batches give it), a disputed
+    /// period without its excluded time — after checking each dispute's effective state against the contract's
+    /// decision time and default at the export instant.
+    func recomputeDisputedStatement(
+        info: EvidenceBundleInfo, contract: Contract, plan: MonthFigurePlan, credits: ServiceCredits, totals: RecordTotals, records: RecordSet,
+        report: inout VerificationReport
+    ) {
+        guard info.hasDisputedStatement == true else { return }  // a bundle from before disputed statements
+        let file = EvidenceFormat.disputedCredits
+        let disputes: [EvidenceBreachDispute]
+        do {
+            disputes = try self.reader.json([EvidenceBreachDispute].self, EvidenceFormat.breachDisputes)
+        } catch {
+            report.findings.append(VerificationFinding(.credit, file, "not recomputed: \(EvidenceFormat.breachDisputes) \(error.message)"))
+            return
+        }
+        var exclusions = DisputeExclusions()
+        for dispute in disputes {
+            let subject = "\(EvidenceFormat.breachDisputes) #\(dispute.id)"
+            // The effective state follows from the stored one, the contract's decision time and its default.
+            var effective = dispute.state
+            if dispute.state == "open", let version = contract.version(at: dispute.period?.start ?? dispute.breachAt), let terms = version.disputes {
+                let deadline = terms.decisionDeadline(openedAt: dispute.openedAt, calendar: version.calendar)
+                if info.exportedAt >= deadline { effective = terms.defaultDecision == .accepted ? "accepted" : "rejected" }
+            }
+            if effective != dispute.effectiveState {
+                report.findings.append(
+                    VerificationFinding(.dispute, subject, "effective state: coordinator \(dispute.effectiveState.prefix(16)), contract \(effective.prefix(16))")
+                )
+            }
+            guard effective == "accepted" else { continue }
+            if let period = dispute.period {
+                exclusions.windows.append(PeriodExclusion(targetID: period.target, periodStart: period.start, from: period.excludedFrom, to: period.excludedTo))
+                continue
+            }
+            guard let ticket = records.tickets[dispute.ticketId]?.record else { continue }  // named by checkDisputes
+            guard let breachAt = totals.breach(ticketId: dispute.ticketId, clock: dispute.clock) else {
+                report.findings.append(VerificationFinding(.dispute, subject, "ticket \(dispute.ticketId.prefix(128)) has no \(dispute.clock.prefix(32)) breach in the batches"))
+                continue
+            }
+            exclusions.tickets.append(TicketExclusion(ticket: ticket, clock: dispute.clock, breachAt: breachAt))
+        }
+        var results: [TargetResult] = []
+        for item in plan.items where item.bearsCredit {
+            let measured = totals.totals(match: item.target.match, from: item.period.start, to: item.period.end)
+            let windows = exclusions.windows(of: item.target, in: item.period).map { totals.totals(match: item.target.match, from: $0.from, to: $0.to) }
+            let adjusted = exclusions.apply(to: measured, target: item.target, period: item.period, windowTotals: windows)
+            results.append(TargetResult(targetID: item.target.id, period: item.period, value: item.target.figure.value(in: adjusted)))
+        }
+        let statement: CreditStatement
+        do {
+            statement = try credits.statement(
+                month: plan.month, targets: plan.version.aggregates, results: results, evidence: totals.evidence(from: plan.month.start, to: plan.month.end)
+            )
+        } catch {
+            report.findings.append(VerificationFinding(.credit, file, "cannot recompute the statement: \(error.message)"))
+            return
+        }
+        do {
+            let stored = try self.reader.json(EvidenceCreditStatement.self, file)
+            report.findings += FigureComparison.credits(stored: stored, recomputed: EvidenceCreditStatement(provider: info.provider, statement), file: file)
+        } catch {
+            report.findings.append(VerificationFinding(.bundle, file, error.message))
         }
     }
 }

@@ -34,6 +34,9 @@ package enum EvidenceFormat {
     package static let figures = "figures.json"
     /// The credit statement the coordinator computed (absent when the contract has no service credits).
     package static let credits = "credits.json"
+    /// The credit statement after the accepted disputes (ticket breaches and aggregate misses), in the shape of
+    /// `credits.json`; present with it in bundles from issue 11's disputed statements on.
+    package static let disputedCredits = "disputed-credits.json"
 
     /// The batch file of `seq` of `agentId`, relative to the bundle.
     package static func batchFile(agentId: String, seq: Int64) -> String {

@@ -58,9 +58,10 @@ package enum FigureComparison {
     }
 
     /// Every difference between the bundle's `credits.json` and the recomputed statement.
-    package static func credits(stored: EvidenceCreditStatement, recomputed: EvidenceCreditStatement) -> [VerificationFinding] {
+    package static func credits(
+        stored: EvidenceCreditStatement, recomputed: EvidenceCreditStatement, file: String = EvidenceFormat.credits
+    ) -> [VerificationFinding] {
         var findings: [VerificationFinding] = []
-        let file = EvidenceFormat.credits
         func check(_ name: String, _ theirs: Double?, _ ours: Double?) {
             if !Self.same(theirs, ours) {
                 findings.append(VerificationFinding(.credit, "\(file) \(name)", "coordinator \(Self.text(theirs)), recomputed \(Self.text(ours))"))

@@ -37,6 +37,11 @@ package struct RecordTotals: Sendable {
         }
     }
 
+    /// When `ticketId`'s `clock` breached, as its latest version evaluates; `nil` when it did not (or is not measured).
+    package func breach(ticketId: String, clock: String) -> Date? {
+        self.outcomes.first { $0.ticket.record.id == ticketId }?.breaches[clock]
+    }
+
     /// The sums of the records within `match` in `[from, to)`.
     package func totals(match: ScopeMatch, from: Date, to: Date) -> AggregateTotals {
         AggregateTotals(intervals: self.intervalTotals(match: match, from: from, to: to), tickets: self.ticketTotals(match: match, from: from, to: to), qa: self.qaTotals(match: match, from: from, to: to))

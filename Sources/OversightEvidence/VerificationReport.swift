@@ -61,6 +61,8 @@ package struct VerificationReport: Sendable {
     package var creditLines = 0
     /// Disputes in the bundle.
     package var disputes = 0
+    /// Invoice lines whose reconciliation was recomputed and compared (0 when the bundle has no invoice).
+    package var reconciliationLines = 0
     /// Whether the figures could be recomputed (the contract loaded); when `false`, ``findings`` says why.
     package var figuresRecomputed = false
     /// Every difference, in the order found.

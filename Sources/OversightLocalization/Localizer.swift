@@ -98,6 +98,11 @@ package struct Localizer: Sendable {
         value.formatted(FloatingPointFormatStyle<Double>(locale: self.language.locale).precision(.fractionLength(0...digits)))
     }
 
+    /// An amount of money with exactly two decimals and the locale's grouping: `1,234.50`, `1.234,50`, `1 234,50`.
+    package func money(_ value: Double) -> String {
+        value.formatted(FloatingPointFormatStyle<Double>(locale: self.language.locale).precision(.fractionLength(2)))
+    }
+
     /// A fraction as a percentage with up to one decimal: `93.5%`, `93,5 %`.
     package func percent(_ fraction: Double) -> String {
         fraction.formatted(FloatingPointFormatStyle<Double>.Percent(locale: self.language.locale).precision(.fractionLength(0...1)))

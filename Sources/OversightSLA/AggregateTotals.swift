@@ -34,6 +34,11 @@ package struct AggregateTotals: Hashable, Sendable {
         AggregateTotals(intervals: lhs.intervals + rhs.intervals, tickets: lhs.tickets + rhs.tickets, qa: lhs.qa + rhs.qa)
     }
 
+    /// Part-by-part difference: a period's totals without those of a window inside it.
+    package static func - (lhs: AggregateTotals, rhs: AggregateTotals) -> AggregateTotals {
+        AggregateTotals(intervals: lhs.intervals - rhs.intervals, tickets: lhs.tickets - rhs.tickets, qa: lhs.qa - rhs.qa)
+    }
+
     /// Adds `rhs` into `lhs`.
     package static func += (lhs: inout AggregateTotals, rhs: AggregateTotals) { lhs = lhs + rhs }
 }

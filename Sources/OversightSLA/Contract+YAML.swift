@@ -41,6 +41,7 @@ extension Contract {
     ///     aggregates: [...]
     ///     credits: {...}
     ///     disputes: {reasons: [force_majeure], decide_within_business_days: 5, default_decision: accepted}
+    ///     invoicing: {tolerance: {contacts: {percent: 2%, absolute: 5}}}
     /// ```
     /// - Parameters:
     ///   - yaml: The file's text.
@@ -87,7 +88,7 @@ extension Contract {
 
         static let versionKeys = [
             "effective_from", "calendar", "at_risk", "pause_statuses", "clock_holders", "targets", "scopes", "aggregates", "credits",
-            "disputes",
+            "disputes", "invoicing",
         ]
 
         func version(_ node: ConfigNode) throws(ConfigError) -> ContractVersion {
@@ -127,6 +128,7 @@ extension Contract {
                 version.credits = try Self.credits(creditsNode, aggregates: version.aggregates)
             }
             if let disputesNode = try node.optional("disputes") { version.disputes = try DisputeTerms(node: disputesNode) }
+            if let invoicingNode = try node.optional("invoicing") { version.invoicing = try InvoiceTerms(node: invoicingNode) }
             return version
         }
 

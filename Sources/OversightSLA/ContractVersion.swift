@@ -35,6 +35,9 @@ package struct ContractVersion: Sendable {
     package var credits: ServiceCredits?
     /// Breach disputes: reasons, decision time and default (`disputes:`); `nil` when the version does not allow them.
     package var disputes: DisputeTerms?
+    /// Invoice reconciliation: the tolerance per billed line kind (`invoicing:`); `nil` when the version has no such
+    /// section (every line must then match exactly).
+    package var invoicing: InvoiceTerms?
 
     /// Creates a version.
     package init(

@@ -109,8 +109,11 @@ package enum ICalendarHolidays {
             }
             var parameters: [String: String] = [:]
             for parameter in head.dropFirst() {
-                let parts = parameter.split(separator: "=", maxSplits: 1).map(String.init)
-                parameters[parts[0].uppercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : ""
+                let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard let parameterName = parts.first, !parameterName.isEmpty else {
+                    throw ConfigError(code: .syntax, file: file, line: line, message: "a parameter of \(name.prefix(60)) without a name")
+                }
+                parameters[parameterName.uppercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : ""
             }
             properties.append(Property(name: name.uppercased(), parameters: parameters, value: String(text[text.index(after: colon)...]), line: line))
         }

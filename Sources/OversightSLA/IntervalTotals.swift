@@ -132,6 +132,28 @@ package struct IntervalTotals: Hashable, Sendable {
         )
     }
 
+    /// Field-by-field difference: the reports of a period without those of a part of it (an excluded window).
+    package static func - (lhs: IntervalTotals, rhs: IntervalTotals) -> IntervalTotals {
+        IntervalTotals(
+            intervals: lhs.intervals - rhs.intervals,
+            coveredTime: lhs.coveredTime - rhs.coveredTime,
+            staffedTime: lhs.staffedTime - rhs.staffedTime,
+            offered: lhs.offered - rhs.offered,
+            answered: lhs.answered - rhs.answered,
+            answeredWithinThreshold: lhs.answeredWithinThreshold - rhs.answeredWithinThreshold,
+            abandoned: lhs.abandoned - rhs.abandoned,
+            shortAbandons: lhs.shortAbandons - rhs.shortAbandons,
+            totalAnswerDelay: lhs.totalAnswerDelay - rhs.totalAnswerDelay,
+            handled: lhs.handled - rhs.handled,
+            totalHandleTime: lhs.totalHandleTime - rhs.totalHandleTime,
+            csatResponses: lhs.csatResponses - rhs.csatResponses,
+            csatSatisfied: lhs.csatSatisfied - rhs.csatSatisfied,
+            csatScoreSum: lhs.csatScoreSum - rhs.csatScoreSum,
+            fcrResponses: lhs.fcrResponses - rhs.fcrResponses,
+            fcrYes: lhs.fcrYes - rhs.fcrYes
+        )
+    }
+
     /// Adds `rhs` into `lhs`.
     package static func += (lhs: inout IntervalTotals, rhs: IntervalTotals) { lhs = lhs + rhs }
 }

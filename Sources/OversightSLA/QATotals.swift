@@ -30,6 +30,11 @@ package struct QATotals: Hashable, Sendable {
         QATotals(evaluations: lhs.evaluations + rhs.evaluations, scoreSum: lhs.scoreSum + rhs.scoreSum, highImpact: lhs.highImpact + rhs.highImpact)
     }
 
+    /// Field-by-field difference: the evaluations of a period without those of a part of it (an excluded window).
+    package static func - (lhs: QATotals, rhs: QATotals) -> QATotals {
+        QATotals(evaluations: lhs.evaluations - rhs.evaluations, scoreSum: lhs.scoreSum - rhs.scoreSum, highImpact: lhs.highImpact - rhs.highImpact)
+    }
+
     /// Adds `rhs` into `lhs`.
     package static func += (lhs: inout QATotals, rhs: QATotals) { lhs = lhs + rhs }
 }

@@ -61,6 +61,21 @@ package struct TicketTotals: Hashable, Sendable {
         )
     }
 
+    /// Field-by-field difference: the counts of a period without those of a part of it (an excluded window).
+    package static func - (lhs: TicketTotals, rhs: TicketTotals) -> TicketTotals {
+        TicketTotals(
+            firstReplyDue: lhs.firstReplyDue - rhs.firstReplyDue,
+            firstReplyMet: lhs.firstReplyMet - rhs.firstReplyMet,
+            resolutionDue: lhs.resolutionDue - rhs.resolutionDue,
+            resolutionMet: lhs.resolutionMet - rhs.resolutionMet,
+            solved: lhs.solved - rhs.solved,
+            solvedFirstContact: lhs.solvedFirstContact - rhs.solvedFirstContact,
+            csatAnswers: lhs.csatAnswers - rhs.csatAnswers,
+            csatSatisfied: lhs.csatSatisfied - rhs.csatSatisfied,
+            csatScoreSum: lhs.csatScoreSum - rhs.csatScoreSum
+        )
+    }
+
     /// Adds `rhs` into `lhs`.
     package static func += (lhs: inout TicketTotals, rhs: TicketTotals) { lhs = lhs + rhs }
 }

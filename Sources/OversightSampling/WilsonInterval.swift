@@ -18,8 +18,18 @@ package struct WilsonInterval: Sendable, Equatable {
     /// half-width z/(1 + z²/n) · √(p̂(1 − p̂)/n + z²/4n²). `nil` when n is 0.
     package init?(successes: Int, n: Int, confidence: Double = 0.95) {
         guard n > 0, (0...n).contains(successes) else { return nil }
+        self.init(share: Double(successes) / Double(n), successes: successes, n: n, confidence: confidence)
+    }
+
+    /// The same formula for an observed share p̂ that is not a count of successes (a mean score as a share of 100);
+    /// ``successes`` is p̂·n rounded. `nil` when n is 0 or p̂ is outside 0…1.
+    package init?(proportion: Double, n: Int, confidence: Double = 0.95) {
+        guard n > 0, proportion.isFinite, (0...1).contains(proportion) else { return nil }
+        self.init(share: proportion, successes: Int((proportion * Double(n)).rounded()), n: n, confidence: confidence)
+    }
+
+    private init(share p: Double, successes: Int, n: Int, confidence: Double) {
         let z = Probability.twoSidedZ(confidence: confidence)
-        let p = Double(successes) / Double(n)
         let count = Double(n)
         let denominator = 1 + z * z / count
         let centre = (p + z * z / (2 * count)) / denominator

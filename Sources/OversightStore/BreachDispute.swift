@@ -20,15 +20,44 @@ package enum BreachDisputeState: String, Sendable, Hashable, Codable, CaseIterab
     case rejected
 }
 
-/// A provider's dispute of one breach (a ticket's clock), with its decision once made.
+/// The subject of a dispute of an aggregate miss: one contract target's figure in one closed period, and the window of
+/// time the provider asks to be taken out of it (the whole period when the figure should not count at all).
+package struct DisputedPeriod: Sendable, Hashable, Codable {
+    /// The contract target (`targets[].id`).
+    package var targetId: String
+    /// The period as the contract names it (`2026-11-03`, `2026-W45`, `2026-11`) and its bounds.
+    package var label: String
+    package var start: Date
+    package var end: Date
+    /// The excluded window, inside the period.
+    package var excludedFrom: Date
+    package var excludedTo: Date
+
+    /// Creates a subject.
+    package init(targetId: String, label: String, start: Date, end: Date, excludedFrom: Date, excludedTo: Date) {
+        self.targetId = targetId
+        self.label = label
+        self.start = start
+        self.end = end
+        self.excludedFrom = excludedFrom
+        self.excludedTo = excludedTo
+    }
+}
+
+/// A provider's dispute of one breach (a ticket's clock) or of one aggregate miss (a target's closed period), with its
+/// decision once made. Both kinds share the table, the rules and the decision flow.
 package struct StoredBreachDispute: Sendable, Hashable, Codable {
     package var id: Int64
     package var provider: String
+    /// The disputed ticket; empty for a dispute of an aggregate miss.
     package var ticketId: String
-    /// The breached clock (`first_reply`, `resolution`, …).
+    /// The breached clock (`first_reply`, `resolution`, …); empty for a dispute of an aggregate miss.
     package var clock: String
-    /// When the disputed breach happened (the first breach event of that clock): which period's figures it moves.
+    /// When the disputed breach happened (the first breach event of that clock): which period's figures it moves. For
+    /// an aggregate miss, the period's start.
     package var breachAt: Date
+    /// The disputed target and period when this is a dispute of an aggregate miss; `nil` for a ticket breach.
+    package var period: DisputedPeriod?
     /// The console user (provider staff) who opened it, and when.
     package var openedBy: String
     package var openedAt: Date
@@ -45,8 +74,9 @@ package struct StoredBreachDispute: Sendable, Hashable, Codable {
     /// Creates a dispute (for other store backends).
     package init(
         id: Int64, provider: String, ticketId: String, clock: String, breachAt: Date, openedBy: String, openedAt: Date, reason: String,
-        note: String, state: BreachDisputeState, decidedBy: String?, decidedAt: Date?, decisionNote: String?
+        note: String, state: BreachDisputeState, decidedBy: String?, decidedAt: Date?, decisionNote: String?, period: DisputedPeriod? = nil
     ) {
+        self.period = period
         self.id = id
         self.provider = provider
         self.ticketId = ticketId
@@ -76,6 +106,13 @@ package protocol BreachDisputeStore: Sendable {
     ///   already), `invalid` (reason or note blank, too long or holding NUL).
     func openBreachDispute(
         provider: String, ticketId: String, clock: String, by user: String, reason: String, note: String, at: Date
+    ) async throws -> StoredBreachDispute
+    /// Opens a dispute of `provider`'s aggregate miss `period` (the caller checked the contract: the target, that the
+    /// period closed and missed, the window and the reason); the store checks that the period has no open or accepted
+    /// dispute of that target.
+    /// - Throws: ``AnnotationError``: `conflict` (one open or accepted already), `invalid` (reason or note).
+    func openPeriodDispute(
+        provider: String, period: DisputedPeriod, by user: String, reason: String, note: String, at: Date
     ) async throws -> StoredBreachDispute
     /// Decides the open dispute `id` of `provider`: accepted or rejected, with a note.
     /// - Throws: ``AnnotationError``: `notFound` (no such dispute), `conflict` (already decided), `invalid` (note, decision).

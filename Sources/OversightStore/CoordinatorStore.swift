@@ -146,7 +146,8 @@ package protocol OperationsStore: Sendable {
 
 /// Everything the coordinator stores: what the console and the commands use. ``SQLiteStore`` is the embedded
 /// implementation.
-package protocol CoordinatorStore: IngestStore, SLAStore, FiguresStore, AnnotationStore, BreachDisputeStore, OperationsStore, LeaseStore {}
+package protocol CoordinatorStore: IngestStore, SLAStore, FiguresStore, AnnotationStore, BreachDisputeStore, OperationsStore, LeaseStore,
+    HeadOfficeEvaluationStore, InvoiceStore {}
 
 /// An SLA event with its id (the cursor of ``SLAStore/slaEventPage(provider:site:providers:before:limit:)``).
 package struct NumberedSLAEvent: Sendable, Hashable {

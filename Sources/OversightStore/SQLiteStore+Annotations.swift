@@ -49,12 +49,15 @@ package struct StoredDispute: Sendable, Hashable, Codable {
     package var decidedBy: String?
     package var decidedAt: Date?
     package var decisionNote: String?
+    /// What is disputed: a provider's evaluation (`evaluation`) or a head-office evaluation (`head_office_evaluation`).
+    package var subject: DisputeSubject
 
     /// Creates a dispute (for other store backends).
     package init(
         id: Int64, provider: String, evaluationId: String, openedBy: String, openedAt: Date, reason: String, state: DisputeState,
-        decidedBy: String?, decidedAt: Date?, decisionNote: String?
+        decidedBy: String?, decidedAt: Date?, decisionNote: String?, subject: DisputeSubject = .evaluation
     ) {
+        self.subject = subject
         self.id = id
         self.provider = provider
         self.evaluationId = evaluationId
@@ -167,7 +170,7 @@ extension SQLiteStore {
     static let evaluationColumns = """
         e.id, e.site, e.agent_id, e.batch_seq, e.interaction_ref, e.channel, e.queue, e.agent, e.evaluator, e.scorecard, e.scorecard_version,
         e.evaluated_at, e.items, e.high_impact_errors, e.low_impact_errors, e.score, e.comments, e.updated_at, e.provider,
-        (SELECT d.state FROM dispute d WHERE d.provider = e.provider AND d.evaluation_id = e.id ORDER BY d.id DESC LIMIT 1)
+        (SELECT d.state FROM dispute d WHERE d.provider = e.provider AND d.evaluation_id = e.id AND d.subject = 'evaluation' ORDER BY d.id DESC LIMIT 1)
         """
 
     static func auditRow(_ row: Row, decoder: JSONDecoder) -> AuditRow {
@@ -239,15 +242,22 @@ extension SQLiteStore {
             id: row["id"], provider: row["provider"], evaluationId: row["evaluation_id"], openedBy: row["opened_by"],
             openedAt: Date(timeIntervalSince1970: row["opened_at"]), reason: row["reason"],
             state: DisputeState(rawValue: row["state"]) ?? .open, decidedBy: row["decided_by"],
-            decidedAt: decidedAt.map(Date.init(timeIntervalSince1970:)), decisionNote: row["decision_note"]
+            decidedAt: decidedAt.map(Date.init(timeIntervalSince1970:)), decisionNote: row["decision_note"],
+            subject: DisputeSubject(rawValue: row["subject"]) ?? .evaluation
         )
     }
 
     /// The disputes of one evaluation of `provider`, oldest first (the thread).
     package func disputes(provider: String, evaluationId: String) async throws -> [StoredDispute] {
+        try await self.disputes(provider: provider, evaluationId: evaluationId, subject: .evaluation)
+    }
+
+    /// The disputes of one provider or head-office evaluation of `provider`, oldest first (the thread).
+    package func disputes(provider: String, evaluationId: String, subject: DisputeSubject) async throws -> [StoredDispute] {
         try await self.writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM dispute WHERE provider = ? AND evaluation_id = ? ORDER BY id", arguments: [provider, evaluationId]
+                db, sql: "SELECT * FROM dispute WHERE provider = ? AND evaluation_id = ? AND subject = ? ORDER BY id",
+                arguments: [provider, evaluationId, subject.rawValue]
             ).map(Self.dispute)
         }
     }
@@ -255,18 +265,26 @@ extension SQLiteStore {
     /// Opens a dispute of `provider`'s evaluation `evaluationId`: the evaluation must exist and have no open dispute.
     /// - Throws: ``AnnotationError``: `notFound` (no such evaluation), `conflict` (one is open), `invalid` (reason).
     package func openDispute(provider: String, evaluationId: String, by user: String, reason: String, at: Date) async throws -> StoredDispute {
+        try await self.openDispute(provider: provider, evaluationId: evaluationId, subject: .evaluation, by: user, reason: reason, at: at)
+    }
+
+    /// Opens a dispute of a provider (`subject` `.evaluation`) or head-office evaluation of `provider`.
+    package func openDispute(
+        provider: String, evaluationId: String, subject: DisputeSubject, by user: String, reason: String, at: Date
+    ) async throws -> StoredDispute {
         let reason = try AnnotationText.validated(reason, "reason")
         return try await self.writer.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM qa_evaluation WHERE provider = ? AND id = ?", arguments: [provider, evaluationId]) != nil
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(subject.table) WHERE provider = ? AND id = ?", arguments: [provider, evaluationId]) != nil
             else { throw AnnotationError.notFound("no such evaluation") }
             guard
                 try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM dispute WHERE provider = ? AND evaluation_id = ? AND state = 'open'", arguments: [provider, evaluationId]
+                    db, sql: "SELECT 1 FROM dispute WHERE provider = ? AND evaluation_id = ? AND subject = ? AND state = 'open'",
+                    arguments: [provider, evaluationId, subject.rawValue]
                 ) == nil
             else { throw AnnotationError.conflict("this evaluation already has an open dispute") }
             try db.execute(
-                sql: "INSERT INTO dispute (provider, evaluation_id, opened_by, opened_at, reason, state) VALUES (?, ?, ?, ?, ?, 'open')",
-                arguments: [provider, evaluationId, user, at.timeIntervalSince1970, reason]
+                sql: "INSERT INTO dispute (provider, evaluation_id, subject, opened_by, opened_at, reason, state) VALUES (?, ?, ?, ?, ?, ?, 'open')",
+                arguments: [provider, evaluationId, subject.rawValue, user, at.timeIntervalSince1970, reason]
             )
             let id = db.lastInsertedRowID
             return try Self.dispute(try Row.fetchOne(db, sql: "SELECT * FROM dispute WHERE id = ?", arguments: [id])!)
@@ -278,14 +296,22 @@ extension SQLiteStore {
     package func decideDispute(
         provider: String, evaluationId: String, decision: DisputeState, by user: String, note: String, at: Date
     ) async throws -> StoredDispute {
+        try await self.decideDispute(provider: provider, evaluationId: evaluationId, subject: .evaluation, decision: decision, by: user, note: note, at: at)
+    }
+
+    /// Decides the open dispute of a provider (`subject` `.evaluation`) or head-office evaluation of `provider`.
+    package func decideDispute(
+        provider: String, evaluationId: String, subject: DisputeSubject, decision: DisputeState, by user: String, note: String, at: Date
+    ) async throws -> StoredDispute {
         guard decision != .open else { throw AnnotationError.invalid("decision must be upheld or rejected") }
         let note = try AnnotationText.validated(note, "note")
         return try await self.writer.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM qa_evaluation WHERE provider = ? AND id = ?", arguments: [provider, evaluationId]) != nil
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(subject.table) WHERE provider = ? AND id = ?", arguments: [provider, evaluationId]) != nil
             else { throw AnnotationError.notFound("no such evaluation") }
             guard
                 let id = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM dispute WHERE provider = ? AND evaluation_id = ? AND state = 'open'", arguments: [provider, evaluationId]
+                    db, sql: "SELECT id FROM dispute WHERE provider = ? AND evaluation_id = ? AND subject = ? AND state = 'open'",
+                    arguments: [provider, evaluationId, subject.rawValue]
                 )
             else { throw AnnotationError.conflict("this evaluation has no open dispute to decide") }
             try db.execute(

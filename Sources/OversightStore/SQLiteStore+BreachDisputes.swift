@@ -40,14 +40,42 @@ extension SQLiteStore {
         )
     }
 
+    /// The `v15-period-disputes` migration: disputes of an aggregate miss in the same table (a target, a period and an
+    /// excluded window instead of a ticket and clock), one open per target and period.
+    static func migratePeriodDisputes(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE breach_dispute ADD COLUMN target_id TEXT CHECK (target_id IS NULL OR target_id <> '');
+                ALTER TABLE breach_dispute ADD COLUMN period_label TEXT;
+                ALTER TABLE breach_dispute ADD COLUMN period_end REAL;
+                ALTER TABLE breach_dispute ADD COLUMN excluded_from REAL;
+                ALTER TABLE breach_dispute ADD COLUMN excluded_to REAL;
+                DROP INDEX breach_dispute_one_open;
+                CREATE UNIQUE INDEX breach_dispute_one_open ON breach_dispute (provider, ticket_id, clock)
+                    WHERE state = 'open' AND target_id IS NULL;
+                CREATE UNIQUE INDEX period_dispute_one_open ON breach_dispute (provider, target_id, breach_at)
+                    WHERE state = 'open' AND target_id IS NOT NULL;
+                """
+        )
+    }
+
     static func breachDispute(_ row: Row) -> StoredBreachDispute {
         let decidedAt: Double? = row["decided_at"]
+        var period: DisputedPeriod?
+        if let targetId: String = row["target_id"], let label: String = row["period_label"], let end: Double = row["period_end"],
+            let from: Double = row["excluded_from"], let to: Double = row["excluded_to"]
+        {
+            period = DisputedPeriod(
+                targetId: targetId, label: label, start: Date(timeIntervalSince1970: row["breach_at"]), end: Date(timeIntervalSince1970: end),
+                excludedFrom: Date(timeIntervalSince1970: from), excludedTo: Date(timeIntervalSince1970: to)
+            )
+        }
         return StoredBreachDispute(
             id: row["id"], provider: row["provider"], ticketId: row["ticket_id"], clock: row["clock"],
             breachAt: Date(timeIntervalSince1970: row["breach_at"]), openedBy: row["opened_by"],
             openedAt: Date(timeIntervalSince1970: row["opened_at"]), reason: row["reason"], note: row["note"],
             state: BreachDisputeState(rawValue: row["state"]) ?? .open, decidedBy: row["decided_by"],
-            decidedAt: decidedAt.map(Date.init(timeIntervalSince1970:)), decisionNote: row["decision_note"]
+            decidedAt: decidedAt.map(Date.init(timeIntervalSince1970:)), decisionNote: row["decision_note"], period: period
         )
     }
 
@@ -98,7 +126,8 @@ extension SQLiteStore {
                 throw AnnotationError.conflict("this ticket has no \(clock) breach (breached: \(clocks))")
             }
             let states = try String.fetchAll(
-                db, sql: "SELECT state FROM breach_dispute WHERE provider = ? AND ticket_id = ? AND clock = ?", arguments: [provider, ticketId, clock]
+                db, sql: "SELECT state FROM breach_dispute WHERE provider = ? AND ticket_id = ? AND clock = ? AND target_id IS NULL",
+                arguments: [provider, ticketId, clock]
             )
             if states.contains("open") { throw AnnotationError.conflict("this breach already has an open dispute") }
             if states.contains("accepted") { throw AnnotationError.conflict("a dispute of this breach was already accepted") }
@@ -113,6 +142,39 @@ extension SQLiteStore {
             return StoredBreachDispute(
                 id: db.lastInsertedRowID, provider: provider, ticketId: ticketId, clock: clock, breachAt: Date(timeIntervalSince1970: breachAt),
                 openedBy: user, openedAt: at, reason: reason, note: note, state: .open, decidedBy: nil, decidedAt: nil, decisionNote: nil
+            )
+        }
+    }
+
+    package func openPeriodDispute(
+        provider: String, period: DisputedPeriod, by user: String, reason: String, note: String, at: Date
+    ) async throws -> StoredBreachDispute {
+        let reason = try AnnotationText.validated(reason, "reason")
+        let note = try AnnotationText.validated(note, "note")
+        guard !period.targetId.isEmpty, period.start < period.end, period.excludedFrom < period.excludedTo,
+            period.start <= period.excludedFrom, period.excludedTo <= period.end
+        else { throw AnnotationError.invalid("the excluded window must lie inside the period and not be empty") }
+        return try await self.writer.write { db in
+            let states = try String.fetchAll(
+                db, sql: "SELECT state FROM breach_dispute WHERE provider = ? AND target_id = ? AND breach_at = ?",
+                arguments: [provider, period.targetId, period.start.timeIntervalSince1970]
+            )
+            if states.contains("open") { throw AnnotationError.conflict("this period already has an open dispute") }
+            if states.contains("accepted") { throw AnnotationError.conflict("a dispute of this period was already accepted") }
+            try db.execute(
+                sql: """
+                    INSERT INTO breach_dispute (provider, ticket_id, clock, breach_at, opened_by, opened_at, reason, note, state,
+                        target_id, period_label, period_end, excluded_from, excluded_to)
+                    VALUES (?, '', '', ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    provider, period.start.timeIntervalSince1970, user, at.timeIntervalSince1970, reason, note, period.targetId, period.label,
+                    period.end.timeIntervalSince1970, period.excludedFrom.timeIntervalSince1970, period.excludedTo.timeIntervalSince1970,
+                ]
+            )
+            return StoredBreachDispute(
+                id: db.lastInsertedRowID, provider: provider, ticketId: "", clock: "", breachAt: period.start, openedBy: user, openedAt: at,
+                reason: reason, note: note, state: .open, decidedBy: nil, decidedAt: nil, decisionNote: nil, period: period
             )
         }
     }

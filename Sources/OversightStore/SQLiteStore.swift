@@ -180,6 +180,9 @@ package final class SQLiteStore: CoordinatorStore {
         migrator.registerMigration("v11-leader-lease", migrate: Self.migrateLease)
         migrator.registerMigration("v13-agent-trust", migrate: Self.migrateAgentTrust)
         migrator.registerMigration("v14-sample-requests", migrate: Self.migrateSampleRequests)
+        migrator.registerMigration("v15-period-disputes", migrate: Self.migratePeriodDisputes)
+        migrator.registerMigration("v16-invoices", migrate: Self.migrateInvoices)
+        migrator.registerMigration("v17-head-office-evaluations", migrate: Self.migrateHeadOfficeEvaluations)
         return migrator
     }
 

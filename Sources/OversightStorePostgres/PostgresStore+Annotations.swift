@@ -82,7 +82,7 @@ extension PostgresStore {
     /// The columns of an audit row: the evaluation, then its latest dispute's state.
     private static let auditColumns =
         PostgresStore.evaluationColumns
-        + ", (SELECT d.state FROM dispute d WHERE d.provider = e.provider AND d.evaluation_id = e.id ORDER BY d.id DESC LIMIT 1)"
+        + ", (SELECT d.state FROM dispute d WHERE d.provider = e.provider AND d.evaluation_id = e.id AND d.subject = 'evaluation' ORDER BY d.id DESC LIMIT 1)"
 
     private static func auditRow(_ row: PostgresRow, decoder: JSONDecoder) throws -> AuditRow {
         var columns = Columns(row, of: "qa_evaluation")
@@ -125,46 +125,62 @@ extension PostgresStore {
 
     // MARK: Disputes
 
-    private static let disputeColumns = "id, provider, evaluation_id, opened_by, opened_at, reason, state, decided_by, decided_at, decision_note"
+    private static let disputeColumns = "id, provider, evaluation_id, opened_by, opened_at, reason, state, decided_by, decided_at, decision_note, subject"
 
     private static func dispute(_ row: PostgresRow) throws -> StoredDispute {
-        let (id, provider, evaluationId, openedBy, openedAt, reason, state, decidedBy, decidedAt, decisionNote) =
-            try row.decode((Int64, String, String, String, Double, String, String, String?, Double?, String?).self)
+        let (id, provider, evaluationId, openedBy, openedAt, reason, state, decidedBy, decidedAt, decisionNote, subject) =
+            try row.decode((Int64, String, String, String, Double, String, String, String?, Double?, String?, String).self)
         return StoredDispute(
             id: id, provider: provider, evaluationId: evaluationId, openedBy: openedBy, openedAt: Date(timeIntervalSince1970: openedAt),
             reason: reason, state: DisputeState(rawValue: state) ?? .open, decidedBy: decidedBy, decidedAt: Self.date(decidedAt),
-            decisionNote: decisionNote
+            decisionNote: decisionNote, subject: DisputeSubject(rawValue: subject) ?? .evaluation
         )
     }
 
     /// The disputes of one evaluation of `provider`, oldest first (the thread).
     package func disputes(provider: String, evaluationId: String) async throws -> [StoredDispute] {
+        try await self.disputes(provider: provider, evaluationId: evaluationId, subject: .evaluation)
+    }
+
+    /// The disputes of one provider or head-office evaluation of `provider`, oldest first (the thread).
+    package func disputes(provider: String, evaluationId: String, subject: DisputeSubject) async throws -> [StoredDispute] {
         try await self.rows(
-            "SELECT \(unescaped: Self.disputeColumns) FROM dispute WHERE provider = \(provider) AND evaluation_id = \(evaluationId) ORDER BY id"
+            """
+            SELECT \(unescaped: Self.disputeColumns) FROM dispute
+            WHERE provider = \(provider) AND evaluation_id = \(evaluationId) AND subject = \(subject.rawValue) ORDER BY id
+            """
         ).map(Self.dispute)
     }
 
     /// Whether `provider` has the evaluation `id`, on `connection`.
-    private func evaluationExists(provider: String, id: String, on connection: PostgresConnection) async throws -> Bool {
-        try await !connection.query("SELECT 1 FROM qa_evaluation WHERE provider = \(provider) AND id = \(id)", logger: self.logger)
-            .collect().isEmpty
+    private func evaluationExists(provider: String, id: String, subject: DisputeSubject, on connection: PostgresConnection) async throws -> Bool {
+        try await !connection.query(
+            "SELECT 1 FROM \(unescaped: subject.table) WHERE provider = \(provider) AND id = \(id)", logger: self.logger
+        ).collect().isEmpty
     }
 
     /// Opens a dispute of `provider`'s evaluation `evaluationId`: the evaluation must exist and have no open dispute
     /// (two coordinators opening one at once: the unique index `dispute_one_open` lets one through).
     /// - Throws: ``AnnotationError``: `notFound` (no such evaluation), `conflict` (one is open), `invalid` (reason).
     package func openDispute(provider: String, evaluationId: String, by user: String, reason: String, at: Date) async throws -> StoredDispute {
+        try await self.openDispute(provider: provider, evaluationId: evaluationId, subject: .evaluation, by: user, reason: reason, at: at)
+    }
+
+    /// Opens a dispute of a provider (`subject` `.evaluation`) or head-office evaluation of `provider`.
+    package func openDispute(
+        provider: String, evaluationId: String, subject: DisputeSubject, by user: String, reason: String, at: Date
+    ) async throws -> StoredDispute {
         let reason = try AnnotationText.validated(reason, "reason")
         do {
             return try await self.transaction { connection in
-                guard try await self.evaluationExists(provider: provider, id: evaluationId, on: connection) else {
+                guard try await self.evaluationExists(provider: provider, id: evaluationId, subject: subject, on: connection) else {
                     throw AnnotationError.notFound("no such evaluation")
                 }
                 guard
                     let row = try await connection.query(
                         """
-                        INSERT INTO dispute (provider, evaluation_id, opened_by, opened_at, reason, state)
-                        VALUES (\(provider), \(evaluationId), \(user), \(at.timeIntervalSince1970), \(reason), 'open')
+                        INSERT INTO dispute (provider, evaluation_id, subject, opened_by, opened_at, reason, state)
+                        VALUES (\(provider), \(evaluationId), \(subject.rawValue), \(user), \(at.timeIntervalSince1970), \(reason), 'open')
                         RETURNING \(unescaped: Self.disputeColumns)
                         """,
                         logger: self.logger
@@ -183,15 +199,25 @@ extension PostgresStore {
     package func decideDispute(
         provider: String, evaluationId: String, decision: DisputeState, by user: String, note: String, at: Date
     ) async throws -> StoredDispute {
+        try await self.decideDispute(provider: provider, evaluationId: evaluationId, subject: .evaluation, decision: decision, by: user, note: note, at: at)
+    }
+
+    /// Decides the open dispute of a provider (`subject` `.evaluation`) or head-office evaluation of `provider`.
+    package func decideDispute(
+        provider: String, evaluationId: String, subject: DisputeSubject, decision: DisputeState, by user: String, note: String, at: Date
+    ) async throws -> StoredDispute {
         guard decision != .open else { throw AnnotationError.invalid("decision must be upheld or rejected") }
         let note = try AnnotationText.validated(note, "note")
         return try await self.transaction { connection in
-            guard try await self.evaluationExists(provider: provider, id: evaluationId, on: connection) else {
+            guard try await self.evaluationExists(provider: provider, id: evaluationId, subject: subject, on: connection) else {
                 throw AnnotationError.notFound("no such evaluation")
             }
             guard
                 let open = try await connection.query(
-                    "SELECT id FROM dispute WHERE provider = \(provider) AND evaluation_id = \(evaluationId) AND state = 'open' FOR UPDATE",
+                    """
+                    SELECT id FROM dispute
+                    WHERE provider = \(provider) AND evaluation_id = \(evaluationId) AND subject = \(subject.rawValue) AND state = 'open' FOR UPDATE
+                    """,
                     logger: self.logger
                 ).collect().first
             else { throw AnnotationError.conflict("this evaluation has no open dispute to decide") }

@@ -52,16 +52,51 @@ extension PostgresStore {
         ]
     )
 
+    /// The `v9-period-disputes` migration: disputes of an aggregate miss in the same table, as SQLite's `v15-period-disputes`.
+    static let periodDisputesMigration = Migration(
+        identifier: "v9-period-disputes",
+        statements: [
+            "ALTER TABLE breach_dispute ADD COLUMN target_id text CHECK (target_id IS NULL OR target_id <> '')",
+            "ALTER TABLE breach_dispute ADD COLUMN period_label text",
+            "ALTER TABLE breach_dispute ADD COLUMN period_end double precision",
+            "ALTER TABLE breach_dispute ADD COLUMN excluded_from double precision",
+            "ALTER TABLE breach_dispute ADD COLUMN excluded_to double precision",
+            "DROP INDEX breach_dispute_one_open",
+            "CREATE UNIQUE INDEX breach_dispute_one_open ON breach_dispute (provider, ticket_id, clock) WHERE state = 'open' AND target_id IS NULL",
+            """
+            CREATE UNIQUE INDEX period_dispute_one_open ON breach_dispute (provider, target_id, breach_at)
+                WHERE state = 'open' AND target_id IS NOT NULL
+            """,
+        ]
+    )
+
     private static let breachDisputeColumns =
-        "id, provider, ticket_id, clock, breach_at, opened_by, opened_at, reason, note, state, decided_by, decided_at, decision_note"
+        "id, provider, ticket_id, clock, breach_at, opened_by, opened_at, reason, note, state, decided_by, decided_at, decision_note, "
+        + "target_id, period_label, period_end, excluded_from, excluded_to"
 
     private static func breachDispute(_ row: PostgresRow) throws -> StoredBreachDispute {
-        let (id, provider, ticketId, clock, breachAt, openedBy, openedAt, reason, note, state, decidedBy, decidedAt, decisionNote) =
-            try row.decode((Int64, String, String, String, Double, String, Double, String, String, String, String?, Double?, String?).self)
+        let columns = row.makeRandomAccess()
+        let (id, provider, ticketId, clock, breachAt, openedBy, openedAt, reason, note, state, decidedBy, decidedAt, decisionNote) = (
+            try columns[0].decode(Int64.self), try columns[1].decode(String.self), try columns[2].decode(String.self),
+            try columns[3].decode(String.self), try columns[4].decode(Double.self), try columns[5].decode(String.self),
+            try columns[6].decode(Double.self), try columns[7].decode(String.self), try columns[8].decode(String.self),
+            try columns[9].decode(String.self), try columns[10].decode(String?.self), try columns[11].decode(Double?.self),
+            try columns[12].decode(String?.self)
+        )
+        var period: DisputedPeriod?
+        if let targetId = try columns[13].decode(String?.self), let label = try columns[14].decode(String?.self),
+            let end = try columns[15].decode(Double?.self), let from = try columns[16].decode(Double?.self),
+            let to = try columns[17].decode(Double?.self)
+        {
+            period = DisputedPeriod(
+                targetId: targetId, label: label, start: Date(timeIntervalSince1970: breachAt), end: Date(timeIntervalSince1970: end),
+                excludedFrom: Date(timeIntervalSince1970: from), excludedTo: Date(timeIntervalSince1970: to)
+            )
+        }
         return StoredBreachDispute(
             id: id, provider: provider, ticketId: ticketId, clock: clock, breachAt: Date(timeIntervalSince1970: breachAt), openedBy: openedBy,
             openedAt: Date(timeIntervalSince1970: openedAt), reason: reason, note: note, state: BreachDisputeState(rawValue: state) ?? .open,
-            decidedBy: decidedBy, decidedAt: Self.date(decidedAt), decisionNote: decisionNote
+            decidedBy: decidedBy, decidedAt: Self.date(decidedAt), decisionNote: decisionNote, period: period
         )
     }
 
@@ -108,7 +143,7 @@ extension PostgresStore {
                 }
                 var states: [String] = []
                 for try await state in try await connection.query(
-                    "SELECT state FROM breach_dispute WHERE provider = \(provider) AND ticket_id = \(ticketId) AND clock = \(clock)",
+                    "SELECT state FROM breach_dispute WHERE provider = \(provider) AND ticket_id = \(ticketId) AND clock = \(clock) AND target_id IS NULL",
                     logger: self.logger
                 ).decode(String.self) {
                     states.append(state)
@@ -129,6 +164,50 @@ extension PostgresStore {
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw AnnotationError.conflict("this breach already has an open dispute")
+        }
+    }
+
+    package func openPeriodDispute(
+        provider: String, period: DisputedPeriod, by user: String, reason: String, note: String, at: Date
+    ) async throws -> StoredBreachDispute {
+        let reason = try AnnotationText.validated(reason, "reason")
+        let note = try AnnotationText.validated(note, "note")
+        guard !period.targetId.isEmpty, period.start < period.end, period.excludedFrom < period.excludedTo,
+            period.start <= period.excludedFrom, period.excludedTo <= period.end
+        else { throw AnnotationError.invalid("the excluded window must lie inside the period and not be empty") }
+        let start = period.start.timeIntervalSince1970
+        do {
+            return try await self.transaction { connection in
+                // Serialise the check and the insert with other openings of this target's period.
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(\(provider + "|" + period.targetId + "|" + String(start)), 0))", logger: self.logger
+                ).collect()
+                var states: [String] = []
+                for try await state in try await connection.query(
+                    "SELECT state FROM breach_dispute WHERE provider = \(provider) AND target_id = \(period.targetId) AND breach_at = \(start)",
+                    logger: self.logger
+                ).decode(String.self) {
+                    states.append(state)
+                }
+                if states.contains("open") { throw AnnotationError.conflict("this period already has an open dispute") }
+                if states.contains("accepted") { throw AnnotationError.conflict("a dispute of this period was already accepted") }
+                guard
+                    let row = try await connection.query(
+                        """
+                        INSERT INTO breach_dispute (provider, ticket_id, clock, breach_at, opened_by, opened_at, reason, note, state,
+                            target_id, period_label, period_end, excluded_from, excluded_to)
+                        VALUES (\(provider), '', '', \(start), \(user), \(at.timeIntervalSince1970), \(reason), \(note), 'open',
+                            \(period.targetId), \(period.label), \(period.end.timeIntervalSince1970), \(period.excludedFrom.timeIntervalSince1970),
+                            \(period.excludedTo.timeIntervalSince1970))
+                        RETURNING \(unescaped: Self.breachDisputeColumns)
+                        """,
+                        logger: self.logger
+                    ).collect().first
+                else { throw PostgresStoreError.unexpectedRow("breach_dispute") }
+                return try Self.breachDispute(row)
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw AnnotationError.conflict("this period already has an open dispute")
         }
     }
 

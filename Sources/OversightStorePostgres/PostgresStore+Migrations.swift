@@ -242,7 +242,10 @@ extension PostgresStore {
         PostgresStore.leaseMigration,
         PostgresStore.agentTrustMigration,
         PostgresStore.sampleRequestsMigration,
+        PostgresStore.periodDisputesMigration,
+        PostgresStore.invoicesMigration,
         PostgresStore.consoleUsersMigration,
+        PostgresStore.headOfficeEvaluationsMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one

@@ -148,5 +148,167 @@ extension EndToEnd {
                 #expect(breachDisputes.map { $0["effectiveState"] as? String } == ["rejected", "accepted"])
             }
         }
+
+        /// The contract above with a second, lenient first-reply target that does not bear credit (80 % ≥ 50 %: met).
+        static let periodContract = contract.replacingOccurrences(
+            of: "- {id: frt, figure: ticket_attainment, ticket_target: first_reply, period: month, target: 85%}",
+            with: "- {id: frt, figure: ticket_attainment, ticket_target: first_reply, period: month, target: 85%}\n"
+                + "      - {id: frt-lenient, figure: ticket_attainment, ticket_target: first_reply, period: month, target: 50%}"
+        )
+
+        func api(_ port: Int, _ token: String, _ path: String, json: String? = nil) async throws -> (status: Int, body: String) {
+            try await consoleAPI(port, token, path, json: json)
+        }
+
+        /// A dispute of the aggregate miss itself: provider staff dispute the month's first-reply attainment (80 % < 85 %)
+        /// through the console's API, asking that 10:20–11:00 of the second day (when BD-9's and BD-10's first replies
+        /// breached) be excluded; head office accepts: 8 / 8 = 100 %, owed 500.00 → 0.00 EUR, on the API, the credits page
+        /// and its CSV, in `sla disputes`, and in the evidence bundle, where the verifier recomputes the disputed statement
+        /// and names an edited one. A whole-month dispute rejected before changes nothing.
+        @Test(.timeLimit(.minutes(4)))
+        func anAcceptedDisputeOfAMissRecomputesThePeriodWithoutTheExcludedTime() async throws {
+            try await withHarness("period-disputes") { harness in
+                let contracts = harness.directory.child("contracts")
+                try FileManager.default.createDirectory(at: contracts, withIntermediateDirectories: true)
+                try Self.periodContract.write(to: contracts.appendingPathComponent("acme.contract.yaml"), atomically: true, encoding: .utf8)
+                let coordinator = try await harness.startCoordinator(configYAML: "contracts: \(contracts.path)\n", consolePort: try freeLoopbackPort())
+                var options = AgentOptions()
+                options.ticketMapping = EvidenceTests.mapping
+                let agent = try await harness.startAgent(name: "a", coordinator: coordinator, provider: "acme", site: "lisbon", options: options)
+                let store = try coordinator.openStore()
+                let (monthStart, month) = EvidenceTests.previousMonth()
+                let base = monthStart.addingTimeInterval(86_400 + 8 * 3600)
+                try agent.drop("tickets.csv", Self.tickets(base: base))
+                try await eventually("two first-reply breaches recorded") {
+                    let breaches = try await store.breaches(provider: "acme", from: monthStart, to: monthStart.addingTimeInterval(40 * 86_400), limit: 100)
+                    return breaches.filter { $0.clock == "first_reply" }.count == 2
+                }
+                var tokens: [String: String] = [:]
+                for (user, role) in [("prov1", "provider"), ("sup1", "supervisor")] {
+                    let added = try await runCommand(
+                        try Binaries.coordinator(), ["users", "add", user, "--role", role, "--data", coordinator.dataDirectory.path, "--provider", "acme"],
+                        input: Data("a-long-enough-password\n".utf8)
+                    )
+                    #expect(added.exitCode == 0, "\(added)")
+                    let issued = try await runCommand(try Binaries.coordinator(), ["users", "token", user, "--data", coordinator.dataDirectory.path])
+                    try #require(issued.exitCode == 0, "\(issued)")
+                    tokens[user] = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                let port = coordinator.consolePort
+                let (prov1, sup1) = (tokens["prov1"] ?? "", tokens["sup1"] ?? "")
+                func cli(_ arguments: [String]) async throws -> CommandResult {
+                    try await coordinator.cli(["sla"] + arguments + ["--contracts", contracts.path])
+                }
+                func statement() async throws -> [String: Any] {
+                    let reply = try await self.api(port, sup1, "/api/v1/providers/acme/credits/\(month)")
+                    #expect(reply.status == 200, "\(reply)")
+                    return try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any], "\(reply)")
+                }
+                func frt(_ document: [String: Any]) -> [String: Any] {
+                    ((document["lines"] as? [[String: Any]]) ?? []).first { $0["target"] as? String == "frt" } ?? [:]
+                }
+
+                // As measured: 8 / 10 = 80 % < 85 % → 5 % × 10,000 = 500.00 EUR.
+                let measured = try await statement()
+                #expect(frt(measured)["measuredActual"] as? Double == 0.8 && measured["owedAmount"] as? Double == 500, "\(measured)")
+
+                // Refused by the contract's rules: a met figure, a period not closed, a window outside the period.
+                let met = try await cli(["dispute", "open", "--provider", "acme", "--target", "frt-lenient", "--period", month, "--as", "prov1", "--reason", "data_error", "--note", "x"])
+                #expect(met.exitCode != 0 && met.stderr.contains("did not miss its target"), "\(met)")
+                let current = String(WireJSON.format(Date()).prefix(7))
+                let open = try await cli(["dispute", "open", "--provider", "acme", "--target", "frt", "--period", current, "--as", "prov1", "--reason", "data_error", "--note", "x"])
+                #expect(open.exitCode != 0 && open.stderr.contains("has not closed yet"), "\(open)")
+                let outside = try await self.api(
+                    port, prov1, "/api/v1/providers/acme/period-disputes",
+                    json: #"{"target": "frt", "period": "\#(month)", "from": "\#(WireJSON.format(monthStart.addingTimeInterval(-3600)))", "reason": "force_majeure", "note": "x"}"#
+                )
+                #expect(outside.status == 409 && outside.body.contains("excluded window"), "\(outside)")
+                let asSupervisor = try await self.api(
+                    port, sup1, "/api/v1/providers/acme/period-disputes", json: #"{"target": "frt", "period": "\#(month)", "reason": "force_majeure", "note": "x"}"#
+                )
+                #expect(asSupervisor.status == 403, "\(asSupervisor)")
+
+                // The whole month disputed (CLI), rejected → nothing changes.
+                let whole = try await cli(["dispute", "open", "--provider", "acme", "--target", "frt", "--period", month, "--as", "prov1", "--reason", "data_error", "--note", "the month does not count", "--json"])
+                #expect(whole.exitCode == 0, "\(whole)")
+                let wholeId = try #require(try self.json(whole)["id"] as? Int)
+                let rejected = try await self.api(
+                    port, sup1, "/api/v1/providers/acme/period-disputes/\(wholeId)/decision", json: #"{"decision": "rejected", "note": "it counts"}"#
+                )
+                #expect(rejected.status == 200 && rejected.body.contains(#""state":"rejected""#), "\(rejected)")
+                let afterRejection = try await statement()
+                #expect(frt(afterRejection)["actual"] as? Double == 0.8 && afterRejection["owedAmount"] as? Double == 500, "\(afterRejection)")
+                #expect((afterRejection["steps"] as? [Any])?.isEmpty == true, "\(afterRejection)")
+
+                // 10:20–11:00 of the second day excluded (the console's API), accepted → 8 / 8 = 100 %: met, 0.00 EUR.
+                let from = WireJSON.format(base.addingTimeInterval(8400))
+                let to = WireJSON.format(base.addingTimeInterval(10_800))
+                let windowed = try await self.api(
+                    port, prov1, "/api/v1/providers/acme/period-disputes",
+                    json: #"{"target": "frt", "period": "\#(month)", "from": "\#(from)", "to": "\#(to)", "reason": "force_majeure", "note": "power cut at the site"}"#
+                )
+                #expect(windowed.status == 201 && windowed.body.contains(#""kind":"period""#), "\(windowed)")
+                let windowedId = try #require((try JSONSerialization.jsonObject(with: Data(windowed.body.utf8)) as? [String: Any])?["id"] as? Int)
+                let accepted = try await self.api(
+                    port, sup1, "/api/v1/providers/acme/period-disputes/\(windowedId)/decision", json: #"{"decision": "accepted", "note": "outage confirmed"}"#
+                )
+                #expect(accepted.status == 200, "\(accepted)")
+                let afterAcceptance = try await statement()
+                #expect(frt(afterAcceptance)["actual"] as? Double == 1 && frt(afterAcceptance)["state"] as? String == "met", "\(afterAcceptance)")
+                #expect(afterAcceptance["owedAmount"] as? Double == 0 && afterAcceptance["measuredOwedAmount"] as? Double == 500, "\(afterAcceptance)")
+                let step = try #require((afterAcceptance["steps"] as? [[String: Any]])?.first, "\(afterAcceptance)")
+                #expect(step["dispute"] as? Int == windowedId && step["owedAmountBefore"] as? Double == 500 && step["owedAmountAfter"] as? Double == 0)
+                let change = try #require((step["changes"] as? [[String: Any]])?.first)
+                #expect(change["actualBefore"] as? Double == 0.8 && change["actualAfter"] as? Double == 1, "\(change)")
+                let rates = (afterAcceptance["overturnRates"] as? [[String: Any]]) ?? []
+                #expect(rates.map { $0["reason"] as? String } == ["data_error", "force_majeure", "all"], "\(afterAcceptance)")
+                #expect(rates.map { $0["rate"] as? Double } == [0, 1, 0.5], "\(afterAcceptance)")
+                let again = try await cli(["dispute", "open", "--provider", "acme", "--target", "frt", "--period", month, "--as", "prov1", "--reason", "data_error", "--note", "x"])
+                #expect(again.exitCode != 0 && again.stderr.contains("did not miss its target"), "\(again)")
+
+                // The credits page shows measured and after-dispute figures; its disputes table exports as CSV.
+                let page = try await self.api(port, sup1, "/providers/acme/credits?month=\(month)")
+                #expect(page.status == 200 && page.body.contains("500.00 EUR") && page.body.contains("0.00 EUR") && page.body.contains("#\(windowedId)"), "\(page.body.prefix(400))")
+                let csv = try await self.api(port, sup1, "/providers/acme/credits?month=\(month)&format=csv&table=disputes")
+                #expect(csv.status == 200 && csv.body.contains("frt \(month)") && csv.body.contains("power cut at the site"), "\(csv)")
+
+                // sla disputes lists both, with the accepted one's effect.
+                let text = try await cli(["disputes", "--provider", "acme", "--month", month])
+                #expect(text.stdout.contains("frt \(month)") && text.stdout.contains("owed 500.00 EUR → 0.00 EUR") && text.stdout.contains("80.0 % → 100.0 %"), "\(text)")
+
+                // The bundle carries the disputed statement; the verifier recomputes it from the batches and the disputes.
+                let bundle = harness.directory.child("bundle")
+                let exported = try await coordinator.cli(["evidence", "export", "--provider", "acme", "--month", month, "--to", bundle.path, "--contracts", contracts.path])
+                #expect(exported.exitCode == 0, "\(exported)")
+                let verified = try await runCommand(try Binaries.verify(), [bundle.path])
+                #expect(verified.exitCode == 0 && verified.stdout.contains("no differences"), "\(verified)")
+                let disputed = try #require(
+                    try JSONSerialization.jsonObject(with: Data(contentsOf: bundle.appendingPathComponent("disputed-credits.json"))) as? [String: Any]
+                )
+                #expect(disputed["owedAmount"] as? Double == 0, "\(disputed)")
+
+                // An edited disputed statement is named; so is a dispute whose effective state was edited.
+                let edited = harness.directory.child("edited")
+                try FileManager.default.copyItem(at: bundle, to: edited)
+                var tampered = disputed
+                tampered["owedAmount"] = 250.0
+                try JSONSerialization.data(withJSONObject: tampered, options: [.sortedKeys]).write(to: edited.appendingPathComponent("disputed-credits.json"))
+                let caught = try await runCommand(try Binaries.verify(), [edited.path])
+                #expect(caught.exitCode != 0 && caught.stdout.contains("disputed-credits.json owedAmount"), "\(caught)")
+                let flipped = harness.directory.child("flipped")
+                try FileManager.default.copyItem(at: bundle, to: flipped)
+                var disputes = try #require(
+                    try JSONSerialization.jsonObject(with: Data(contentsOf: bundle.appendingPathComponent("breach-disputes.json"))) as? [[String: Any]]
+                )
+                let index = try #require(disputes.firstIndex { $0["id"] as? Int == windowedId })
+                disputes[index]["state"] = "open"
+                disputes[index]["decidedBy"] = nil
+                disputes[index]["decidedAt"] = nil
+                try JSONSerialization.data(withJSONObject: disputes, options: [.sortedKeys]).write(to: flipped.appendingPathComponent("breach-disputes.json"))
+                let reopened = try await runCommand(try Binaries.verify(), [flipped.path])
+                #expect(reopened.exitCode != 0 && reopened.stdout.contains("breach-disputes.json #\(windowedId)"), "\(reopened)")
+                #expect(reopened.stdout.contains("disputed-credits.json owedAmount"), "\(reopened)")
+            }
+        }
     }
 }

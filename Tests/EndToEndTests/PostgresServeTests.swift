@@ -16,11 +16,7 @@ extension EndToEnd {
     struct PostgresServeTests {
         /// `curl` against the console with `token`: the status code and the body.
         func api(_ port: Int, _ token: String, _ path: String, json: String? = nil) async throws -> (status: Int, body: String) {
-            var arguments = ["curl", "-sk", "--max-time", "20", "-H", "Authorization: Bearer \(token)", "-w", "\n%{http_code}"]
-            if let json { arguments += ["-H", "Content-Type: application/json", "--data", json] }
-            let result = try await runCommand("/usr/bin/env", arguments + ["https://127.0.0.1:\(port)\(path)"])
-            let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+            try await consoleAPI(port, token, path, json: json)
         }
 
         @Test(.timeLimit(.minutes(3)))

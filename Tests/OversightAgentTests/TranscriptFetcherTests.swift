@@ -75,7 +75,60 @@ import Testing
         #expect(reasons[4].contains("cannot name a file") && reasons[5].contains("cannot name a file"))
         #expect(!reasons.joined().contains("secret"))
         let unconfigured = self.fetch(["T-1"], configured: false)
-        #expect(unconfigured.first?.reason?.contains("no transcript folder is configured") == true)
+        #expect(unconfigured.first?.reason?.contains("no transcript source is configured") == true)
+    }
+
+    /// A script in the test folder that the command source runs (no shell between the agent and it: `/bin/sh` runs it).
+    func script(_ body: String) throws -> String {
+        let path = self.folder.appendingPathComponent("fetch-\(UUID().uuidString).sh").path
+        try Data(("#!/bin/sh\n" + body + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func fetch(command: [String], tickets: [String], timeout: Duration = .seconds(10), maxBytes: Int64 = 256 * 1024, format: String = "text")
+        -> [InteractionRecord]
+    {
+        var configuration = AgentConfiguration.Transcripts(command: command)
+        configuration.timeout = timeout
+        configuration.maxBytes = maxBytes
+        configuration.commandFormat = format
+        return TranscriptFetcher(configuration: configuration, redaction: .init()).records(for: self.request(tickets), site: "lisbon", now: self.now)
+    }
+
+    @Test func aCommandPrintsTheInteractionWhichIsRedactedLikeAFile() throws {
+        defer { try? FileManager.default.removeItem(at: self.folder) }
+        // The ticket id arrives as one argument (no shell parses it), where {ticket} stands or else last.
+        let script = try self.script(#"printf 'Ticket %s\nFrom: jana.novak@example.com\nCall me on +49 170 1234567, order 12345678.\n' "$1""#)
+        let records = self.fetch(command: ["/bin/sh", script, "{ticket}"], tickets: ["T-1", "T 2; rm -rf /"], format: "email")
+        #expect(records.map(\.status) == [.returned, .returned])
+        let text = records.first?.text ?? ""
+        #expect(text.contains("Ticket T-1") && text.contains("[email]") && text.contains("[phone]") && text.contains("12345678"), "\(text)")
+        #expect(!text.contains("jana.novak") && records.first?.format == .email && records.first?.validationProblem() == nil)
+        #expect(records[1].text?.contains("Ticket T 2; rm -rf /") == true)
+        let appended = self.fetch(command: ["/bin/sh", script], tickets: ["T-3"])
+        #expect(appended.first?.text?.contains("Ticket T-3") == true && appended.first?.format == .text)
+    }
+
+    @Test func aCommandThatFailsIsReportedMissingWithItsReason() throws {
+        defer { try? FileManager.default.removeItem(at: self.folder) }
+        let failing = try self.script("echo 'jana.novak@example.com not found' >&2; exit 3")
+        let silent = try self.script("exit 0")
+        let binary = try self.script(#"printf '\377\376A'"#)
+        let chatty = try self.script("head -c 5000 /dev/zero | tr '\\0' x")
+        let slow = try self.script("sleep 30")
+        func reason(_ command: [String], _ ticket: String = "T-1", timeout: Duration = .seconds(10), maxBytes: Int64 = 256 * 1024) -> String {
+            let record = self.fetch(command: command, tickets: [ticket], timeout: timeout, maxBytes: maxBytes).first
+            #expect(record?.status == .missing && record?.text == nil && record?.validationProblem() == nil)
+            return record?.reason ?? ""
+        }
+        let failed = reason(["/bin/sh", failing])
+        #expect(failed.contains("exited with status 3") && !failed.contains("jana"), "\(failed)")
+        #expect(reason(["/bin/sh", silent]).contains("printed nothing"))
+        #expect(reason(["/bin/sh", binary]).contains("not UTF-8"))
+        #expect(reason(["/bin/sh", chatty], maxBytes: 1024).contains("more than 1024 bytes"))
+        #expect(reason(["/bin/sh", slow], timeout: .seconds(1)).contains("did not finish within 1 s"))
+        #expect(reason(["/nonexistent/fetch"]).contains("cannot be started"))
+        #expect(reason(["/bin/sh", silent], "-rf").contains("starts with '-'"))
     }
 
     @Test func anInteractionRecordChecksItsShape() {

@@ -37,7 +37,9 @@ import Testing
     @Test func kindsHaveTheDocumentedLabelsAndSeverities() {
         #expect(AlertKind.all.map(\.rawValue) == [
             "ticket_at_risk", "ticket_breached", "aggregate_at_risk", "aggregate_missed", "agent_silent", "security_event",
+            "calibration_lenient", "invoice_line_beyond_tolerance",
         ])
+        #expect(AlertKind.calibrationLenient.defaultSeverity == .warning)
         #expect(AlertKind.ticketBreached.defaultSeverity == .critical)
         #expect(AlertKind.ticketAtRisk.defaultSeverity == .warning)
         let labels = self.alert().labels

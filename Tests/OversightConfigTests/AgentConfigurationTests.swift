@@ -243,3 +243,26 @@ import Testing
         }
     }
 }
+
+extension AgentConfigurationTests {
+    @Test func transcriptsComeFromAFolderOrACommand() throws {
+        let folder = try AgentConfiguration(yaml: Self.minimal + "transcripts:\n  folder: /srv/transcripts\n  max_bytes: 64KiB\n", file: "agent.yaml")
+        #expect(folder.transcripts?.folder == "/srv/transcripts" && folder.transcripts?.command == nil && folder.transcripts?.maxBytes == 64 * 1024)
+        let command = try AgentConfiguration(
+            yaml: Self.minimal + "transcripts:\n  command: [/usr/local/bin/fetch-transcript, --id, \"{ticket}\"]\n  format: email\n  timeout: 5s\n",
+            file: "agent.yaml"
+        )
+        #expect(command.transcripts?.command == ["/usr/local/bin/fetch-transcript", "--id", "{ticket}"])
+        #expect(command.transcripts?.commandFormat == "email" && command.transcripts?.timeout == .seconds(5))
+        for (yaml, words) in [
+            ("transcripts:\n  folder: /a\n  command: [/bin/cat]\n", "either folder or command"),
+            ("transcripts:\n  command: [fetch]\n", "absolute path"),
+            ("transcripts:\n  command: [/bin/cat]\n  format: pdf\n", "text, email or chat"),
+            ("transcripts:\n  command: [/bin/cat]\n  timeout: 10m\n", "transcripts.timeout"),
+            ("transcripts:\n  folder: /a\n  timeout: 5s\n", "only with command"),
+        ] {
+            let error = try #require(Self.error(in: Self.minimal + yaml), "\(yaml)")
+            #expect("\(error)".contains(words) && "\(error)".contains("agent.yaml:"), "\(error)")
+        }
+    }
+}

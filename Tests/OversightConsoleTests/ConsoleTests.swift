@@ -349,9 +349,21 @@ func bearer(_ token: String?) -> HTTPFields { [.authorization: "Bearer \(token ?
                 "/api/v1/tickets/{provider}/{id}/breach-disputes", "/api/v1/tickets/{provider}/{id}/breach-disputes/{dispute}/decision",
                 // Probes without authentication: OpenAPIDocument+Health.swift (HealthRouteTests).
                 "/healthz", "/readyz",
+                // Head-office scoring and calibration: OpenAPIDocument+Scoring.swift (HeadOfficeScoringRouteTests reads them with real requests).
+                "/api/v1/samples", "/api/v1/samples/{provider}/{request}", "/api/v1/samples/{provider}/{request}/{ticket}",
+                "/api/v1/samples/{provider}/{request}/{ticket}/evaluations", "/api/v1/head-office-evaluations/{provider}/{id}",
+                "/api/v1/head-office-evaluations/{provider}/{id}/disputes", "/api/v1/head-office-evaluations/{provider}/{id}/disputes/decision",
+                "/api/v1/calibration",
+                // Credit statement and disputes of missed figures: OpenAPIDocument+Credits.swift (EndToEnd.BreachDisputeTests reads
+                // them with a real contract and agent).
+                "/api/v1/providers/{provider}/credits/{month}", "/api/v1/providers/{provider}/period-disputes",
+                "/api/v1/providers/{provider}/period-disputes/{dispute}/decision",
             ]
             #expect(Set(paths.keys) == Set(expected))
-            for (path, item) in paths where (item as? [String: Any])?["get"] != nil && path != "/events" && !path.hasPrefix("/api/v1/audits/") {
+            for (path, item) in paths where (item as? [String: Any])?["get"] != nil && path != "/events" && !path.hasPrefix("/api/v1/audits/")
+                && !path.hasPrefix("/api/v1/samples/") && !path.hasPrefix("/api/v1/head-office-evaluations/") && path != "/api/v1/calibration"
+                && !path.hasSuffix("/credits/{month}")
+            {
                 let uri = path.replacingOccurrences(of: "{provider}", with: "acme").replacingOccurrences(of: "{id}", with: "T1")
                 let routeResponse = try await client.execute(uri: uri, method: .get, headers: bearer(fixture.tokens["admin"]))
                 #expect(routeResponse.status == .ok, "\(path)")

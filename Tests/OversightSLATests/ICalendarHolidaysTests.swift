@@ -74,6 +74,9 @@ import Testing
         ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20250102\nDTEND;VALUE=DATE:20250101\nEND:VEVENT\nEND:VCALENDAR\n", 4),
         ("BEGIN:VCALENDAR\nno colon here\nEND:VCALENDAR\n", 2),
         ("not a calendar\n", 1),
+        // Found by scripts/fuzz (icalendar): a parameter with an empty name ("=", "=x") trapped on an index.
+        ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;=;VALUE=DATE:20250101\nEND:VEVENT\nEND:VCALENDAR\n", 3),
+        ("BEGIN:VCALENDAR\nX-NAME;=value:1\nEND:VCALENDAR\n", 2),
     ])
     func problemsNameTheirLine(text: String, line: Int) {
         #expect {

@@ -83,4 +83,55 @@ extension StoreBackendTests {
             #expect(try await store.breachDisputes(provider: "acme").count == 3)
         }
     }
+
+    @Test(arguments: StoreBackend.available)
+    func periodDisputesOpenOncePerTargetAndPeriodBesideTicketDisputes(backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            try await Self.enroll(store)
+            _ = try await store.commit(self.batch(1, prev: genesisBatchHash, hash: "h-1", [self.ticket("T1", updated: 10)]))
+            #expect(try await store.recordSLAEvent(Self.breach("acme", "paris", "T1", "first_reply", at: self.now + 60)))
+            let day = 86_400.0
+            let november = DisputedPeriod(
+                targetId: "sl", label: "2026-11-03", start: self.now, end: self.now + day, excludedFrom: self.now + 3600, excludedTo: self.now + 7200
+            )
+            await #expect(throws: AnnotationError.invalid("the excluded window must lie inside the period and not be empty")) {
+                var outside = november
+                outside.excludedTo = self.now + 2 * day
+                return try await store.openPeriodDispute(provider: "acme", period: outside, by: "p1", reason: "force_majeure", note: "n", at: self.now)
+            }
+            await #expect(throws: AnnotationError.invalid("note is required and must not be blank")) {
+                try await store.openPeriodDispute(provider: "acme", period: november, by: "p1", reason: "force_majeure", note: "", at: self.now)
+            }
+            let opened = try await store.openPeriodDispute(
+                provider: "acme", period: november, by: "p1", reason: "force_majeure", note: " power cut ", at: self.now + day + 10
+            )
+            #expect(opened.period == november && opened.ticketId == "" && opened.clock == "" && opened.breachAt == self.now && opened.note == "power cut")
+            // One open per target and period; another period of the target, or a ticket's breach, is independent.
+            await #expect(throws: AnnotationError.conflict("this period already has an open dispute")) {
+                try await store.openPeriodDispute(provider: "acme", period: november, by: "p2", reason: "data_error", note: "n", at: self.now)
+            }
+            var nextDay = november
+            nextDay.label = "2026-11-04"
+            nextDay.start = self.now + day
+            nextDay.end = self.now + 2 * day
+            nextDay.excludedFrom = nextDay.start
+            nextDay.excludedTo = nextDay.end
+            let second = try await store.openPeriodDispute(provider: "acme", period: nextDay, by: "p1", reason: "data_error", note: "n", at: self.now + 2 * day)
+            let ticket = try await store.openBreachDispute(
+                provider: "acme", ticketId: "T1", clock: "first_reply", by: "p1", reason: "data_error", note: "n", at: self.now + 2 * day
+            )
+            #expect(ticket.period == nil)
+            let accepted = try await store.decideBreachDispute(provider: "acme", id: opened.id, decision: .accepted, by: "sup", note: "ok", at: self.now + 3 * day)
+            #expect(accepted.period == november && accepted.state == .accepted)
+            await #expect(throws: AnnotationError.conflict("a dispute of this period was already accepted")) {
+                try await store.openPeriodDispute(provider: "acme", period: november, by: "p1", reason: "data_error", note: "n", at: self.now)
+            }
+            #expect(try await store.breachDisputes(provider: "acme") == [accepted, second, ticket])
+            #expect(try await store.breachDisputes(provider: "acme", ticketId: nil, breachFrom: self.now + day, breachTo: self.now + 2 * day) == [second])
+            #expect(try await store.breachDispute(provider: "acme", id: second.id) == second)
+            await Self.expectRefused(
+                "UPDATE breach_dispute SET excluded_to = excluded_to + 1 WHERE id = \(accepted.id)", "a decided breach dispute does not change", on: store
+            )
+        }
+    }
 }

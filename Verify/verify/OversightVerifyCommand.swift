@@ -36,6 +36,7 @@ struct OversightVerifyCommand: ParsableCommand {
             print(
                 "records rebuilt from \(report.verifiedBatches) verified batches: \(report.tickets) tickets, \(report.intervals) interval reports, "
                     + "\(report.evaluations) QA evaluations; \(report.creditLines) credit-statement lines, \(report.disputes) disputes"
+                    + (report.reconciliationLines > 0 ? ", \(report.reconciliationLines) reconciled invoice lines" : "")
             )
             print("verified: \(report.verifiedBatches) batches, \(report.tickets) tickets, \(report.figures) figures, no differences")
             return
