@@ -177,6 +177,17 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The console's users, API tokens, sessions and login throttle in the shared PostgreSQL (scale-out): the console
+        // and the PostgreSQL store together, linked by the coordinator only.
+        .target(
+            name: "OversightConsolePostgres",
+            dependencies: [
+                "OversightConsole",
+                "OversightStorePostgres",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .target(
             name: "OversightAgent",
             dependencies: [
@@ -203,6 +214,7 @@ let package = Package(
                 "OversightAlerts",
                 "OversightConfig",
                 "OversightConsole",
+                "OversightConsolePostgres",
                 "OversightCoordinator",
                 "OversightLocalization",
                 "OversightLogging",
@@ -289,7 +301,10 @@ let package = Package(
         .testTarget(name: "OversightModelTests", dependencies: ["OversightModel"]),
         .testTarget(name: "OversightLocalizationTests", dependencies: ["OversightLocalization"]),
         .testTarget(name: "OversightLoggingTests", dependencies: ["OversightLogging", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "OversightConfigTests", dependencies: ["OversightConfig", "OversightModel"]),
+        .testTarget(
+            name: "OversightConfigTests",
+            dependencies: ["OversightConfig", "OversightModel", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(
             name: "OversightConnectorsTests",
             dependencies: ["OversightConfig", "OversightConnectors", "OversightModel"],
@@ -361,8 +376,10 @@ let package = Package(
         .testTarget(
             name: "OversightConsoleTests",
             dependencies: [
-                "OversightAlerts", "OversightConsole", "OversightLocalization", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
+                "OversightAlerts", "OversightConsole", "OversightConsolePostgres", "OversightLocalization", "OversightModel", "OversightSLA",
+                "OversightStore", "OversightStorePostgres", "OversightTesting", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -10,11 +10,37 @@ import Foundation
 import Logging
 import OversightAlerts
 import OversightConsole
+import OversightConsolePostgres
 import OversightCoordinator
 import OversightLocalization
 import OversightSLA
 import OversightStore
+import OversightStorePostgres
 import ServiceLifecycle
+
+/// The console users of a store: on PostgreSQL the shared ones of the database (every coordinator's), else the data
+/// directory's `console.sqlite`.
+func consoleUsers(for store: any CoordinatorStore, directory: String) throws -> any ConsoleUserAdministration {
+    if let postgres = store as? PostgresStore { return PostgresUserStore(store: postgres) }
+    return try UserStore(path: directory + "/console.sqlite")
+}
+
+/// Runs `body` with the configured console users: the PostgreSQL the configuration's `store:` names (shared by
+/// every coordinator), else `DATA/console.sqlite`.
+enum ConfiguredUsers {
+    static func with<Result: Sendable>(
+        _ settings: CoordinatorSettings, _ body: @Sendable (any ConsoleUserAdministration) async throws -> Result
+    ) async throws -> Result {
+        if let postgres = settings.postgresConfiguration {
+            var logger = Logger(label: "oversight.cli")
+            logger.logLevel = .warning
+            return try await PostgresStore.withStore(configuration: postgres, logger: logger) { store in
+                try await body(PostgresUserStore(store: store))
+            }
+        }
+        return try await body(try UserStore(path: settings.paths.directory + "/console.sqlite"))
+    }
+}
 
 enum ConsoleWiring {
     /// The console's static assets, bundled with the executable.
@@ -28,7 +54,8 @@ enum ConsoleWiring {
         events: LiveEventBroadcaster? = nil, contractsDirectory: String? = nil, scorecardsDirectory: String? = nil, passwordFile: String? = nil, metrics: Bool = true,
         announce: @Sendable (String) -> Void
     ) async throws -> [any Service] {
-        let users = try UserStore(path: paths.directory + "/console.sqlite")
+        // On PostgreSQL the users, tokens, sessions and login throttle are the database's, shared by every coordinator.
+        let users = try consoleUsers(for: store, directory: paths.directory)
         var configuration = ConsoleConfiguration(port: port, tls: .init(certificatePath: paths.serverCertificate, privateKeyPath: paths.serverKey))
         configuration.host = host
         // The same contracts the SLA engine measures by (`--contracts`, else DATA/contracts), as in force now.
@@ -54,7 +81,7 @@ enum ConsoleWiring {
             let collector = try await CoordinatorMetrics(store: store)
             configuration.metrics = { await collector.render() }
         }
-        let oneTimePassword = try await users.ensureAdmin()
+        let oneTimePassword = try await users.ensureAdmin(username: "admin")
         if let password = oneTimePassword, let passwordFile {
             unlink(passwordFile)
             try SecureFile.writeNew(passwordFile, password + "\n", mode: 0o600)
@@ -70,7 +97,8 @@ enum ConsoleWiring {
         if metrics { announce("Metrics: https://\(shownHost):\(port)/metrics (Prometheus text format)") }
         return [
             try buildApplication(
-                configuration: configuration, store: store, alerts: alerts, users: users, logger: logger, events: events.map(Self.feed)
+                configuration: configuration, store: store, alerts: alerts, users: users, logger: logger, events: events.map(Self.feed),
+                throttle: (store as? PostgresStore).map { PostgresLoginThrottle(store: $0, configuration: configuration.throttle) }
             )
         ]
     }
@@ -120,7 +148,13 @@ struct UsersCommand: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Disable.self, SetPassword.self, SetLanguage.self, Token.self]
     )
 
-    static func store(_ data: DataOptions) throws -> UserStore { try UserStore(path: data.paths.directory + "/console.sqlite") }
+    /// Runs `body` with the users the options name: `--config`'s PostgreSQL (shared by every coordinator), else
+    /// `DATA/console.sqlite`.
+    static func with<Result: Sendable>(
+        _ options: StoreOptions, _ body: @Sendable (any ConsoleUserAdministration) async throws -> Result
+    ) async throws -> Result {
+        try await ConfiguredUsers.with(try options.settings(), body)
+    }
 
     /// Reads a password from standard input (one line), never from the command line.
     static func readPassword() throws -> String {
@@ -131,23 +165,26 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user; the password is read from standard input.")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: StoreOptions
         @Argument(help: "User name.") var username: String
         @Option(help: "admin, supervisor, auditor, viewer or provider.") var role: String
         @Option(parsing: .upToNextOption, help: "Providers the user is scoped to (a provider user needs exactly one).") var provider: [String] = []
 
         func run() async throws {
             guard let role = ConsoleRole(rawValue: self.role) else { throw ValidationError("--role must be admin, supervisor, auditor, viewer or provider") }
-            try await UsersCommand.store(self.data).add(username: self.username, password: try UsersCommand.readPassword(), role: role, providers: self.provider)
+            let (username, password, providers) = (self.username, try UsersCommand.readPassword(), self.provider)
+            try await UsersCommand.with(self.data) { users in
+                try await users.add(username: username, password: password, role: role, providers: providers, now: Date())
+            }
             print("Added \(self.username) (\(role.rawValue)\(self.provider.isEmpty ? "" : ", providers \(self.provider.joined(separator: ","))")).")
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users.")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: StoreOptions
         func run() async throws {
-            let users = try await UsersCommand.store(self.data).list()
+            let users = try await UsersCommand.with(self.data) { try await $0.list() }
             var table = TextTable(columns: ["USER", "ROLE", "PROVIDERS", "STATE", "LANGUAGE"])
             for user in users {
                 table.add([
@@ -161,11 +198,12 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a user (ends their sessions).")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: StoreOptions
         @Argument(help: "User name.") var username: String
         @Flag(help: "Enable the user again.") var enable = false
         func run() async throws {
-            guard try await UsersCommand.store(self.data).disable(username: self.username, disabled: !self.enable) else {
+            let (username, disabled) = (self.username, !self.enable)
+            guard try await UsersCommand.with(self.data, { try await $0.disable(username: username, disabled: disabled) }) else {
                 throw ValidationError("no user \(self.username)")
             }
             print(self.enable ? "Enabled \(self.username)." : "Disabled \(self.username); their sessions ended.")
@@ -174,10 +212,11 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct SetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-password", abstract: "Set a user's password (read from standard input).")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: StoreOptions
         @Argument(help: "User name.") var username: String
         func run() async throws {
-            guard try await UsersCommand.store(self.data).setPassword(username: self.username, password: try UsersCommand.readPassword()) else {
+            let (username, password) = (self.username, try UsersCommand.readPassword())
+            guard try await UsersCommand.with(self.data, { try await $0.setPassword(username: username, password: password) }) else {
                 throw ValidationError("no user \(self.username)")
             }
             print("Password of \(self.username) changed; their sessions ended.")
@@ -188,7 +227,7 @@ struct UsersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-language", abstract: "Set a user's console language (en, de, ru), or `browser` to follow Accept-Language."
         )
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: StoreOptions
         @Argument(help: "User name.") var username: String
         @Argument(help: "en, de, ru or browser.") var language: String
 
@@ -200,7 +239,8 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let code = self.language == "browser" ? nil : Language(code: self.language)?.code
-            guard try await UsersCommand.store(self.data).setLanguage(username: self.username, language: code) else {
+            let username = self.username
+            guard try await UsersCommand.with(self.data, { try await $0.setLanguage(username: username, language: code) }) else {
                 throw ValidationError("no user \(self.username)")
             }
             print("Console language of \(self.username): \(code ?? "the browser's").")
@@ -212,17 +252,20 @@ struct UsersCommand: AsyncParsableCommand {
             abstract: "Create an API token for a user (printed once; stored only as its SHA-256).",
             discussion: "Use it as `Authorization: Bearer ovc_…` on the JSON API; it carries the user's role and scope."
         )
-        @OptionGroup var data: DataOptions
+        @OptionGroup var data: StoreOptions
         @Argument(help: "User name.") var username: String
         @Option(help: "A label for the token.") var name = "api"
         @Option(help: "Valid for this many days (default: until the user is disabled).") var days: Int?
 
         func run() async throws {
-            let users = try UsersCommand.store(self.data)
-            guard try await users.user(username: self.username) != nil else { throw ValidationError("no user \(self.username)") }
             if let days = self.days, days < 1 { throw ValidationError("--days must be at least 1") }
             let expiresAt = self.days.map { Date().addingTimeInterval(Double($0) * 86400) }
-            print(try await users.createAPIToken(username: self.username, name: self.name, expiresAt: expiresAt))
+            let (username, name) = (self.username, self.name)
+            let token = try await UsersCommand.with(self.data) { users in
+                guard try await users.user(username: username) != nil else { throw ValidationError("no user \(username)") }
+                return try await users.createAPIToken(username: username, name: name, now: Date(), expiresAt: expiresAt)
+            }
+            print(token)
         }
     }
 }

@@ -17,7 +17,7 @@ import OversightStore
 struct DisputeContext: Sendable {
     let store: any CoordinatorStore
     let contracts: [String: Contract]
-    let users: UserStore
+    let users: any ConsoleUserAdministration
 
     /// Runs `body` with the configured store (SQLite, or the configuration's PostgreSQL), contracts and console users.
     static func with<Result: Sendable>(
@@ -26,9 +26,10 @@ struct DisputeContext: Sendable {
         let settings = try CoordinatorSettings.load(file: config, dataOverride: data.data)
         let folder = contracts ?? settings.contractsDirectory ?? (settings.paths.directory + "/contracts")
         let loaded = try SLAEngine.loadContracts(directory: folder)
-        let users = try UserStore(path: settings.paths.directory + "/console.sqlite")
+        let directory = settings.paths.directory
         return try await ConfiguredStore.with(settings) { store in
-            try await body(DisputeContext(store: store, contracts: loaded, users: users))
+            // `--as` is checked against the store's users: on PostgreSQL the shared ones, else DATA/console.sqlite.
+            try await body(DisputeContext(store: store, contracts: loaded, users: try consoleUsers(for: store, directory: directory)))
         }
     }
 

@@ -31,15 +31,19 @@ import OversightStore
 ///   - users: console users and sessions.
 ///   - logger: the logger for requests.
 ///   - events: live events for `GET /events` (the coordinator's broadcaster); `nil` leaves the route out.
+///   - throttle: login throttling; `nil`: this process's own ``LoginThrottle`` with `configuration.throttle`.
 package func buildApplication(
     configuration: ConsoleConfiguration,
     store: any CoordinatorStore,
     alerts: AlertCenter,
     users: any ConsoleUserStore,
     logger: Logger,
-    events: ConsoleEventFeed? = nil
+    events: ConsoleEventFeed? = nil,
+    throttle: (any LoginThrottling)? = nil
 ) throws -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, alerts: alerts, users: users, logger: logger, events: events)
+    let router = buildRouter(
+        configuration: configuration, store: store, alerts: alerts, users: users, logger: logger, events: events, throttle: throttle
+    )
     let applicationConfiguration = ApplicationConfiguration(
         address: .hostname(configuration.host, port: configuration.port), serverName: "oversight"
     )
@@ -74,7 +78,8 @@ package func buildRouter(
     alerts: AlertCenter,
     users: any ConsoleUserStore,
     logger: Logger,
-    events: ConsoleEventFeed? = nil
+    events: ConsoleEventFeed? = nil,
+    throttle: (any LoginThrottling)? = nil
 ) -> Router<ConsoleRequestContext> {
     // Read the message catalogues now: a broken translation file stops the start, not a page later.
     _ = MessageCatalogue.bundled
@@ -94,7 +99,7 @@ package func buildRouter(
     router.add(middleware: ConsoleAuthMiddleware(users: users, now: configuration.now))
     let handlers = ConsoleHandlers(
         configuration: configuration, store: store, alerts: alerts, users: users,
-        throttle: LoginThrottle(configuration: configuration.throttle)
+        throttle: throttle ?? LoginThrottle(configuration: configuration.throttle)
     )
     handlers.addPublicRoutes(to: router)
     handlers.addHealthRoutes(to: router)  // /healthz, /readyz: ConsoleHandlers+Health.swift
@@ -119,7 +124,7 @@ package struct ConsoleHandlers: Sendable {
     let store: any CoordinatorStore
     let alerts: AlertCenter
     let users: any ConsoleUserStore
-    let throttle: LoginThrottle
+    let throttle: any LoginThrottling
 
     var now: Date { self.configuration.now() }
 

@@ -116,7 +116,7 @@ extension ConsoleHandlers {
         let username = form["username"] ?? ""
         let password = form["password"] ?? ""
         let now = self.now
-        if let until = self.throttle.lockedUntil(username: username, address: context.remoteAddress, now: now) {
+        if let until = try await self.throttle.lockedUntil(username: username, address: context.remoteAddress, now: now) {
             context.logger.info("login throttled", metadata: ["oversight.console.user": "\(username)"])
             let l = context.localizer
             let wait = l.duration(Int(until.timeIntervalSince(now).rounded(.up)))
@@ -125,11 +125,11 @@ extension ConsoleHandlers {
             return response
         }
         guard let user = try await self.users.verify(username: username, password: password) else {
-            self.throttle.recordFailure(username: username, address: context.remoteAddress, now: now)
+            try await self.throttle.recordFailure(username: username, address: context.remoteAddress, now: now)
             context.logger.info("login failed", metadata: ["oversight.console.user": "\(username)"])
             return self.loginPage(message: context.localizer.t("login.wrong"), status: .unauthorized, localizer: context.localizer)
         }
-        self.throttle.recordSuccess(username: username, address: context.remoteAddress)
+        try await self.throttle.recordSuccess(username: username, address: context.remoteAddress)
         let session = try await self.users.createSession(for: user, lifetime: self.configuration.sessionLifetime, now: now)
         context.logger.info("login", metadata: ["oversight.console.user": "\(user.username)"])
         var response = Response(status: .seeOther, headers: [.location: "/"])

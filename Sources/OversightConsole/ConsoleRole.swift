@@ -38,6 +38,19 @@ package struct ConsoleUser: Sendable, Hashable, Codable {
     /// The console language the user chose (`en`, `de`, `ru`), or `nil` to follow the browser's `Accept-Language`.
     package var language: String? = nil
 
+    /// Creates a user as a store read it.
+    package init(
+        id: Int64, username: String, role: ConsoleRole, providers: [String], disabled: Bool, createdAt: Date, language: String? = nil
+    ) {
+        self.id = id
+        self.username = username
+        self.role = role
+        self.providers = providers
+        self.disabled = disabled
+        self.createdAt = createdAt
+        self.language = language
+    }
+
     /// Whether the user may see anything of `provider`.
     package func canSee(provider: String) -> Bool {
         if self.role == .admin { return true }

@@ -84,7 +84,8 @@ package final class UserStore: Sendable {
         )
     }
 
-    private static func validate(username: String, password: String?, role: ConsoleRole, providers: [String]) throws(ConsoleError) {
+    /// Refuses a bad username, password length, role scope or provider list (the rules of every users store).
+    package static func validate(username: String, password: String?, role: ConsoleRole, providers: [String]) throws(ConsoleError) {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._@-"))
         guard !username.isEmpty, username.count <= 64, username.unicodeScalars.allSatisfy(allowed.contains) else {
             throw ConsoleError(.invalidUser, status: .badRequest, "error.username_invalid")
@@ -190,7 +191,8 @@ package final class UserStore: Sendable {
         return user
     }
 
-    private static let dummyHash = Bcrypt.hash("not-a-real-password", cost: 4)
+    /// Checked against when the username is unknown, so that timing does not tell which usernames exist.
+    package static let dummyHash = Bcrypt.hash("not-a-real-password", cost: 4)
 
     /// Creates the first admin with a random one-time password when there are no users yet (for `demo` and first start).
     /// - Returns: the password to print once, or `nil` if users already exist.
@@ -265,6 +267,12 @@ package final class UserStore: Sendable {
         package var id: String
         package var csrf: String
         package var expiresAt: Date
+
+        package init(id: String, csrf: String, expiresAt: Date) {
+            self.id = id
+            self.csrf = csrf
+            self.expiresAt = expiresAt
+        }
     }
 
     /// Starts a session for `user` lasting `lifetime`.

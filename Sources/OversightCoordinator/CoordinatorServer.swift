@@ -196,6 +196,10 @@ package struct CoordinatorServer: Sendable {
             .init(service: RevocationWatcher(listener: listener)),
             .init(service: TrustWatcher(listener: listener)),
         ]
+        if let shared = store as? PostgresStore {
+            // Live console events of every coordinator sharing the database reach this one's browsers (LISTEN/NOTIFY).
+            services.append(.init(service: LiveEventRelay(store: shared, broadcaster: events, origin: leadership.holder, logger: logger)))
+        }
         services += extraServices.map { .init(service: $0) }
         services += try await makeServices(store, router.center).map { .init(service: $0) }
         // Last, so it stops first: it ends the console's event streams, which would otherwise hold the console open.

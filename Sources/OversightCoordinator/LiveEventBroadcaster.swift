@@ -65,6 +65,8 @@ package final class LiveEventBroadcaster: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Where this coordinator's own events also go (``forwardOwnEvents(to:)``): the relay to the other coordinators.
+    private let forward = Mutex<(@Sendable (LiveEvent) -> Void)?>(nil)
     /// Most concurrent subscribers.
     package let maximumSubscribers: Int
 
@@ -98,15 +100,33 @@ package final class LiveEventBroadcaster: Sendable {
         _ = self.state.withLock { $0.subscribers.removeValue(forKey: id) }
     }
 
-    /// Hands `event` to every subscriber.
+    /// Hands `event` (this coordinator's own) to every subscriber, and to the relay when one forwards them.
     package func publish(_ event: LiveEvent) {
+        self.deliverLocally(event)
+        self.forward.withLock { $0 }?(event)
+    }
+
+    /// Hands `event`, relayed from another coordinator, to this coordinator's subscribers only (never forwarded
+    /// again, so an event is shown once on every coordinator and never echoes).
+    package func publishRelayed(_ event: LiveEvent) {
+        self.deliverLocally(event)
+    }
+
+    /// From now on, every event this coordinator publishes is also given to `forward` (which must return at once).
+    package func forwardOwnEvents(to forward: @escaping @Sendable (LiveEvent) -> Void) {
+        self.forward.withLock { $0 = forward }
+    }
+
+    private var forwarding: Bool { self.forward.withLock { $0 != nil } }
+
+    private func deliverLocally(_ event: LiveEvent) {
         let subscribers = self.state.withLock { Array($0.subscribers.values) }
         for subscriber in subscribers { subscriber.deliver(event) }
     }
 
     /// Publishes one ``LiveEvent/Kind/tickets`` event per provider and site among `tickets`.
     package func ticketsChanged(_ tickets: [TicketRecord]) {
-        guard !tickets.isEmpty, self.subscriberCount > 0 else { return }
+        guard !tickets.isEmpty, self.subscriberCount > 0 || self.forwarding else { return }
         var counts: [SiteKey: Int] = [:]
         for ticket in tickets { counts[SiteKey(provider: ticket.provider, site: ticket.site), default: 0] += 1 }
         for (key, count) in counts.sorted(by: { ($0.key.provider, $0.key.site) < ($1.key.provider, $1.key.site) }) {

@@ -244,6 +244,7 @@ extension PostgresStore {
         PostgresStore.sampleRequestsMigration,
         PostgresStore.periodDisputesMigration,
         PostgresStore.invoicesMigration,
+        PostgresStore.consoleUsersMigration,
         PostgresStore.headOfficeEvaluationsMigration,
     ]
 

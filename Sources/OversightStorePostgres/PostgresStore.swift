@@ -82,8 +82,9 @@ package final class PostgresStore: CoordinatorStore {
         }
     }
 
-    let client: PostgresClient
-    let logger: Logger
+    /// The pool; `package` so that stores of other modules on the same database (the console's users) share it.
+    package let client: PostgresClient
+    package let logger: Logger
 
     /// A store on `client`, which the caller runs; call ``migrate()`` before use.
     package init(client: PostgresClient, logger: Logger) {
@@ -110,7 +111,7 @@ package final class PostgresStore: CoordinatorStore {
     // MARK: Running SQL
 
     /// Runs `body` in one transaction on one connection; an error thrown by `body` rolls back and is rethrown as it was.
-    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    package func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await self.client.withConnection { connection in
             try await connection.query("BEGIN", logger: self.logger)
             do {
@@ -125,12 +126,12 @@ package final class PostgresStore: CoordinatorStore {
     }
 
     /// Every row of `query`.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+    package func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await self.client.query(query, logger: self.logger).collect()
     }
 
     /// Runs `query` for its effect.
-    func execute(_ query: PostgresQuery) async throws {
+    package func execute(_ query: PostgresQuery) async throws {
         try await self.client.query(query, logger: self.logger)
     }
 

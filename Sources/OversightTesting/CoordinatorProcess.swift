@@ -131,10 +131,15 @@ package final class CoordinatorProcess: @unchecked Sendable {
         try await runCommand(try Binaries.coordinator(), arguments + ["--data", self.dataDirectory.path])
     }
 
+    /// `--config FILE` when the coordinator serves with one: the users commands then work on the store it names (the
+    /// shared PostgreSQL's users in a scale-out deployment).
+    package var configArguments: [String] { self.configFile.map { ["--config", $0.path] } ?? [] }
+
     /// `token create --provider P --site S [--also-site X …] --ttl T -q`.
     package func createToken(provider: String, site: String, alsoSites: [String] = [], ttl: String = "1h") async throws -> String {
         let result = try await self.cli(
             ["token", "create", "--provider", provider, "--site", site, "--ttl", ttl, "-q"] + alsoSites.flatMap { ["--also-site", $0] }
+                + self.configArguments
         )
         let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.exitCode == 0, !token.isEmpty, !token.contains("\n") else { throw HarnessError("token create failed: \(result)") }
@@ -148,7 +153,7 @@ package final class CoordinatorProcess: @unchecked Sendable {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let passwordFile = scratch.appendingPathComponent("password")
         try Data((password + "\n").utf8).write(to: passwordFile)
-        var arguments = ["users", "add", username, "--role", role, "--data", self.dataDirectory.path]
+        var arguments = ["users", "add", username, "--role", role, "--data", self.dataDirectory.path] + self.configArguments
         if !providers.isEmpty { arguments += ["--provider"] + providers }
         let quoted = ([try Binaries.coordinator()] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let result = try await runCommand("/bin/sh", ["-c", quoted.joined(separator: " ") + " < '\(passwordFile.path)'"])
@@ -157,7 +162,7 @@ package final class CoordinatorProcess: @unchecked Sendable {
 
     /// `users token NAME`: a new API token (`ovc_…`) for a console user.
     package func createAPIToken(for username: String) async throws -> String {
-        let result = try await self.cli(["users", "token", username])
+        let result = try await self.cli(["users", "token", username] + self.configArguments)
         let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.exitCode == 0, token.hasPrefix("ovc_"), !token.contains("\n") else { throw HarnessError("users token failed: \(result)") }
         return token

@@ -56,12 +56,17 @@ extension IngestStore {
     }
 }
 
-extension SQLiteStore {
+extension CoordinatorStore {
     /// Whether a security event of `kind` was stored (optionally for `agentId`, or naming `detail` in its detail).
     func hasSecurityEvent(_ kind: String, agentId: String? = nil, detail: String? = nil) async throws -> Bool {
-        try await self.securityEvents(limit: 10_000).contains {
+        try await self.securityEventCount(kind, agentId: agentId, detail: detail) > 0
+    }
+
+    /// How many security events of `kind` were stored (optionally for `agentId`, or naming `detail` in their detail).
+    func securityEventCount(_ kind: String, agentId: String? = nil, detail: String? = nil) async throws -> Int {
+        try await self.securityEvents(limit: 10_000).filter {
             $0.kind == kind && (agentId == nil || $0.agentId == agentId) && (detail == nil || $0.detail.contains(detail!))
-        }
+        }.count
     }
 }
 
