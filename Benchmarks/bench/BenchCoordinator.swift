@@ -10,7 +10,9 @@ import Foundation
 import OversightAgent
 import OversightCoordinator
 import OversightModel
+import Logging
 import OversightStore
+import OversightStorePostgres
 import OversightTesting
 import OversightWire
 
@@ -26,6 +28,8 @@ struct CoordinatorOptions: Sendable {
     var heartbeatInterval: String?
     /// A command prepended to the serve command line, e.g. `perf record -g -o FILE --`.
     var wrapper: [String] = []
+    /// The PostgreSQL database to serve from (`store.backend: postgresql`); SQLite in the data directory when `nil`.
+    var postgres: PostgresStore.Configuration?
 }
 
 /// An initialised coordinator data directory and its serve process (the release binary beside the benchmark).
@@ -53,6 +57,10 @@ final class BenchCoordinator: @unchecked Sendable {
         _ = try SQLiteStore(path: self.paths.store)
         self.caPEM = try String(contentsOfFile: self.paths.caCertificate, encoding: .utf8)
         var yaml = "store:\n  synchronous: \(options.synchronous)\n"
+        if let postgres = options.postgres {
+            yaml = "store:\n  backend: postgresql\n  url: postgresql://\(postgres.username)@\(postgres.host):\(postgres.port)/\(postgres.database)\n"
+                + "  tls: \(postgres.tls.mode)\n"
+        }
         if options.handshakeRate != nil || options.handshakeBurst != nil {
             yaml += "handshakes:\n"
             if let rate = options.handshakeRate { yaml += "  rate: \(rate)\n" }
@@ -119,10 +127,22 @@ final class BenchCoordinator: @unchecked Sendable {
         self.process = nil
     }
 
+    /// Runs `body` on the store the coordinator serves from: its SQLite file, or a client of its PostgreSQL database.
+    func withStore<Result: Sendable>(_ body: @Sendable (any CoordinatorStore) async throws -> Result) async throws -> Result {
+        guard let postgres = self.options.postgres else { return try await body(try self.openStore()) }
+        var logger = Logger(label: "oversight.bench.postgres")
+        logger.logLevel = .warning
+        return try await PostgresStore.withStore(configuration: postgres, logger: logger, migrating: false) { try await body($0) }
+    }
+
+    /// Tickets stored, in whichever store the coordinator serves from.
+    func ticketCount() async throws -> Int { try await self.withStore { try await $0.ticketCount() } }
+
     /// Creates a one-time enrollment token in the store.
     func createToken(provider: String, site: String) async throws -> String {
-        let store = try self.openStore()
-        return try await EnrollmentTokens.create(store: store, provider: provider, site: site, ttl: .seconds(3600)).token
+        try await self.withStore { store in
+            try await EnrollmentTokens.create(store: store, provider: provider, site: site, ttl: .seconds(3600)).token
+        }
     }
 
     /// Enrolls an agent in-process with `Enrollment.enroll` (real token, real TLS) into `directory`.

@@ -44,7 +44,8 @@ enum IngestPart {
     }
 
     static func measure(
-        mode: String, settings: IngestSettings, limits: Limits?, coordinator: BenchCoordinator, root: URL
+        mode: String, settings: IngestSettings, limits: Limits?, coordinator: BenchCoordinator, root: URL,
+        limitName: String = "limits.upsert", store: String = "SQLite"
     ) async throws -> [Figure] {
         progress("ingest[\(mode)]: coordinator serving on \(coordinator.address); enrolling \(settings.agents) agents with tokens")
 
@@ -96,17 +97,18 @@ enum IngestPart {
         for (client, _, _) in clients { await client.close() }
 
         let expected = settings.agents * settings.batchesPerAgent * settings.batchSize
-        let stored = try await coordinator.openStore().ticketCount()
+        let stored = try await coordinator.ticketCount()
         guard stored == expected else { throw BenchError("ingest stored \(stored) tickets, expected \(expected)") }
         let rate = Double(expected) / elapsed
         let batches = Double(settings.agents * settings.batchesPerAgent)
         progress(String(format: "ingest[%@]: %d records in %.2f s = %.0f records/s (verified in the store)", mode, expected, elapsed, rate))
 
         let shape = "\(settings.agents) agents x \(settings.batchesPerAgent) batches x \(settings.batchSize) records, \(settings.inFlight) in flight, "
-            + "real oversight-coordinator serve over mutual TLS, synchronous=\(mode.uppercased())"
+            + "real oversight-coordinator serve over mutual TLS, "
+            + (store == "SQLite" ? "synchronous=\(mode.uppercased())" : "into \(store)")
         var figures = [
             Figure(
-                "ingest.\(mode)", rate, "records/s", target: ">= 0.5 x limits.upsert",
+                "ingest.\(mode)", rate, "records/s", target: ">= 0.5 x \(limitName)",
                 ratio: limits.map { rate / $0.upsertRowsPerSecond }, note: shape
             )
         ]

@@ -17,7 +17,7 @@ struct OversightBench: AsyncParsableCommand {
         discussion: "Progress goes to stderr, results to stdout. Build in release: swift run -c release oversight-bench."
     )
 
-    static let allParts = ["limits", "ingest", "latency", "deadlines", "connections", "agent"]
+    static let allParts = ["limits", "ingest", "latency", "deadlines", "connections", "agent", "postgres"]
 
     @Flag(name: .long, help: "Every part at a small size (under two minutes in all).") var quick = false
     @Flag(name: .long, help: "Print the results as a JSON array instead of a table.") var json = false
@@ -57,7 +57,7 @@ struct OversightBench: AsyncParsableCommand {
         var limits: Limits?
         let batchSize = 500
 
-        if parts.contains("limits") || parts.contains("ingest") {
+        if parts.contains("limits") || parts.contains("ingest") || parts.contains("postgres") {
             let (measured, rows) = try await LimitsPart.run(quick: self.quick, scratch: scratch, batchSize: batchSize)
             limits = measured
             figures += rows
@@ -70,6 +70,17 @@ struct OversightBench: AsyncParsableCommand {
             settings.synchronousModes = self.ingestSync.split(separator: ",").map { String($0) }
             settings.wrapper = self.wrapCoordinator.map { $0.split(separator: " ").map(String.init) } ?? []
             figures += try await self.guarded("ingest") { try await IngestPart.run(settings: settings, limits: limits, scratch: scratch) }
+        }
+        if parts.contains("postgres"), let limits {
+            var settings = IngestSettings()
+            settings.agents = self.ingestAgents
+            settings.batchesPerAgent = self.ingestBatches ?? (self.quick ? 20 : 150)
+            settings.batchSize = batchSize
+            settings.wrapper = self.wrapCoordinator.map { $0.split(separator: " ").map(String.init) } ?? []
+            let quick = self.quick
+            figures += try await self.guarded("postgres") {
+                try await PostgresPart.run(settings: settings, limits: limits, scratch: scratch, quick: quick)
+            }
         }
         if parts.contains("latency") {
             var settings = LatencySettings()

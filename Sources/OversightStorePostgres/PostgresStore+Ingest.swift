@@ -344,7 +344,7 @@ extension PostgresStore {
 
     /// One statement for every ticket row the batch changes (already reduced to one row per id). The `WHERE` repeats
     /// the store's rule, so a row written meanwhile by another agent of the provider is never overwritten by an older one.
-    static func upsertTickets(_ tickets: [TicketRecord], provider: String, batch: IncomingBatch) throws -> PostgresQuery {
+    package static func upsertTickets(_ tickets: [TicketRecord], provider: String, batch: IncomingBatch) throws -> PostgresQuery {
         var q = QueryBuilder()
         let columns: [String] = [
             try q.bind(tickets.map(\.id)), try q.bind(tickets.map(\.site)), try q.bind(tickets.map(\.channel.rawValue)),

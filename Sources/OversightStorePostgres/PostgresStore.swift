@@ -24,7 +24,7 @@ package final class PostgresStore: CoordinatorStore {
     package struct Configuration: Sendable, CustomStringConvertible {
         /// How the connection is protected.
         package struct TLS: Sendable, Hashable {
-            let mode: String
+            package let mode: String
             /// Plain TCP.
             package static let disable = TLS(mode: "disable")
             /// TLS when the server offers it, certificate not checked.

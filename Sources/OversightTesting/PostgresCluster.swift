@@ -42,7 +42,11 @@ package final class PostgresCluster: Sendable {
         }
     }
 
-    private init() throws {
+    /// A cluster of its own with PostgreSQL's durable defaults (`fsync` and `synchronous_commit` on), for the
+    /// benchmark's PostgreSQL part; the caller stops it. The test cluster (`shared()`) runs with both off.
+    package static func startDurable() throws -> PostgresCluster { try PostgresCluster(durable: true) }
+
+    private init(durable: Bool = false) throws {
         guard let bin = Self.binDirectory else { throw ClusterError(Self.unavailableReason ?? "no PostgreSQL") }
         self.bin = bin
         self.asPostgres = getuid() == 0
@@ -56,7 +60,8 @@ package final class PostgresCluster: Sendable {
             "pg_ctl",
             [
                 "-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "60", "-o",
-                "-c listen_addresses=127.0.0.1 -p \(self.port) -c unix_socket_directories=\(directory) -c fsync=off -c synchronous_commit=off -c max_connections=200",
+                "-c listen_addresses=127.0.0.1 -p \(self.port) -c unix_socket_directories=\(directory) -c max_connections=200"
+                    + (durable ? "" : " -c fsync=off -c synchronous_commit=off"),
                 "start",
             ]
         )
