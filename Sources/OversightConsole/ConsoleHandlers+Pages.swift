@@ -16,18 +16,10 @@ import OversightWire
 let loginCookie = "ovc_login"
 
 extension ConsoleHandlers {
-    /// Reads an `application/x-www-form-urlencoded` body (at most 64 KiB).
+    /// Reads an `application/x-www-form-urlencoded` body (at most `FormBody.maxBytes`; FormBody.swift).
     static func form(_ request: Request) async throws -> [String: String] {
-        let buffer = try await request.body.collect(upTo: 64 * 1024)
-        var fields: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return fields
+        let buffer = try await request.body.collect(upTo: FormBody.maxBytes)
+        return FormBody.parse(Substring(String(buffer: buffer)))
     }
 
     /// Checks the form's CSRF token against the session's and the role's right to post; returns the user.
