@@ -361,7 +361,7 @@ let package = Package(
         .testTarget(
             name: "OversightConsoleTests",
             dependencies: [
-                "OversightAlerts", "OversightConsole", "OversightLocalization", "OversightModel", "OversightSLA", "OversightStore", "OversightWire",
+                "OversightAlerts", "OversightConsole", "OversightLocalization", "OversightModel", "OversightSLA", "OversightSampling", "OversightStore", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -245,6 +245,7 @@ extension PostgresStore {
         PostgresStore.periodDisputesMigration,
         PostgresStore.invoicesMigration,
         PostgresStore.headOfficeEvaluationsMigration,
+        PostgresStore.seedCommitmentsMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one
