@@ -216,6 +216,8 @@ final class DemoRunner: Service, Sendable {
                     ["--provider", provider.provider, "--period", label, "--data", self.coordinatorPaths.directory]
                 )
                 try await command.run()
+                // The command prints through the buffered stdout, the demo unbuffered: flush to keep the order.
+                fflush(nil)
             } catch {
                 say("\(provider.provider) \(label): no audit sample requested: \(error)")
             }

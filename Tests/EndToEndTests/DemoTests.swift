@@ -97,11 +97,11 @@ extension EndToEnd {
                     with: Data(try await Self.consolePage(port: consolePort, password: String(password), path: "/api/v1/samples/acme-support/\(requestId)").utf8)
                 ) as? [String: Any]
             )
-            let ticket = try #require((detail["interactions"] as? [[String: Any]])?.first { $0["status"] as? String == "returned" }?["ticketId"] as? String)
+            let sampled = try #require((detail["interactions"] as? [[String: Any]])?.first { $0["status"] as? String == "returned" }?["ticketId"] as? String)
             let interaction = try #require(
                 try JSONSerialization.jsonObject(
                     with: Data(
-                        try await Self.consolePage(port: consolePort, password: String(password), path: "/api/v1/samples/acme-support/\(requestId)/\(ticket)").utf8
+                        try await Self.consolePage(port: consolePort, password: String(password), path: "/api/v1/samples/acme-support/\(requestId)/\(sampled)").utf8
                     )
                 ) as? [String: Any]
             )

@@ -17,11 +17,13 @@ import Testing
     /// 20 tickets (8 chat, 12 email), 4 of them assigned to one staff member with a weekly quota of 2 (so quota tickets exist).
     static func draw() -> SampleDraw {
         let start = Date(timeIntervalSince1970: 1_789_372_800)  // 2026-09-14 08:00 UTC, a Monday
-        let units = (1...20).map {
-            SampleUnit(
-                id: "T\($0)", site: "s", channel: $0 % 5 < 2 ? "chat" : "email", solved: true, createdAt: start + Double($0) * 600,
-                assignee: $0 > 16 ? "p_staff" : nil, csat: $0 == 20 ? 1 : nil
-            )
+        var units: [SampleUnit] = []
+        for number in 1...20 {
+            let channel = number % 5 < 2 ? "chat" : "email"
+            let assignee: String? = number > 16 ? "p_staff" : nil
+            let csat: Int? = number == 20 ? 1 : nil
+            let created = start.addingTimeInterval(Double(number) * 600)
+            units.append(SampleUnit(id: "T\(number)", site: "s", channel: channel, solved: true, createdAt: created, assignee: assignee, csat: csat))
         }
         let plan = SamplingPlan(
             provider: "acme", size: .fixed(2), strata: [.channel], perStaffPerWeek: 3, targeted: [(.lowCSAT, 1)], acceptance: Self.terms
