@@ -212,7 +212,7 @@ final class DemoRunner: Service, Sendable {
             guard let plan = try? files.plan(provider: provider.provider) else { continue }
             let label = ContractPeriod(.week, containing: Date(), in: plan.timeZone).description
             do {
-                var command = try SamplesCommand.Request.parse(
+                let command = try SamplesCommand.Request.parse(
                     ["--provider", provider.provider, "--period", label, "--data", self.coordinatorPaths.directory]
                 )
                 try await command.run()
