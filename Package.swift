@@ -380,7 +380,7 @@ let package = Package(
             name: "OversightConsoleTests",
             dependencies: [
                 "OversightAlerts", "OversightConsole", "OversightConsolePostgres", "OversightLocalization", "OversightModel", "OversightSLA",
-                "OversightStore", "OversightStorePostgres", "OversightTesting", "OversightWire",
+                "OversightSampling", "OversightStore", "OversightStorePostgres", "OversightTesting", "OversightWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -14,6 +14,7 @@ import OversightConsolePostgres
 import OversightCoordinator
 import OversightLocalization
 import OversightSLA
+import OversightSampling
 import OversightStore
 import OversightStorePostgres
 import ServiceLifecycle
@@ -67,6 +68,8 @@ enum ConsoleWiring {
             configuration.scorecards = try ScorecardCatalog.load(directory: scorecards)
             announce("Scorecards: \(configuration.scorecards.scorecards.count) loaded from \(scorecards)")
         }
+        // Sampling plans and the sampling secret: the audits page's seed commitments and acceptance verdicts.
+        configuration.sampling = SamplingFiles(dataDirectory: paths.directory)
         let folder = contractsDirectory ?? (paths.directory + "/contracts")
         if FileManager.default.fileExists(atPath: folder) {
             let contracts = try SLAEngine.loadContracts(directory: folder)

@@ -8,6 +8,8 @@
 import Foundation
 import Logging
 import OversightCoordinator
+import OversightSLA
+import OversightSampling
 import OversightSimulator
 import OversightStore
 import ServiceLifecycle
@@ -92,6 +94,9 @@ final class DemoRunner: Service, Sendable {
             try FileManager.default.createDirectory(atPath: exports, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: intervals, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: evaluations, withIntermediateDirectories: true)
+            // …and each ticket's interaction, which a sample request brings back redacted (SimulatorFeed, DemoTranscripts).
+            let transcripts = "\(agentDirectory)/transcripts"
+            try FileManager.default.createDirectory(atPath: transcripts, withIntermediateDirectories: true)
             if !FileManager.default.fileExists(atPath: agentDirectory + "/data/agent.json") {
                 let token = try await EnrollmentTokens.create(store: store, provider: provider.provider, site: provider.site, ttl: .seconds(600))
                 let (status, output) = try await self.runToEnd(
@@ -132,6 +137,8 @@ final class DemoRunner: Service, Sendable {
                     path: \(evaluations)
                     poll_interval: 250ms
                     settle_time: 200ms
+                transcripts:
+                  folder: \(transcripts)
 
                 """
             try config.write(toFile: agentDirectory + "/agent.yaml", atomically: true, encoding: .utf8)
@@ -174,6 +181,7 @@ final class DemoRunner: Service, Sendable {
                 say("\(provider.provider): rows the agent rejected (with line and reason) are in \(rejects)")
             }
         }
+        try await self.requestSamples()
         say("\nTry, in another terminal:")
         say("  oversight-coordinator status --data \(self.coordinatorPaths.directory)")
         say("  oversight-coordinator agents list --data \(self.coordinatorPaths.directory)")
@@ -192,6 +200,29 @@ final class DemoRunner: Service, Sendable {
             say("[\(WireTime.format(Date()))] " + line.joined(separator: " · "))
         }
         try await feeding
+    }
+
+    /// Draws this week's audit sample of every provider with a sampling plan and asks its agent for the interactions
+    /// (`samples request`): the agents return them redacted within seconds, and the console's audits page lists them
+    /// ready to score. A week already requested (a demo run again on its data) is said so and left alone.
+    private func requestSamples() async throws {
+        let files = SamplingFiles(dataDirectory: self.coordinatorPaths.directory)
+        say("")
+        for provider in self.feed.providers {
+            guard let plan = try? files.plan(provider: provider.provider) else { continue }
+            let label = ContractPeriod(.week, containing: Date(), in: plan.timeZone).description
+            do {
+                let command = try SamplesCommand.Request.parse(
+                    ["--provider", provider.provider, "--period", label, "--data", self.coordinatorPaths.directory]
+                )
+                try await command.run()
+                // The command prints through the buffered stdout, the demo unbuffered: flush to keep the order.
+                fflush(nil)
+            } catch {
+                say("\(provider.provider) \(label): no audit sample requested: \(error)")
+            }
+        }
+        say("Audit samples: the agents return the sampled interactions redacted; the console's Audits page lists them ready to score.")
     }
 
     /// Runs every provider's feed and honours its silent windows; a feed that fails is reported and stops alone.

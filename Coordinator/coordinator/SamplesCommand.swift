@@ -18,7 +18,7 @@ struct SamplesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "samples",
         abstract: "Audit samples: the reproducible draw of a provider-period by its sampling plan (docs/audits.md).",
-        subcommands: [Draw.self, Explain.self, Seed.self, Check.self, Request.self, Requests.self]
+        subcommands: [Draw.self, Explain.self, Seed.self, Check.self, Request.self, Requests.self, Verdict.self]
     )
 
     /// The options every draw-related subcommand takes.
@@ -58,17 +58,30 @@ struct SamplesCommand: AsyncParsableCommand {
         }
 
         /// The draw of the provider-period, with the plan and period it used.
-        func draw() async throws -> (draw: SampleDraw, plan: SamplingPlan, period: ContractPeriod, seed: SampleSeed) {
-            let drawn = try await self.drawWithSites()
+        /// With `revealed` (a closed period's seed, 64 hex digits), that seed instead of the sampling secret's.
+        func draw(revealed: String? = nil) async throws -> (draw: SampleDraw, plan: SamplingPlan, period: ContractPeriod, seed: SampleSeed) {
+            let drawn = try await self.drawWithSites(revealed: revealed)
             return (drawn.draw, drawn.plan, drawn.period, drawn.seed)
         }
 
+        /// A seed given as 64 hexadecimal digits.
+        static func seed(hex text: String) throws -> SampleSeed {
+            let digits = Array(text.lowercased().utf8)
+            guard digits.count == 64, digits.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                throw ValidationError("--seed must be 64 hexadecimal digits (the revealed seed of a closed period), not '\(text.prefix(80))'")
+            }
+            let bytes = stride(from: 0, to: 64, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+            return SampleSeed(bytes: bytes)
+        }
+
         /// ``draw()`` with each ticket's site (a sample request goes to the agent of the ticket's site).
-        func drawWithSites() async throws -> (draw: SampleDraw, plan: SamplingPlan, period: ContractPeriod, seed: SampleSeed, sites: [String: String]) {
+        func drawWithSites(revealed: String? = nil) async throws
+            -> (draw: SampleDraw, plan: SamplingPlan, period: ContractPeriod, seed: SampleSeed, sites: [String: String])
+        {
             let settings = try self.settings()
             let plan = try self.loadPlan(settings: settings)
             let period = try self.period(plan)
-            let seed = try self.seed(settings: settings, period: period)
+            let seed = try revealed.map(Self.seed(hex:)) ?? self.seed(settings: settings, period: period)
             let provider = self.provider
             let limit = 200_000
             let rows: [SampleFrameRow]
@@ -110,9 +123,11 @@ struct SamplesCommand: AsyncParsableCommand {
         )
         @OptionGroup var selection: Selection
         @Flag(help: "Print JSON (the selections, strata, seed commitment and acceptance plan).") var json = false
+        @Option(help: "Draw with this revealed seed (64 hex digits) instead of the sampling secret's: recompute a closed period's draw.")
+        var seed: String?
 
         func run() async throws {
-            let (draw, plan, period, seed) = try await self.selection.draw()
+            let (draw, plan, period, seed) = try await self.selection.draw(revealed: self.seed)
             let closed = period.isClosed(at: Date())
             if self.json {
                 print(SamplesCommand.json(draw: draw, plan: plan, period: period, seed: seed, closed: closed))

@@ -13,7 +13,8 @@ import OversightSimulator
 ///
 /// Every ``exportEvery`` each site's export job writes a file of new and changed tickets into its agent's source
 /// folder (temporary name, then rename); phone and chat interval reports go to the sibling folder `intervals/`, which
-/// the agent's `intervals` source reads, and QA evaluations to `qa/`, which its `evaluations` source reads.
+/// the agent's `intervals` source reads, QA evaluations to `qa/`, which its `evaluations` source reads, and each
+/// ticket's interaction transcript to `transcripts/`, the agent's transcript folder for sample requests.
 ///
 /// Every timestamp is wall time, so every figure falls in the periods the console shows: the first export backfills
 /// the interval reports of the previous and the current day (site time, the contracts' time zones), dated in the past;
@@ -58,6 +59,9 @@ struct SimulatorFeed: DemoFeed {
         var simulation = try self.simulation(for: provider, start: start)
         let profile = simulation.profile
         let writer = try self.writer(for: profile, folder: folder)
+        // Each ticket's interaction (an e-mail thread or a chat with fake personal data) beside the exports, in the
+        // agent's transcript folder: what a sample request brings back, redacted (DemoTranscripts.swift).
+        let transcripts = try DemoTranscripts(folder: URL(fileURLWithPath: folder).deletingLastPathComponent().path + "/transcripts")
         var sequence = 0
         var created = 0
         var updates = 0
@@ -68,6 +72,7 @@ struct SimulatorFeed: DemoFeed {
             let silent = profile.silence?.isSilent(atElapsed: .seconds(now.timeIntervalSince(start))) ?? false
             if !silent {
                 let step = simulation.advance(to: now)
+                for ticket in step.tickets { try transcripts.write(ticket: ticket.id, channel: ticket.channel.rawValue, at: ticket.createdAt) }
                 if !step.isEmpty {
                     try writer.write(step, sequence: sequence)
                     sequence += 1

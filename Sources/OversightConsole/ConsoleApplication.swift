@@ -114,6 +114,7 @@ package func buildRouter(
     handlers.addCreditAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     handlers.addScoringPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // head-office scoring, calibration
     handlers.addScoringAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
+    handlers.addAuditPeriodAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))  // seed commitments, verdicts
     if let events { LiveEventRoutes(feed: events).add(to: router.group().add(middleware: RequireLoginMiddleware())) }
     return router
 }

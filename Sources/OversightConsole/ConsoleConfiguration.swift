@@ -7,6 +7,7 @@
 
 import Foundation
 import OversightSLA
+import OversightSampling
 import OversightStore
 
 /// Settings of the console and API server.
@@ -50,6 +51,9 @@ package struct ConsoleConfiguration: Sendable {
     package var scorecards = ScorecardCatalog()
     /// Ticket figures of closed days, kept for five minutes (a reference: copies of the configuration share it).
     package var figureCache = FigureCache()
+    /// The sampling plans and secret (the data directory's `sampling/` and `sampling-secret`): the audit periods' seed
+    /// commitments and acceptance verdicts. `nil` shows none.
+    package var sampling: SamplingFiles?
     /// The wall clock (injected in tests).
     package var now: @Sendable () -> Date = { Date() }
     /// When head office must decide a breach dispute by (the contract's business days, counted in its calendar);

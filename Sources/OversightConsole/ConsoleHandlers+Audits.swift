@@ -283,6 +283,7 @@ extension ConsoleHandlers {
             )
         }
         try await self.addSampleRequests(to: &page, provider: provider, context: context)  // head-office scoring: ConsoleHandlers+Scoring.swift
+        try await self.addAuditPeriods(to: &page, provider: provider, context: context)  // verdicts, seeds: ConsoleHandlers+AuditPeriods.swift
         return try page.response(for: request, context: context)
     }
 

@@ -174,6 +174,10 @@ extension ConsoleHandlers {
         }
         page.add("</div>")
         page.add(figureTable)
+        // The QA figures' acceptance verdict at the AQL for the open audit periods (ConsoleHandlers+AuditPeriods.swift).
+        for line in try await self.acceptanceLines(provider: name, periods: nil, for: user, l) {
+            page.add("<p class=\"acceptance\">\(HTML.escape(line))</p>")
+        }
 
         var atRisk = ConsoleTable(
             id: "at-risk", title: l.t("provider.tickets_at_risk"),
@@ -303,6 +307,10 @@ extension ConsoleHandlers {
             table.rows.append(htmlCells)
         }
         page.add(table)
+        // The month's acceptance verdict at the AQL beside its QA figures (ConsoleHandlers+AuditPeriods.swift).
+        for line in try await self.acceptanceLines(provider: provider, periods: [card.month], for: user, l) {
+            page.add("<p class=\"acceptance\" id=\"acceptance\"><strong>\(HTML.escape(line))</strong></p>")
+        }
         if let owed = card.creditsOwed {
             page.add("<p><strong>\(HTML.escape(l.t("scorecard.credits_owed", ["amount": l.number(owed, digits: 2), "currency": card.currency ?? ""])))</strong></p>")
         }

@@ -40,6 +40,7 @@ package enum OpenAPIDocument {
             + self.creditPaths  // OpenAPIDocument+Credits.swift
             + self.healthPaths  // OpenAPIDocument+Health.swift
             + self.scoringPaths  // OpenAPIDocument+Scoring.swift
+            + self.auditPeriodPaths  // OpenAPIDocument+AuditPeriods.swift
     }
 
     static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
@@ -168,13 +169,15 @@ package enum OpenAPIDocument {
         paths.merge(self.creditPathItems(reasons: disputeReasons)) { own, _ in own }  // credit statement, period disputes: OpenAPIDocument+Credits.swift
         paths.merge(self.healthPathItems) { own, _ in own }  // /healthz, /readyz: OpenAPIDocument+Health.swift
         paths.merge(self.scoringPathItems) { own, _ in own }  // head-office scoring, calibration: OpenAPIDocument+Scoring.swift
+        paths.merge(self.auditPeriodPathItems) { own, _ in own }  // seed commitments, acceptance verdicts: OpenAPIDocument+AuditPeriods.swift
         return [
             "openapi": "3.1.0",
             "info": ["title": "Oversight head-office API", "version": "1.0.0", "description": "JSON API of the Oversight console: the figures of every page, and writes (acknowledge, enrollment tokens, revoke) with the caller's role."],
             "paths": paths,
             "components": [
                 "schemas": self.schemas.merging(self.figureSchemas) { own, _ in own }.merging(self.auditSchemas) { own, _ in own }
-                    .merging(self.breachDisputeSchemas) { own, _ in own }.merging(self.creditSchemas) { own, _ in own }.merging(self.scoringSchemas) { own, _ in own },
+                    .merging(self.breachDisputeSchemas) { own, _ in own }.merging(self.creditSchemas) { own, _ in own }.merging(self.scoringSchemas) { own, _ in own }
+                    .merging(self.auditPeriodSchemas) { own, _ in own },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (ovc_…) created for a console user."],
                     "session": ["type": "apiKey", "in": "cookie", "name": "ovc_session"],

@@ -534,6 +534,14 @@ struct AgentSession {
         guard seeds != commands.sentSeeds else { return }
         commands.sentSeeds = seeds
         let issued = Date()
+        // Recorded as published before it is sent (the first publication time stays; the console shows it).
+        do {
+            try await self.listener.store.publishSeedCommitments(
+                seeds.map { SeedCommitmentRow(provider: agent.provider, period: $0.period, commitment: $0.seedCommitment, publishedAt: issued) }
+            )
+        } catch {
+            logger.warning("cannot record the published seed commitments", metadata: [LogKey.error: "\(error)"])
+        }
         let payload = CommandPayload(
             id: CommandSigning.newId(), kind: CommandPayload.sampleSeedsKind, agentId: agent.id, nonce: report.nonce, issuedAt: issued,
             expiresAt: issued.addingTimeInterval(10 * 60), seeds: SampleSeedsCommand(provider: agent.provider, seeds: seeds)

@@ -19,6 +19,9 @@ package struct WilsonInterval: Sendable, Equatable {
     package init?(successes: Int, n: Int, confidence: Double = 0.95) {
         guard n > 0, (0...n).contains(successes) else { return nil }
         self.init(share: Double(successes) / Double(n), successes: successes, n: n, confidence: confidence)
+        // Exactly 0 below no successes and 1 above n of n (the formula's rounding leaves 1 − 1e-16).
+        if successes == 0 { self.lower = 0 }
+        if successes == n { self.upper = 1 }
     }
 
     /// The same formula for an observed share p̂ that is not a count of successes (a mean score as a share of 100);

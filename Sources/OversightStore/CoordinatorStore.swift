@@ -10,7 +10,7 @@ import Foundation
 import OversightModel
 
 /// What the agent sessions need: enrollment tokens, agents, signed batches and security events.
-package protocol IngestStore: Sendable {
+package protocol IngestStore: SeedCommitmentStore {
     /// Stores a token for `provider`/`site` (and `extraSites`, which the agent may write records for too).
     func createToken(hash: String, provider: String, site: String, extraSites: [String], createdAt: Date, expiresAt: Date) async throws
     func token(hash: String) async throws -> TokenRow?

@@ -183,6 +183,7 @@ package final class SQLiteStore: CoordinatorStore {
         migrator.registerMigration("v15-period-disputes", migrate: Self.migratePeriodDisputes)
         migrator.registerMigration("v16-invoices", migrate: Self.migrateInvoices)
         migrator.registerMigration("v17-head-office-evaluations", migrate: Self.migrateHeadOfficeEvaluations)
+        migrator.registerMigration("v19-seed-commitments", migrate: Self.migrateSeedCommitments)
         return migrator
     }
 

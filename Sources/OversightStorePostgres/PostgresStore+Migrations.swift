@@ -246,6 +246,7 @@ extension PostgresStore {
         PostgresStore.invoicesMigration,
         PostgresStore.consoleUsersMigration,
         PostgresStore.headOfficeEvaluationsMigration,
+        PostgresStore.seedCommitmentsMigration,
     ]
 
     /// Applies the migrations not applied yet, each in its own transaction, holding the migration advisory lock on one

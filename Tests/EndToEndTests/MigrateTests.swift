@@ -34,7 +34,7 @@ extension EndToEnd {
                     "v1", "v2-sla", "v3-interval-metric", "v4-aggregate-standing", "v5-ticket-messages", "v5-qa-evaluation", "v6-figure-indexes",
                     "v7-annotations", "v8-period-indexes", "v9-agent-sites", "v10-breach-disputes", "v11-leader-lease", "v13-agent-trust", "v14-sample-requests",
                     "v15-period-disputes",
-                    "v16-invoices", "v17-head-office-evaluations",
+                    "v16-invoices", "v17-head-office-evaluations", "v19-seed-commitments",
                 ]
                 #expect(try await self.migrate(arguments, dryRun: true) == expected)
                 #expect(try await self.migrate(arguments, dryRun: true) == expected, "the dry run applied something")
@@ -66,7 +66,7 @@ extension EndToEnd {
                     """.utf8
                 ).write(to: config)
                 let arguments = ["--config", config.path, "--data", harness.directory.child("data").path]
-                let expected = ["v1", "v2-annotations", "v3-figure-indexes", "v4-breach-disputes", "v5-leader-lease", "v7-agent-trust", "v8-sample-requests", "v9-period-disputes", "v10-invoices", "v11-console-users", "v13-head-office-evaluations"]
+                let expected = ["v1", "v2-annotations", "v3-figure-indexes", "v4-breach-disputes", "v5-leader-lease", "v7-agent-trust", "v8-sample-requests", "v9-period-disputes", "v10-invoices", "v11-console-users", "v13-head-office-evaluations", "v15-seed-commitments"]
                 #expect(try await self.migrate(arguments, dryRun: true) == expected)
                 #expect(try await self.migrate(arguments, dryRun: true) == expected, "the dry run applied something")
                 let applied = try await runCommand(try Binaries.coordinator(), ["migrate"] + arguments)

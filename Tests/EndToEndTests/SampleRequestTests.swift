@@ -150,6 +150,19 @@ extension EndToEnd {
                 try await eventually("the agent recorded this week's seed commitment", timeout: .seconds(30)) {
                     try await Outbox(path: outbox, readOnly: true).state("sample-seed:\(week)") == commitment
                 }
+                // The coordinator recorded that announcement as the commitment's first publication (the audits page shows it).
+                let published = try await store.seedCommitments(provider: "acme", period: week, limit: 10)
+                #expect(published.map(\.commitment) == [commitment] && (published.first?.publishedAt ?? .distantFuture) <= Date())
+                // `samples verdict` shows the week's commitment and its publication (the plan states no acceptance terms);
+                // `samples draw --seed` draws with a given seed (the docs' test vector seed 00…1f) and prints its SHA-256.
+                let verdict = try await coordinator.cli(["samples", "verdict", "--provider", "acme", "--period", week])
+                #expect(verdict.exitCode == 0 && verdict.stdout.contains("seed sha256 \(commitment); published: "), "\(verdict)")
+                #expect(verdict.stdout.contains("the sampling plan states no acceptance terms"), "\(verdict)")
+                let vector = (0..<32).map { String(format: "%02x", $0) }.joined()
+                let given = try await coordinator.cli(["samples", "draw", "--provider", "acme", "--period", week, "--seed", vector])
+                #expect(given.exitCode == 0 && given.stdout.contains("seed sha256 630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"), "\(given)")
+                let malformed = try await coordinator.cli(["samples", "draw", "--provider", "acme", "--period", week, "--seed", "00ff"])
+                #expect(malformed.exitCode != 0 && malformed.stderr.contains("--seed must be 64 hexadecimal digits"), "\(malformed)")
 
                 // Head office replaces its sampling secret: every seed changes. The agent keeps what it was told first.
                 try FileManager.default.removeItem(at: coordinator.dataDirectory.appendingPathComponent("sampling-secret"))
@@ -159,6 +172,8 @@ extension EndToEnd {
                     try await store.hasSecurityEvent("command_refused", detail: "another seed for")
                 }
                 #expect(try await Outbox(path: outbox, readOnly: true).state("sample-seed:\(week)") == commitment)
+                let recorded = try await store.seedCommitments(provider: "acme", period: week, limit: 10)
+                #expect(recorded.first?.commitment == commitment && recorded.count == 2, "the changed commitment is recorded beside the first, which keeps its place")
                 #expect(try await agent.status().sampleSeeds[week] == commitment, "oversight-agent status shows the kept commitment")
                 // A sample of this week drawn with the new seed is refused; the request stays untaken.
                 let request = try await coordinator.cli(["samples", "request", "--provider", "acme", "--period", week])

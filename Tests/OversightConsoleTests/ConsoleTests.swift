@@ -354,6 +354,8 @@ func bearer(_ token: String?) -> HTTPFields { [.authorization: "Bearer \(token ?
                 "/api/v1/samples/{provider}/{request}/{ticket}/evaluations", "/api/v1/head-office-evaluations/{provider}/{id}",
                 "/api/v1/head-office-evaluations/{provider}/{id}/disputes", "/api/v1/head-office-evaluations/{provider}/{id}/disputes/decision",
                 "/api/v1/calibration",
+                // Seed commitments and acceptance verdicts: OpenAPIDocument+AuditPeriods.swift (AuditPeriodRouteTests).
+                "/api/v1/audit-periods",
                 // Credit statement and disputes of missed figures: OpenAPIDocument+Credits.swift (EndToEnd.BreachDisputeTests reads
                 // them with a real contract and agent).
                 "/api/v1/providers/{provider}/credits/{month}", "/api/v1/providers/{provider}/period-disputes",
@@ -362,6 +364,7 @@ func bearer(_ token: String?) -> HTTPFields { [.authorization: "Bearer \(token ?
             #expect(Set(paths.keys) == Set(expected))
             for (path, item) in paths where (item as? [String: Any])?["get"] != nil && path != "/events" && !path.hasPrefix("/api/v1/audits/")
                 && !path.hasPrefix("/api/v1/samples/") && !path.hasPrefix("/api/v1/head-office-evaluations/") && path != "/api/v1/calibration"
+                && path != "/api/v1/audit-periods"
                 && !path.hasSuffix("/credits/{month}")
             {
                 let uri = path.replacingOccurrences(of: "{provider}", with: "acme").replacingOccurrences(of: "{id}", with: "T1")

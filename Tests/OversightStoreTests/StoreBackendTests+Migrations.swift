@@ -44,7 +44,7 @@ extension PostgresStoreTests {
         logger.logLevel = .warning
         try await PostgresStore.withStore(configuration: configuration, logger: logger, migrating: false) { store in
             let all = PostgresStore.migrations.map(\.identifier)
-            #expect(all == ["v1", "v2-annotations", "v3-figure-indexes", "v4-breach-disputes", "v5-leader-lease", "v7-agent-trust", "v8-sample-requests", "v9-period-disputes", "v10-invoices", "v11-console-users", "v13-head-office-evaluations"])
+            #expect(all == ["v1", "v2-annotations", "v3-figure-indexes", "v4-breach-disputes", "v5-leader-lease", "v7-agent-trust", "v8-sample-requests", "v9-period-disputes", "v10-invoices", "v11-console-users", "v13-head-office-evaluations", "v15-seed-commitments"])
             #expect(try await store.migrate(dryRun: true) == all)
             #expect(try await store.readiness().appliedMigrations == 0)
             let tables = try await store.rows("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
