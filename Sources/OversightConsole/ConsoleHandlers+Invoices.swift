@@ -272,13 +272,13 @@ extension ConsoleHandlers {
                 let tickets = evidence.ticketIds.map { "<a href=\"/tickets/\(HTML.path(provider))/\(HTML.path($0))\">\(HTML.escape($0))</a>" }
                 let intervals = evidence.intervalKeys.map { "<code>\(HTML.escape($0))</code>" }
                 func more(_ shown: Int, _ total: Int) -> String {
-                    total > shown ? " " + HTML.escape(l.t("invoices.evidence_more", ["count": String(total - shown)])) : ""
+                    total > shown ? " " + HTML.escape(l.t("invoices.evidence_more", ["n": String(total - shown)])) : ""
                 }
                 page.add(
                     """
                     <section id="evidence-\(HTML.escape(line.id))" class="evidence"><h3>\(HTML.escape(l.t("invoices.evidence_of", ["line": line.id])))</h3>
-                    <p>\(HTML.escape(l.t("invoices.evidence_intervals", ["count": String(evidence.intervals)])))\(intervals.isEmpty ? "" : ": " + intervals.joined(separator: " "))\(more(intervals.count, evidence.intervals))</p>
-                    <p>\(HTML.escape(l.t("invoices.evidence_tickets", ["count": String(evidence.tickets)])))\(tickets.isEmpty ? "" : ": " + tickets.joined(separator: " "))\(more(tickets.count, evidence.tickets))</p>
+                    <p>\(HTML.escape(l.t("invoices.evidence_intervals", ["n": String(evidence.intervals)])))\(intervals.isEmpty ? "" : ": " + intervals.joined(separator: " "))\(more(intervals.count, evidence.intervals))</p>
+                    <p>\(HTML.escape(l.t("invoices.evidence_tickets", ["n": String(evidence.tickets)])))\(tickets.isEmpty ? "" : ": " + tickets.joined(separator: " "))\(more(tickets.count, evidence.tickets))</p>
                     </section>
                     """
                 )
