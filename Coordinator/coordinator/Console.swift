@@ -77,6 +77,7 @@ enum ConsoleWiring {
                 BreachDisputeOutcome(dispute: dispute, contract: contracts[dispute.provider], now: Date()).deadline
             }
             configuration.credits = Self.credits(store: store, contracts: contracts)
+            configuration.invoices = Self.invoices(store: store, contracts: contracts, alerts: alerts)
         }
         configuration.publicDirectory = Self.publicDirectory
         let shownHost = host == "0.0.0.0" ? "localhost" : host
@@ -115,7 +116,10 @@ enum ConsoleWiring {
             statement: { provider, month in
                 do {
                     let disputed = try await evaluator.disputedCreditStatement(provider: provider, month: month, disputes: store)
-                    return CreditStatementDocument(provider: provider, disputed)
+                    var document = CreditStatementDocument(provider: provider, disputed)
+                    // The net follows the month's latest invoice, with the credits after the accepted disputes.
+                    document.invoice = try await InvoiceNet.latest(provider: provider, month: month, disputed: disputed, store: store)
+                    return document
                 } catch let error as CoordinatorError {
                     throw ConsoleCreditsRefusal(error.message)
                 }

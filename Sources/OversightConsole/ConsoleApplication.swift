@@ -112,6 +112,8 @@ package func buildRouter(
     handlers.addBreachDisputeAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     handlers.addCreditRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // credit statement, disputes of misses
     handlers.addCreditAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
+    handlers.addInvoiceRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // invoices: upload, reconciliation, net
+    handlers.addInvoiceAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     handlers.addScoringPageRoutes(to: router.group().add(middleware: RequireLoginMiddleware()))  // head-office scoring, calibration
     handlers.addScoringAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))
     handlers.addAuditPeriodAPIRoutes(to: router.group("api/v1").add(middleware: RequireLoginMiddleware()))  // seed commitments, verdicts

@@ -63,6 +63,9 @@ package struct ConsoleConfiguration: Sendable {
     /// Credit statements and disputes of aggregate misses (the executable computes them with the SLA engine's
     /// evaluator); `nil` leaves the credits page and its API out (404).
     package var credits: ConsoleCredits?
+    /// Invoices: upload, reconciliation and net (the executable computes them with the invoice desk and the evaluator);
+    /// `nil` leaves the invoice page and its API out (404).
+    package var invoices: ConsoleInvoices?
     /// The Prometheus text for `GET /metrics` (the executable renders its registry); `nil` leaves the route out.
     package var metrics: (@Sendable () async -> String)?
 

@@ -194,6 +194,9 @@ package struct CreditStatementDocument: Codable, Sendable, Hashable {
     package var disputes: [BreachDisputeView]
     /// The month's overturn rates per reason, then `all`.
     package var overturnRates: [OverturnRate]
+    /// The net of the month's latest invoice: its total minus the credits after the accepted disputes (and as measured);
+    /// absent while no invoice is stored for the month.
+    package var invoice: InvoiceNet? = nil
 
     package init(
         provider: String, month: String, currency: String?, monthlyFee: Double?, measuredOwedShare: Double, measuredOwedAmount: Double?,
@@ -315,6 +318,14 @@ extension ConsoleHandlers {
             <p id="owed"><strong>\(HTML.escape(l.t("credits.owed", ["measured": money(document.measuredOwedAmount), "after": money(document.owedAmount)])))</strong></p>
             """
         )
+        if self.configuration.invoices != nil {
+            let invoices = "/providers/\(HTML.path(provider))/invoices?month=\(month)"
+            if let net = document.invoice {
+                page.add("<p id=\"net\"><strong>\(HTML.escape(Self.netText(net, l)))</strong> <a href=\"\(invoices)\">\(HTML.escape(l.t("invoices.link")))</a></p>")
+            } else {
+                page.add("<p id=\"net\">\(HTML.escape(l.t("invoices.none"))) <a href=\"\(invoices)\">\(HTML.escape(l.t("invoices.link")))</a></p>")
+            }
+        }
         var lines = ConsoleTable(
             id: "lines", title: l.t("credits.lines"),
             columns: [

@@ -95,6 +95,7 @@ extension ConsoleHandlers {
             <p class="meta">\(HTML.escape(l.t("provider.sites"))): <a href="/providers/\(HTML.path(name))?period=\(period)">\(HTML.escape(l.t("provider.all_sites")))</a> \(siteLinks) ·
             <a href="/scorecard?provider=\(ConsolePage.encode(name))">\(HTML.escape(l.t("provider.monthly_scorecard")))</a> ·
             \(self.configuration.credits != nil && self.configuration.contracts[name] != nil ? "<a href=\"/providers/\(HTML.path(name))/credits\">\(HTML.escape(l.t("credits.link")))</a> ·" : "")
+            \(self.configuration.invoices != nil && self.configuration.contracts[name] != nil ? "<a href=\"/providers/\(HTML.path(name))/invoices\">\(HTML.escape(l.t("invoices.link")))</a> ·" : "")
             \(HTML.escape(l.t("common.times_in", ["zone": l.timeZoneName])))</p>
             """
         )

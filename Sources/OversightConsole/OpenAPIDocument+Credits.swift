@@ -94,6 +94,8 @@ extension OpenAPIDocument {
                     "lines": ["type": "array", "items": ref("CreditLine")], "steps": ["type": "array", "items": ref("CreditStep")],
                     "disputes": ["type": "array", "items": ref("BreachDispute")],
                     "overturnRates": ["type": "array", "items": ref("OverturnRate")],
+                    // The net of the month's latest invoice (OpenAPIDocument+Invoices.swift); absent without one.
+                    "invoice": ref("InvoiceNet"),
                 ],
                 required: ["provider", "month", "measuredOwedShare", "owedShare", "lines", "steps", "disputes", "overturnRates"]
             ),

@@ -38,6 +38,7 @@ package enum OpenAPIDocument {
             + self.auditPaths  // OpenAPIDocument+Audits.swift
             + self.breachDisputePaths  // OpenAPIDocument+BreachDisputes.swift
             + self.creditPaths  // OpenAPIDocument+Credits.swift
+            + self.invoicePaths  // OpenAPIDocument+Invoices.swift
             + self.healthPaths  // OpenAPIDocument+Health.swift
             + self.scoringPaths  // OpenAPIDocument+Scoring.swift
             + self.auditPeriodPaths  // OpenAPIDocument+AuditPeriods.swift
@@ -167,6 +168,7 @@ package enum OpenAPIDocument {
         paths.merge(self.auditPathItems) { own, _ in own }  // audits, disputes, breach notes: OpenAPIDocument+Audits.swift
         paths.merge(self.breachDisputePathItems(reasons: disputeReasons)) { own, _ in own }  // breach disputes: OpenAPIDocument+BreachDisputes.swift
         paths.merge(self.creditPathItems(reasons: disputeReasons)) { own, _ in own }  // credit statement, period disputes: OpenAPIDocument+Credits.swift
+        paths.merge(self.invoicePathItems) { own, _ in own }  // invoices, reconciliation, net: OpenAPIDocument+Invoices.swift
         paths.merge(self.healthPathItems) { own, _ in own }  // /healthz, /readyz: OpenAPIDocument+Health.swift
         paths.merge(self.scoringPathItems) { own, _ in own }  // head-office scoring, calibration: OpenAPIDocument+Scoring.swift
         paths.merge(self.auditPeriodPathItems) { own, _ in own }  // seed commitments, acceptance verdicts: OpenAPIDocument+AuditPeriods.swift
@@ -177,7 +179,7 @@ package enum OpenAPIDocument {
             "components": [
                 "schemas": self.schemas.merging(self.figureSchemas) { own, _ in own }.merging(self.auditSchemas) { own, _ in own }
                     .merging(self.breachDisputeSchemas) { own, _ in own }.merging(self.creditSchemas) { own, _ in own }.merging(self.scoringSchemas) { own, _ in own }
-                    .merging(self.auditPeriodSchemas) { own, _ in own },
+                    .merging(self.auditPeriodSchemas) { own, _ in own }.merging(self.invoiceSchemas) { own, _ in own },
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer", "description": "An API token (ovc_…) created for a console user."],
                     "session": ["type": "apiKey", "in": "cookie", "name": "ovc_session"],

@@ -360,12 +360,15 @@ func bearer(_ token: String?) -> HTTPFields { [.authorization: "Bearer \(token ?
                 // them with a real contract and agent).
                 "/api/v1/providers/{provider}/credits/{month}", "/api/v1/providers/{provider}/period-disputes",
                 "/api/v1/providers/{provider}/period-disputes/{dispute}/decision",
+                // Invoices, reconciliation and net: OpenAPIDocument+Invoices.swift (InvoiceRouteTests; EndToEnd.InvoiceConsoleTests
+                // with the coordinator's invoice desk).
+                "/api/v1/providers/{provider}/invoices/{month}", "/api/v1/providers/{provider}/invoices",
             ]
             #expect(Set(paths.keys) == Set(expected))
             for (path, item) in paths where (item as? [String: Any])?["get"] != nil && path != "/events" && !path.hasPrefix("/api/v1/audits/")
                 && !path.hasPrefix("/api/v1/samples/") && !path.hasPrefix("/api/v1/head-office-evaluations/") && path != "/api/v1/calibration"
                 && path != "/api/v1/audit-periods"
-                && !path.hasSuffix("/credits/{month}")
+                && !path.hasSuffix("/credits/{month}") && !path.hasSuffix("/invoices/{month}")
             {
                 let uri = path.replacingOccurrences(of: "{provider}", with: "acme").replacingOccurrences(of: "{id}", with: "T1")
                 let routeResponse = try await client.execute(uri: uri, method: .get, headers: bearer(fixture.tokens["admin"]))
