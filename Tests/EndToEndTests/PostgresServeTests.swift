@@ -49,7 +49,7 @@ extension EndToEnd {
                 coordinator.consolePort = try freeLoopbackPort()
                 try await coordinator.start()
                 let port = coordinator.consolePort
-                let issued = try await runCommand(try Binaries.coordinator(), ["users", "token", "admin", "--data", coordinator.dataDirectory.path])
+                let issued = try await runCommand(try Binaries.coordinator(), ["users", "token", "admin", "--data", coordinator.dataDirectory.path] + coordinator.configArguments)
                 try #require(issued.exitCode == 0, "users token failed: \(issued)")
                 let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
