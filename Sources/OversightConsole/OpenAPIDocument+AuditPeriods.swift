@@ -15,11 +15,13 @@ extension OpenAPIDocument {
         var get = auditGet(
             "listAuditPeriods",
             "A provider's audit periods (the current and next week and month, and those with sample requests; or one period): the seed commitment with its first publication, the seed once the period has closed, and the acceptance verdict at the AQL from head office's audits",
-            parameters: [["name": "provider", "in": "query", "required": true, "schema": ["type": "string", "minLength": 1]], periodParameter],
+            parameters: [["name": "provider", "in": "query", "required": true, "schema": ["type": "string", "minLength": 1]],
+                queryParameter("period", ["type": "string", "pattern": "^([1-9][0-9]{3}-W(0[1-9]|[1-4][0-9]|5[0-3])|[1-9][0-9]{3}-(0[1-9]|1[0-2]))$"])],
             schema: ref("AuditPeriods")
         )
         var responses = get["responses"] as? [String: Any] ?? [:]
         responses["404"] = errorResponse("The provider is outside the caller's scope")
+        responses["400"] = errorResponse("The period is not a week or month the calendar has (e.g. 2027-W53)")
         get["responses"] = responses
         return ["/api/v1/audit-periods": ["get": get]]
     }

@@ -25,6 +25,7 @@ extension OpenAPIDocument {
                 "200": jsonResponse("OK", ref("InvoiceMonth")),
                 "401": errorResponse("Not authenticated"),
                 "404": errorResponse("Unknown provider, outside the caller's scope, without a contract, or a month the contract does not cover"),
+                "400": errorResponse("The month is not written YYYY-MM"),
             ],
         ]
         let post: [String: Any] = [
@@ -36,7 +37,7 @@ extension OpenAPIDocument {
                 "content": [
                     "application/json": [
                         "schema": object(
-                            ["file": ["type": "string", "description": "The invoice file's text"], "name": ["type": "string", "description": "A file name for error messages"]],
+                            ["file": ["type": "string", "minLength": 1, "description": "The invoice file's text"], "name": ["type": "string", "description": "A file name for error messages"]],
                             required: ["file"]
                         )
                     ]
