@@ -54,31 +54,10 @@ extension EndToEnd {
         @Test(.timeLimit(.minutes(5)))
         func anUploadThroughTheConsoleIsReconciledAndTheNetFollowsTheAcceptedDispute() async throws {
             try await withHarness("invoice-console") { harness in
-                let contracts = harness.directory.child("contracts")
-                try FileManager.default.createDirectory(at: contracts, withIntermediateDirectories: true)
-                try Self.contract.write(to: contracts.appendingPathComponent("acme.contract.yaml"), atomically: true, encoding: .utf8)
-                let coordinator = try await harness.startCoordinator(configYAML: "contracts: \(contracts.path)\n", consolePort: try freeLoopbackPort())
-                var options = AgentOptions()
-                options.ticketMapping = EvidenceTests.mapping
-                let agent = try await harness.startAgent(name: "a", coordinator: coordinator, provider: "acme", site: "lisbon", options: options)
-                let store = try coordinator.openStore()
-                let (monthStart, month) = EvidenceTests.previousMonth()
-
-                // As in InvoiceTests: 30 email tickets (first-reply attainment 10 / 30 misses 90 %: 3 % of 10,000 = 300 EUR
-                // owed) and four phone interval reports (360 contacts, 1,800 handle minutes, 6 staffed hours).
-                let base = monthStart.addingTimeInterval(86_400 + 8 * 3600)
-                try agent.drop("tickets-1.csv", EvidenceTests.tickets((0..<30).map { EvidenceTests.ticket($0, base: base) }))
-                var intervals = [IntervalTests.header]
-                for slot in 0..<4 {
-                    let start = monthStart.addingTimeInterval(86_400 + Double(slot) * 900)
-                    intervals.append("\(WireJSON.format(start)),15,billing,100,90,50,20,10,0,1800,27000,6,9,0.5000")
-                }
-                try agent.dropIntervals("intervals-1.csv", intervals.joined(separator: "\n") + "\n")
-                try await eventually("tickets and interval reports stored") {
-                    let tickets = try await store.ticketCount()
-                    let counts = try await store.intervalCounts()["acme"]
-                    return tickets == 30 && counts == 4
-                }
+                // InvoiceTests' month: 300 EUR of first-reply credits owed; 360 phone contacts, 1,800 handle minutes, 6 staffed hours.
+                let (coordinator, _, store, _, month) = try await InvoiceTests.startMonth(
+                    harness, contract: Self.contract, consolePort: try freeLoopbackPort()
+                )
                 var tokens: [String: String] = [:]
                 for (user, role) in [("sup1", "supervisor"), ("prov1", "provider"), ("view1", "viewer")] {
                     let added = try await runCommand(

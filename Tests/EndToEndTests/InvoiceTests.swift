@@ -9,6 +9,7 @@
 
 import Foundation
 import OversightModel
+import OversightStore
 import OversightTesting
 import Testing
 
@@ -49,35 +50,43 @@ extension EndToEnd {
             try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result)")
         }
 
+        /// A coordinator with `contract`, an agent of acme/lisbon, and the previous month's data stored: 30 email tickets
+        /// of the month's second day (a third replied late, a third never: first-reply attainment 10 / 30 misses 90 %, so
+        /// 300 EUR of credits are owed), and four phone intervals of the billing queue: 4 × 90 handled = 360 contacts,
+        /// 4 × 27,000 s = 1,800 handle minutes, 4 × 6 agents × 15 min = 6 staffed hours.
+        static func startMonth(
+            _ harness: Harness, contract: String, consolePort: Int = 0
+        ) async throws -> (CoordinatorProcess, AgentProcess, SQLiteStore, Date, String) {
+            let contracts = harness.directory.child("contracts")
+            try FileManager.default.createDirectory(at: contracts, withIntermediateDirectories: true)
+            try contract.write(to: contracts.appendingPathComponent("acme.contract.yaml"), atomically: true, encoding: .utf8)
+            let coordinator = try await harness.startCoordinator(configYAML: "contracts: \(contracts.path)\n", consolePort: consolePort)
+            var options = AgentOptions()
+            options.ticketMapping = EvidenceTests.mapping
+            let agent = try await harness.startAgent(name: "a", coordinator: coordinator, provider: "acme", site: "lisbon", options: options)
+            let store = try coordinator.openStore()
+            let (monthStart, month) = EvidenceTests.previousMonth()
+            let base = monthStart.addingTimeInterval(86_400 + 8 * 3600)
+            try agent.drop("tickets-1.csv", EvidenceTests.tickets((0..<30).map { EvidenceTests.ticket($0, base: base) }))
+            var lines = [IntervalTests.header]
+            for slot in 0..<4 {
+                let start = monthStart.addingTimeInterval(86_400 + Double(slot) * 900)
+                lines.append("\(WireJSON.format(start)),15,billing,100,90,50,20,10,0,1800,27000,6,9,0.5000")
+            }
+            try agent.dropIntervals("intervals-1.csv", lines.joined(separator: "\n") + "\n")
+            try await eventually("tickets and interval reports stored") {
+                let tickets = try await store.ticketCount()
+                let intervals = try await store.intervalCounts()["acme"]
+                return tickets == 30 && intervals == 4
+            }
+            return (coordinator, agent, store, monthStart, month)
+        }
+
         @Test(.timeLimit(.minutes(5)))
         func anOverBilledLineRaisesOneAlertAndTheBundleVerifies() async throws {
             try await withHarness("invoices") { harness in
+                let (coordinator, _, store, _, month) = try await Self.startMonth(harness, contract: Self.contract)
                 let contracts = harness.directory.child("contracts")
-                try FileManager.default.createDirectory(at: contracts, withIntermediateDirectories: true)
-                try Self.contract.write(to: contracts.appendingPathComponent("acme.contract.yaml"), atomically: true, encoding: .utf8)
-                let coordinator = try await harness.startCoordinator(configYAML: "contracts: \(contracts.path)\n")
-                var options = AgentOptions()
-                options.ticketMapping = EvidenceTests.mapping
-                let agent = try await harness.startAgent(name: "a", coordinator: coordinator, provider: "acme", site: "lisbon", options: options)
-                let store = try coordinator.openStore()
-                let (monthStart, month) = EvidenceTests.previousMonth()
-
-                // 30 email tickets of the month's second day (a third replied late, a third never: first-reply attainment
-                // 10 / 30 misses 90 %, so 300 EUR of credits are owed), and four phone intervals of the billing queue:
-                // 4 × 90 handled = 360 contacts, 4 × 27,000 s = 1,800 handle minutes, 4 × 6 agents × 15 min = 6 staffed hours.
-                let base = monthStart.addingTimeInterval(86_400 + 8 * 3600)
-                try agent.drop("tickets-1.csv", EvidenceTests.tickets((0..<30).map { EvidenceTests.ticket($0, base: base) }))
-                var lines = [IntervalTests.header]
-                for slot in 0..<4 {
-                    let start = monthStart.addingTimeInterval(86_400 + Double(slot) * 900)
-                    lines.append("\(WireJSON.format(start)),15,billing,100,90,50,20,10,0,1800,27000,6,9,0.5000")
-                }
-                try agent.dropIntervals("intervals-1.csv", lines.joined(separator: "\n") + "\n")
-                try await eventually("tickets and interval reports stored") {
-                    let tickets = try await store.ticketCount()
-                    let intervals = try await store.intervalCounts()["acme"]
-                    return tickets == 30 && intervals == 4
-                }
                 try await coordinator.addConsoleUser("sup1", role: "supervisor", password: "a-long-enough-password")
                 try await coordinator.addConsoleUser("view1", role: "viewer", password: "a-long-enough-password")
 
